@@ -1,0 +1,40 @@
+# 医保明白账 — build, serve, test, benchmark. Fresh Debian + Python 3.11 + Node: `make serve`, `make test`.
+PY      := .venv/bin/python
+PIP     := .venv/bin/pip
+PORT    ?= 8000
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve test build bench venv site-deps test-deps node chromium clean
+
+.venv/bin/python:
+	python3 -m venv .venv
+
+site-deps: .venv/bin/python
+	$(PIP) install -q -r requirements-site.txt
+
+test-deps: .venv/bin/python
+	$(PIP) install -q -r requirements-test.txt
+
+node_modules/pyodide/pyodide.mjs: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node: node_modules/pyodide/pyodide.mjs
+
+chromium:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+build: site-deps node
+	$(PY) build_site.py
+
+serve: build
+	$(PY) scripts/serve.py --dir site --port $(PORT)
+
+test: test-deps node chromium build
+	$(PY) -m pytest -q tests/unit tests/site tests/e2e
+
+bench: test-deps node chromium
+	$(PY) -m benchmarks.load
+
+clean:
+	rm -rf site .build build dist *.egg-info

@@ -1,0 +1,33 @@
+"""Decimal money: the single rounding rule (to the fen, ROUND_HALF_UP) lives here."""
+from decimal import Decimal, ROUND_HALF_UP
+
+ZERO = Decimal("0")
+FEN = Decimal("0.01")
+
+
+def D(x) -> Decimal:
+    return x if isinstance(x, Decimal) else Decimal(str(x))
+
+
+def fen(x) -> Decimal:
+    """Round once per payer step."""
+    return D(x).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def pos(x) -> Decimal:
+    return x if x > 0 else ZERO
+
+
+def s(x) -> str:
+    """Output form: exactly two decimals."""
+    return str(fen(x))
+
+
+def yuan(x) -> str:
+    """Reading form for trace sentences: 8,500.00."""
+    return f"{fen(x):,.2f}"
+
+
+def pct(r) -> str:
+    v = (D(r) * 100).normalize()
+    return f"{v:f}%"

@@ -1,0 +1,1 @@
+"""Payer steps. Each function takes the context and one stay's running figures."""

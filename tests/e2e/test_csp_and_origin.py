@@ -1,0 +1,89 @@
+"""Every request stays on our origin (worker requests included), the recorder really sees worker
+requests, the page works under its CSP, and the built site loads nothing from a CDN."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import off_origin_requests, wait_ready, worker_call
+
+REGIONS = ["xianning", "yangcheng", "dongzhi", "yiyuan", "chongqing"]
+
+
+def test_recorder_sees_worker_off_origin_request(browser, browser_context_args, server_url):
+    # Proof for the check below: a request made *inside a Web Worker* to another origin is recorded.
+    context = browser.new_context(**browser_context_args)
+    try:
+        seen = off_origin_requests(context, server_url)
+        page = context.new_page()
+        page.goto(server_url + "assets/calc-manifest.json")  # same origin, no CSP: may start a blob worker
+        page.evaluate("""() => new Promise((resolve) => {
+            const src = 'fetch("http://example.invalid/x").catch(() => {}).finally(() => postMessage(1));';
+            const w = new Worker(URL.createObjectURL(new Blob([src], {type: 'text/javascript'})));
+            w.onmessage = () => resolve(1);
+        })""")
+        page.wait_for_timeout(200)
+        assert any(u.startswith("http://example.invalid/x") for u in seen), seen
+    finally:
+        context.close()
+
+
+def test_region_page_requests_stay_on_origin_and_csp_holds(browser, browser_context_args, server_url):
+    context = browser.new_context(**browser_context_args)
+    try:
+        seen = off_origin_requests(context, server_url)
+        all_urls = []
+        context.on("request", lambda r: all_urls.append(r.url))
+        page = context.new_page()
+        problems = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(server_url + "xianning/")
+        wait_ready(page)
+        csp = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+        assert csp and "unsafe-inline" not in csp.split("script-src", 1)[1].split(";")[0]
+        assert "http" not in csp, "CSP must not allow any third-party origin"
+        out = worker_call(page, "estimate", {
+            "region": "xianning", "year": 2022, "identities": ["dibao"],
+            "stays": [{"total": "50000", "out_of_policy": "5000", "level": "2", "place": "county", "referral": True}],
+        })
+        assert out["ok"] is True, out
+        # Requests from the worker (runtime, stdlib, wheel) are part of what we saw.
+        assert any(u.endswith("pyodide.asm.wasm") for u in all_urls)
+        assert any(u.endswith(".whl") for u in all_urls)
+        for region in REGIONS[1:]:
+            page.goto(server_url + region + "/")
+            page.wait_for_load_state("load")
+        assert seen == [], f"requests left our origin: {seen}"
+        csp_errors = [p for p in problems if "Content Security Policy" in p or "Refused" in p]
+        assert csp_errors == [], csp_errors
+    finally:
+        context.close()
+
+
+URL_RE = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//[^"'\s>]*(?:cdn|jsdelivr|unpkg|googleapis|gstatic)""", re.I)
+IMPORT_RE = re.compile(r"""(?:import\s*\(|from\s+|importScripts\s*\(|fetch\s*\()\s*["'](?:https?:)?//""", re.I)
+
+
+def test_built_site_loads_nothing_from_cdn(site_dir):
+    """`grep -r "cdn\\|jsdelivr\\|unpkg" site/` may hit strings in material's bundles or Pyodide's
+    own fallback code; none of them may be a URL a page or our worker actually loads."""
+    hits = []
+    for p in site_dir.rglob("*"):
+        if not p.is_file() or p.suffix not in {".html", ".js", ".mjs", ".css", ".json"}:
+            continue
+        text = p.read_text("utf-8", errors="replace")
+        if p.suffix == ".html":
+            hits += [f"{p}: {m.group(0)}" for m in URL_RE.finditer(text)]
+            hits += [f"{p}: external font" for _ in re.finditer(r"fonts\.(googleapis|gstatic)\.com", text)]
+        if p.name in {"worker.js", "calc-client.js", "sw.js", "calc-manifest.json"}:
+            assert not re.search(r"cdn|jsdelivr|unpkg|https?://", text), p
+        if p.suffix == ".css":
+            hits += [f"{p}: {m.group(0)}" for m in re.finditer(r"@import\s+url\(\s*[\"']?https?://[^)]*", text)]
+    assert hits == []
+
+
+def test_no_cookies_or_storage_of_resident_data(calc_page, calc_context, server_url):
+    calc_page("xianning")
+    assert calc_context.cookies() == []

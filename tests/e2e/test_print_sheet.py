@@ -1,0 +1,66 @@
+"""明白纸: every region × identity sheet prints to exactly one A4 page in Chromium;
+region pages print without navigation/search."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from calc import api
+
+REGIONS = json.loads(api.meta())["regions"]
+SHEETS = [(r["id"], i["id"]) for r in REGIONS for i in r["identities"]]
+
+
+@pytest.fixture(scope="module")
+def print_page(browser, server_url):
+    # Printing needs no calculator: keep Pyodide from booting on every sheet.
+    context = browser.new_context(locale="zh-CN")
+    context.route("**/pyodide/**", lambda route: route.abort())
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("region,identity", SHEETS, ids=[f"{r}-{i}" for r, i in SHEETS])
+def test_mingbai_sheet_is_one_a4_page(print_page, server_url, region, identity):
+    print_page.goto(f"{server_url}{region}/print/{identity}/")
+    assert print_page.locator(".mingbai").count() == 1
+    pdf = print_page.pdf(format="A4", print_background=True)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1, f"{region}/{identity}: {len(reader.pages)} pages"
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    text = reader.pages[0].extract_text()
+    assert "以医保经办机构结算为准" in text.replace("\n", "").replace(" ", "")
+
+
+def test_region_page_prints_without_navigation(print_page, server_url):
+    print_page.goto(f"{server_url}xianning/")
+    print_page.emulate_media(media="print")
+    for sel in (".md-header", ".md-sidebar--primary", ".md-search", ".linkbuilder"):
+        loc = print_page.locator(sel).first
+        if loc.count():
+            assert not loc.is_visible(), f"{sel} visible in print"
+    # tables are not clipped: no wrapper scrolls when printing
+    clipped = print_page.evaluate("""() => [...document.querySelectorAll('.table-wrap')]
+        .filter(w => w.scrollWidth > w.clientWidth + 1).length""")
+    assert clipped == 0
+    print_page.emulate_media(media="screen")
+    pdf = print_page.pdf(format="A4")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 1
+
+
+def test_tables_scroll_inside_their_wrapper_on_a_360px_phone(browser, server_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, locale="zh-CN")
+    context.route("**/pyodide/**", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        for region in [r["id"] for r in REGIONS]:
+            page.goto(f"{server_url}{region}/")
+            overflow = page.evaluate("() => document.documentElement.scrollWidth")
+            assert overflow <= 360, f"{region}: page is {overflow}px wide on a 360px phone"
+    finally:
+        context.close()
