@@ -169,6 +169,9 @@ def write_service_worker(out: Path) -> None:
             continue
         if rel.startswith("sitemap") or rel == "404.html":
             continue
+        # Big media (screenshots etc.) are not needed offline; the runtime and wheel always are.
+        if not rel.startswith(("pyodide/", "wheels/")) and (out / rel).stat().st_size > 100_000:
+            continue
         if rel.endswith("index.html"):
             rel = rel[: -len("index.html")] or "./"
         precache.append(rel)

@@ -70,12 +70,16 @@ def check(d):
     topup = rp.get(f"assistance.{out['identity']['id']}.topup", d["year"])
     if cap is not None and topup is None:
         assert Decimal(y["assistance"]) <= cap.value, (d, y)
-    # monotone: a dearer first stay never lowers the resident's share
+    # monotone: a dearer *last* stay never lowers the resident's share. (A dearer earlier stay can: with
+    # YC-AST-2's 90% top-up its own share is fixed at 10% while its self-pay still moves the yearly 大病
+    # accumulation, so a later stay gets more 大病 — found by this fuzz, a property of the documents.)
+    # Each payer step rounds to the fen once; the tolerance allows a fen per rounded step.
     if d["stays"]:
+        tol = Decimal("0.01") * 3 * (len(d["stays"]) + 1)
         d2 = {**d, "stays": [dict(s) for s in d["stays"]]}
-        d2["stays"][0]["total"] = str(Decimal(d2["stays"][0]["total"]) + 1000)
+        d2["stays"][-1]["total"] = str(Decimal(d2["stays"][-1]["total"]) + 1000)
         out2 = estimate_dict(d2)
-        assert Decimal(out2["year"]["resident"]) >= Decimal(y["resident"]), (d, y, out2["year"])
+        assert Decimal(out2["year"]["resident"]) >= Decimal(y["resident"]) - tol, (d, y, out2["year"])
     return out
 
 

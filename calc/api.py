@@ -97,7 +97,7 @@ def parse(data):
     for k, v in data.items():
         if isinstance(v, str) and MARKUP.search(v):
             _err(errors, k if k in ("region", "year", "scheme", "tier", "wage") else "json",
-                 "输入中含有不允许的字符（< 或 >）")
+                 "输入中含有不允许的字符（尖括号等网页代码）")
     if errors:
         raise InputError(errors)
     region = data.get("region")
@@ -168,7 +168,7 @@ def parse(data):
             continue
         for k, v in st.items():
             if isinstance(v, str) and MARKUP.search(v):
-                _err(errors, f"{f}.{_safe(k)}", f"第{n}次住院的内容含有不允许的字符（< 或 >）")
+                _err(errors, f"{f}.{_safe(k)}", f"第{n}次住院的内容含有不允许的字符（尖括号等网页代码）")
         if any(e["field"].startswith(f) for e in errors):
             continue
         total = _amount(st.get("total"), f"{f}.total", f"第{n}次住院的总费用", errors, allow_zero=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 import pathlib
+import re
 from decimal import Decimal
 
 import jinja2
@@ -121,7 +122,10 @@ def _for_identity(params: list[dict], ident: str) -> list[dict]:
     return out
 
 
-TEXT_WORDS = {"yes": "是", "no": "否", "true": "是", "false": "否", "deductible": "只交起付线"}
+TEXT_WORDS = {"yes": "是", "no": "否", "true": "是", "false": "否", "deductible": "只交起付线",
+              "zero": "不用预交押金", "shared": "门诊和住院共用一个年度限额"}
+# id -> label over all regions (a group's list may name an identity a region does not offer)
+ALL_LABELS: dict[str, str] = {}
 
 
 def humanize(p: dict, labels: dict[str, str]) -> str:
@@ -131,6 +135,10 @@ def humanize(p: dict, labels: dict[str, str]) -> str:
     v = p["value"]
     if v in TEXT_WORDS:
         return TEXT_WORDS[v]
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", v)
+    if m:
+        return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日"
+    labels = {**ALL_LABELS, **labels}
     parts = [s.strip() for s in v.split(",")]
     if all(x in labels for x in parts):
         return "、".join(labels[x] for x in parts)
@@ -151,7 +159,9 @@ def region_data(region_meta: dict) -> dict:
     # Parameters with several dated variants: the schedule of changes the documents set.
     variants: dict[str, list] = {}
     for p in loaded.parameters(None):
-        variants.setdefault(p.path, []).append(_param_row(p))
+        row = _param_row(p)
+        row["shown"] = humanize(row, labels)
+        variants.setdefault(p.path, []).append(row)
     timeline = [{"path": k, "label": v[0]["label"], "variants": v, "anchor": v[0]["anchor"],
                  "cite": v[0]["cite"]} for k, v in variants.items() if len(v) > 1]
     years = sorted(region_meta.get("years") or [year])
@@ -159,14 +169,16 @@ def region_data(region_meta: dict) -> dict:
     changes = []
     if prev:
         old = {r["path"]: r for r in (_param_row(p) for p in loaded.parameters(prev[-1]))}
+        for r in old.values():
+            r["shown"] = humanize(r, labels)
         new = {r["path"]: r for r in params}
         for path in sorted(set(old) | set(new)):
             o, n = old.get(path), new.get(path)
             if o and n and o["value"] == n["value"]:
                 continue
             changes.append({"path": path, "label": (n or o)["label"],
-                            "old": o["display"] if o else "（无此项）",
-                            "new": n["display"] if n else "（取消）",
+                            "old": o["shown"] if o else "（无此项）",
+                            "new": n["shown"] if n else "（取消）",
                             "cite": (n or o)["cite"], "anchor": (n or o)["anchor"]})
     rules = [{"id": r.id, "title": r.title, "plain": r.plain, "cite": r.cite, "anchor": r.anchor}
              for r in sorted(rules_mod.RULES.values(), key=lambda r: r.id) if r.region == rid]
@@ -230,6 +242,8 @@ def write_all(docs_dir: pathlib.Path, base_url: str) -> list[pathlib.Path]:
     api, _, _ = _calc()
     meta = json.loads(api.meta())
     regions = meta["regions"] if isinstance(meta, dict) else meta
+    for rm in regions:
+        ALL_LABELS.update({i["id"]: i["label"] for i in rm.get("identities", [])})
     e = env()
     written: list[pathlib.Path] = []
 

@@ -71,3 +71,16 @@ def test_most_favourable_identity_and_reason():
     assert o["identity"]["id"] == "dibao" and "最有利" in o["identity"]["reason"]
     t = estimate_dict({"region": "xianning", "identities": ["putong", "wending"], "stays": [{"total": "5000"}]})
     assert t["identity"]["id"] == "wending"  # tie → priority order
+
+
+def test_cli_prints_chinese_result_and_json(tmp_path, capsys):
+    from calc.__main__ import main
+    f = tmp_path / "in.json"
+    f.write_text('{"region":"xianning","identities":["dibao"],"stays":[{"total":"50000"}]}', "utf-8")
+    assert main([str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "计算过程" in out and "XN-AST-2" in out and "咸医保发〔2021〕31号" in out
+    assert main([str(f), "--json"]) == 0
+    assert '"ok": true' in capsys.readouterr().out
+    f.write_text('{"region":"nowhere"}', "utf-8")
+    assert main([str(f)]) == 1 and "输入有误" in capsys.readouterr().out
