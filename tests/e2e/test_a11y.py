@@ -56,7 +56,7 @@ def test_axe_print_view(calc_page):
     try:
         assert serious(page, "#calculator") == []
     finally:
-        page.emulate_media(media="screen")
+        page.emulate_media(media="null")  # "screen" would stick and make page.pdf print screen CSS
         page.evaluate("window.dispatchEvent(new Event('afterprint'))")
 
 
