@@ -1,0 +1,154 @@
+"""The built site: a page per region, every rule anchor, figures == parameters, trace links resolve,
+worked examples == calc, QR codes decode to the page URL, print sheets exist."""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from calc import api, params
+from calc.rules import RULES
+
+from sitegen.build import _param_row, humanize
+
+from pngread import read_grey
+
+SITE_URL = (os.environ.get("SITE_URL") or "http://localhost:8000/").rstrip("/") + "/"
+
+
+def test_home_lists_every_region_with_settlement_disclaimer(built_site, regions):
+    html = (built_site / "index.html").read_text("utf-8")
+    assert "以医保经办机构结算为准" in html
+    for r in regions:
+        assert f'href="{r["id"]}/"' in html, f"home page has no link to {r['id']}"
+        assert r["name"] in html and r["province"] in html
+
+
+def test_a_page_per_region_with_calculator(built_site, regions, pages):
+    for r in regions:
+        html = (built_site / r["id"] / "index.html").read_text("utf-8")
+        assert f'id="calculator"' in html and f'data-region="{r["id"]}"' in html, r["id"]
+        assert "以医保经办机构结算为准" in html
+        for section in ("covers", "identities", "figures", "changes", "calculator-section", "examples", "rules"):
+            assert section in pages[r["id"]].ids, f"{r['id']}: section #{section} missing"
+
+
+def test_every_rule_has_its_anchor_on_its_region_page(pages):
+    assert len(RULES) >= 44
+    missing = [rid for rid, rule in RULES.items() if rule.anchor not in pages[rule.region].ids]
+    assert not missing, f"rule anchors missing: {missing}"
+    for rid, rule in RULES.items():
+        assert rule.anchor == rid.lower()
+
+
+def test_every_identity_has_a_section_print_sheet_and_qr(built_site, regions, pages):
+    for r in regions:
+        for ident in r["identities"]:
+            iid = ident["id"]
+            assert f"id-{iid}" in pages[r["id"]].ids, f"{r['id']} #id-{iid}"
+            assert (built_site / r["id"] / "print" / iid / "index.html").is_file(), f"{r['id']} print {iid}"
+            assert (built_site / r["id"] / "qr" / f"{iid}.png").is_file()
+
+
+def test_every_figure_in_the_tables_equals_its_parameter(regions, pages):
+    for r in regions:
+        year = r["default_year"]
+        expected = {p.path: p for p in params.load(r["id"]).parameters(year)}
+        shown = pages[r["id"]].figures
+        assert set(shown) == set(expected), (
+            f"{r['id']}: tables and parameters differ: only in page {set(shown) - set(expected)}, "
+            f"not shown {set(expected) - set(shown)}")
+        labels = {i["id"]: i["label"] for rr in regions for i in rr["identities"]}
+        for path, p in expected.items():
+            assert shown[path]["value"] == str(p.value), f"{r['id']} {path}"
+            if p.unit == "text":  # ids in words: "tekun,dibao" -> "特困人员、低保对象"
+                words = humanize(_param_row(p), labels)
+                assert shown[path]["display"] == words, f"{r['id']} {path}"
+                if "," in str(p.value):
+                    assert all(labels[x.strip()] in words for x in str(p.value).split(","))
+            else:
+                assert shown[path]["display"] == p.display, f"{r['id']} {path}"
+
+
+def _inputs(region: dict):
+    """Several estimate inputs per region: each identity × sizes × places, with outpatient care."""
+    levels = [l["id"] for l in region["levels"]]
+    places = [p["id"] for p in region["places"]]
+    for ident, (total, level, place, referral) in itertools.product(
+            region["identities"],
+            [("900", levels[0], places[0], True), ("30000", levels[-1], places[-1], False),
+             ("300000", levels[len(levels) // 2], places[min(1, len(places) - 1)], True)]):
+        yield {"region": region["id"], "year": region["default_year"], "identities": [ident["id"]],
+               "stays": [{"total": total, "out_of_policy": str(Decimal(total) / 5), "level": level,
+                          "place": place, "referral": referral},
+                         {"total": "80000", "out_of_policy": "4000", "level": "2", "place": "county",
+                          "referral": True}],
+               "outpatient": {"chronic": "6000", "special_drugs": "2000"}}
+
+
+def test_every_trace_citation_link_resolves_on_the_page(regions, pages):
+    checked = 0
+    for r in regions:
+        for inp in _inputs(r):
+            res = api.estimate_dict(inp)
+            assert res["ok"], (inp, res)
+            for step in res["trace"]:
+                assert step["anchor"] in pages[r["id"]].ids, (
+                    f"{r['id']}: trace step {step['rule']} links to #{step['anchor']}, not on the page")
+                checked += 1
+    assert checked > 50
+
+
+def test_worked_examples_are_calc_results(regions, pages):
+    for r in regions:
+        tables = pages[r["id"]].examples
+        for ident in r["identities"]:
+            rows = tables[ident["id"]]
+            assert len(rows) == 3, (r["id"], ident["id"], rows)
+            for row in rows:
+                total = row[0].replace(",", "")
+                oop = (Decimal(total) / 10).quantize(Decimal("1"))
+                res = api.estimate_dict({"region": r["id"], "year": r["default_year"],
+                                         "identities": [ident["id"]],
+                                         "stays": [{"total": total, "out_of_policy": str(oop), "level": "2",
+                                                    "place": "county", "referral": True}]})
+                stay = res["stays"][0]
+                shown = [c.replace(",", "") for c in row]
+                assert shown[1:6] == [stay["basic"], stay["critical"], stay["assistance"], stay["tilt"],
+                                      stay["hospital_bears"]], (r["id"], ident["id"], row)
+                assert shown[6].split()[0] == stay["resident"]
+
+
+def _decode(png: Path) -> str:
+    import zxingcpp
+    w, h, grey = read_grey(png)
+    found = zxingcpp.read_barcodes(memoryview(grey).cast("B", (h, w)))
+    assert found, f"no QR code found in {png}"
+    return found[0].text
+
+
+def test_qr_codes_decode_to_the_page_urls(built_site, regions):
+    for r in regions:
+        assert _decode(built_site / r["id"] / "qr" / "region.png") == f"{SITE_URL}{r['id']}/"
+        for ident in r["identities"][:3]:
+            got = _decode(built_site / r["id"] / "qr" / f"{ident['id']}.png")
+            assert got == f"{SITE_URL}{r['id']}/#id-{ident['id']}"
+
+
+def test_generated_pages_load_nothing_from_other_origins(built_site, regions, pages):
+    for r in regions:
+        for src in pages[r["id"]].srcs:
+            assert not re.match(r"^(https?:)?//", src), f"{r['id']}: third-party resource {src}"
+
+
+def test_assumptions_are_labelled(built_site, regions):
+    for r in regions:
+        html = (built_site / r["id"] / "index.html").read_text("utf-8")
+        has_assumption = any(p.provenance == "assumption"
+                             for p in params.load(r["id"]).parameters(r["default_year"]))
+        if has_assumption:
+            assert "假设值，可在计算器中修改" in html, r["id"]
