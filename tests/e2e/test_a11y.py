@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from test_calculator_ui import FULL_YEAR, open_input, reset_form, wait_result
+from .test_calculator_ui import FULL_YEAR, open_input, reset_form, wait_result
 
 AXE = Axe()
 

@@ -8,7 +8,7 @@ import base64
 import pytest
 
 from calc.api import estimate_dict
-from test_calculator_ui import open_fragment, open_input, share_code, wait_result
+from .test_calculator_ui import open_fragment, open_input, share_code, wait_result
 
 BASE = {"region": "xianning", "year": 2022, "identities": ["dibao"],
         "stays": [{"total": "20000", "out_of_policy": "", "level": "2", "place": "county", "referral": True}]}

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import off_origin_requests, wait_ready, worker_call
+from .conftest import off_origin_requests, wait_ready, worker_call
 
 REGIONS = ["xianning", "yangcheng", "dongzhi", "yiyuan", "chongqing"]
 

@@ -1,7 +1,7 @@
 """Service worker: after one visit the region page and the calculator work offline."""
 from __future__ import annotations
 
-from conftest import wait_ready, worker_call
+from .conftest import wait_ready, worker_call
 
 
 def test_offline_visit_computes_estimate(browser, browser_context_args, server_url):

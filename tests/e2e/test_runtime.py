@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import worker_call
+from .conftest import worker_call
 
 XIANNING_STAY = {
     "region": "xianning", "year": 2022, "identities": ["dibao"],

@@ -15,7 +15,7 @@ from calc.rules import RULES
 
 from sitegen.build import _param_row, humanize
 
-from pngread import read_grey
+from .pngread import read_grey
 
 SITE_URL = (os.environ.get("SITE_URL") or "http://localhost:8000/").rstrip("/") + "/"
 

@@ -1,5 +1,5 @@
 """重庆市 渝乡振发〔2022〕15号. Assumed: level 2 400/75%; 大病 16,095 (2021) / 17,564 (2022); tier 1 320, tier 2 595."""
-from conftest import run, stay, rules_in
+from .conftest import run, stay, rules_in
 
 R = "chongqing"
 

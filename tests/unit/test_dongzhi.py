@@ -1,7 +1,7 @@
 """东至县 东医保办〔2022〕11号 (2022)."""
 from decimal import Decimal
 
-from conftest import run, stay, rules_in
+from .conftest import run, stay, rules_in
 
 R = "dongzhi"
 

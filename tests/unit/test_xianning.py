@@ -1,6 +1,6 @@
 """咸宁市 咸医保发〔2021〕31号, year 2022. Assumed basic: level 2 deductible 400, ratio 75%;
 大病 threshold 17,564 (halved 8,782 for the tilt), 60% (65% with tilt) below 100,000."""
-from conftest import run, stay, rules_in
+from .conftest import run, stay, rules_in
 
 R = "xianning"
 

@@ -1,6 +1,6 @@
 """阳城县 阳医保发〔2022〕2号. Assumed basic: level 2 deductible 400, ratio 80% (≈75% target on 6,000);
 大病 threshold 16,095 (2021) / 17,564 (2022), halved 8,782 for the tilt; 60% (65%)."""
-from conftest import run, stay, rules_in
+from .conftest import run, stay, rules_in
 
 R = "yangcheng"
 

@@ -1,5 +1,5 @@
 """沂源县 源医保发〔2020〕8号 (2020). Assumed basic level 2: 400, 75%; ordinary 大病 threshold 15,366.50."""
-from conftest import run, stay, rules_in
+from .conftest import run, stay, rules_in
 
 R = "yiyuan"
 
