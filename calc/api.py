@@ -247,7 +247,7 @@ def _notes(ctx, ident, person):
         else:
             text = "脱贫人口的大病倾斜、“精准脱贫保”和区县健康扶贫救助已于2021年12月31日到期，不再计算"
         ctx.step("CQ-CHG-2", "other", None, text, ZERO)
-    if ctx.p("supplementary.ended") and ident in ("fanpin", "jiance", "wending"):
+    if ctx.p("supplementary.identities") and ctx.holds("supplementary.identities", ident):
         ctx.v("supplementary.ended")
         if person.year <= 2021:
             text = "2021年贫困人口补充医疗保险仍在，按“136”封顶兜底（见YC-136）"
