@@ -21,8 +21,10 @@ node_modules/pyodide/pyodide.mjs: package-lock.json
 
 node: node_modules/pyodide/pyodide.mjs
 
+# Chromium for the e2e tests, plus CJK fonts so pages, screenshots and the printed 明白纸 render Chinese text.
 chromium:
-	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@{ [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/opentype/noto ]; } || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-noto-cjk; }
 
 build: site-deps node
 	$(PY) build_site.py
