@@ -1,0 +1,84 @@
+"""The trimmed standard library (buildtools/stdlib_trim.py): bytecode only, derived from the
+engine's tests, and a build that cannot pass when a module the engine needs is missing."""
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from buildtools import corpus, stdlib_trim  # noqa: E402
+
+
+def runtime(site: Path) -> Path:
+    man = json.loads((site / "assets" / "calc-manifest.json").read_text())
+    return site / (man.get("runtime") or "pyodide/")
+
+
+def stdlib_imports_of_calc() -> set[str]:
+    """Top-level standard-library modules calc's own source imports."""
+    names = set()
+    for py in (ROOT / "calc").rglob("*.py"):
+        for node in ast.walk(ast.parse(py.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n in sys.stdlib_module_names}
+
+
+def test_trimmed_stdlib_is_cpython_314_bytecode_of_what_calc_imports(built_site):
+    rt = runtime(built_site)
+    trim, full = zipfile.ZipFile(rt / "python_stdlib_trim.zip"), zipfile.ZipFile(rt / "python_stdlib.zip")
+    members = trim.namelist()
+    assert members and all(m.endswith(".pyc") for m in members), [m for m in members if not m.endswith(".pyc")][:5]
+    full_sources = {m for m in full.namelist() if m.endswith(".py")}
+    assert {m[:-1] for m in members} <= full_sources  # a subset of the stock library, nothing else
+    assert len(members) < 0.4 * len(full_sources)
+    magics = set()
+    for m in members:
+        head = trim.read(m)[:16]
+        magics.add(head[:4])
+        assert int.from_bytes(head[4:8], "little") == 0b01, m  # hash-based, unchecked: no source needed
+    assert len(magics) == 1 and magics.pop()[2:4] == b"\r\n"
+    # Every pure-Python stdlib module calc imports is there (decimal.py, json/, tomllib/ ...).
+    for name in stdlib_imports_of_calc():
+        src = [f"{name}.py", f"{name}/__init__.py"]
+        if any(s in full_sources for s in src):
+            assert any(s + "c" in members for s in src), name
+    assert all(i.compress_type == zipfile.ZIP_STORED for i in trim.infolist())  # brotli on the wire instead
+
+
+def test_build_fails_when_the_trimmed_set_misses_a_module(tmp_path):
+    """Verification replays the corpus on the trimmed zip: leaving out a module calc needs
+    (calc.params parses the region TOML with tomllib) must stop the build with its name."""
+    wheels = sorted((ROOT / ".build" / "dist").glob("calc-*.whl"))
+    assert wheels, "no calc wheel in .build/dist: build the site first"
+    calls = tmp_path / "corpus.json"
+    calls.write_text(json.dumps([{"fn": "meta", "args": []}]))
+    proc = subprocess.run(["node", str(stdlib_trim.RUNNER), "--pyodide", str(stdlib_trim.PYODIDE),
+                           "--wheel", str(wheels[-1]), "--corpus", str(calls), "--out", str(tmp_path / "out"),
+                           "--drop", "tomllib._parser"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "No module named 'tomllib._parser'" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_new_test_cases_join_the_corpus_without_edits(tmp_path):
+    """A new case file under tests/cases is recorded by the corpus capture as it is."""
+    (tmp_path / "calc").symlink_to(ROOT / "calc")
+    (tmp_path / "buildtools").symlink_to(ROOT / "buildtools")
+    cases = tmp_path / "tests" / "cases"
+    cases.mkdir(parents=True)
+    case = {"region": "yiyuan", "identities": ["tekun"],
+            "stays": [{"total": "23456.78", "level": "1", "place": "county", "referral": True}]}
+    (cases / "test_new_region_case.py").write_text(
+        "import json\nfrom calc.api import estimate\n\n"
+        f"CASE = {json.dumps(case)!r}\n\n"
+        "def test_case():\n    assert json.loads(estimate(CASE))['ok']\n")
+    calls = corpus.capture(tmp_path, tmp_path / "captured.json")
+    assert {"fn": "estimate", "args": [json.dumps(case)]} in calls
