@@ -1,0 +1,131 @@
+// snapshot.js — a memory snapshot of the booted engine, kept on this device (IndexedDB), so a
+// returning visitor's worker restores an interpreter with calc already imported instead of
+// starting Python again. Used by worker.js only.
+//
+// One record at most: {key, blob, raw, probe, saved}; blob is the gzip of Pyodide's
+// makeMemorySnapshot() with its all-zero 4 KiB pages left out (60% of a 31 MB heap), so a restore
+// inflates ~12 MB instead of 31 MB.
+// `key` names the runtime version, the wheel's hash and the standard library's hash; a record
+// with any other key is deleted on sight, so a new deployment replaces the old snapshot on the
+// first visit after it. `probe` is calc's meta() answer when the snapshot was made: the worker
+// asks the restored interpreter again and throws the snapshot away unless the answers match.
+// gzip's CRC and Pyodide's own build-id check catch damaged or foreign bytes. Every failure here
+// means "no snapshot": callers fall back to a normal boot and never show an error for it.
+// IndexedDB (not Cache Storage) keeps it apart from the service worker's caches.
+
+const DB_NAME = "calc-snapshot";
+const STORE = "snapshot";
+const RECORD = "current";
+
+export function supported() {
+  return typeof indexedDB === "object" && typeof CompressionStream === "function" &&
+    typeof DecompressionStream === "function";
+}
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error("snapshot database blocked"));
+  });
+}
+
+async function withStore(mode, fn) {
+  const db = await openDb();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      let value;
+      Promise.resolve(fn(tx.objectStore(STORE))).then((v) => { value = v; }, reject);
+      tx.oncomplete = () => resolve(value);
+      tx.onerror = tx.onabort = () => reject(tx.error || new Error("snapshot transaction failed"));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const request = (req) => new Promise((resolve, reject) => {
+  req.onsuccess = () => resolve(req.result);
+  req.onerror = () => reject(req.error);
+});
+
+async function transform(blob, stream) {
+  return new Response(blob.stream().pipeThrough(stream));
+}
+
+// Sparse layout: Uint32 header [MAGIC, raw length, page count], Uint32 page indices, page bytes.
+const MAGIC = 0x5a53424d; // "MBSZ"
+const PAGE = 4096;
+
+function sparse(raw) {
+  const pages = Math.ceil(raw.length / PAGE);
+  const whole = Math.floor(raw.byteOffset % 8 === 0 ? raw.length / 8 : 0);
+  const words = whole ? new BigUint64Array(raw.buffer, raw.byteOffset, whole) : null;
+  const keep = [];
+  for (let p = 0; p < pages; p++) {
+    let nonZero = false;
+    const end = Math.min(raw.length, (p + 1) * PAGE);
+    if (words && end % 8 === 0) {
+      for (let w = (p * PAGE) / 8; w < end / 8; w++) if (words[w] !== 0n) { nonZero = true; break; }
+    } else {
+      for (let b = p * PAGE; b < end; b++) if (raw[b] !== 0) { nonZero = true; break; }
+    }
+    if (nonZero) keep.push(p);
+  }
+  const head = new Uint32Array([MAGIC, raw.length, keep.length, ...keep]);
+  return new Blob([head, ...keep.map((p) => raw.subarray(p * PAGE, Math.min(raw.length, (p + 1) * PAGE)))]);
+}
+
+function dense(buf) {
+  const head = new Uint32Array(buf, 0, 3);
+  if (head[0] !== MAGIC) throw new Error("not a calc snapshot");
+  const [, length, count] = head;
+  const index = new Uint32Array(buf, 12, count);
+  const out = new Uint8Array(length);
+  let at = 12 + 4 * count;
+  for (const p of index) {
+    const n = Math.min(PAGE, length - p * PAGE);
+    out.set(new Uint8Array(buf, at, n), p * PAGE);
+    at += n;
+  }
+  if (at !== buf.byteLength) throw new Error("snapshot has the wrong length");
+  return out;
+}
+
+/** The stored snapshot for `key` as {bytes: Promise<Uint8Array>, probe}, or null. */
+export async function readSnapshot(key) {
+  if (!supported()) return null;
+  const rec = await withStore("readonly", (s) => request(s.get(RECORD)));
+  if (!rec) return null;
+  if (rec.key !== key || !(rec.blob instanceof Blob) || typeof rec.probe !== "string") {
+    await dropSnapshot();
+    return null;
+  }
+  // Decompression runs while the runtime downloads and compiles; gzip's CRC rejects damaged bytes.
+  const bytes = transform(rec.blob, new DecompressionStream("gzip"))
+    .then((r) => r.arrayBuffer())
+    .then((buf) => {
+      const raw = dense(buf);
+      if (raw.length !== rec.raw) throw new Error("snapshot has the wrong length");
+      return raw;
+    });
+  bytes.catch(() => {}); // the caller awaits it (through loadPyodide) and handles the failure
+  return { bytes, probe: rec.probe };
+}
+
+/** Compress and store `raw` under `key`, replacing any older snapshot; returns bytes stored. */
+export async function writeSnapshot(key, raw, probe) {
+  const blob = await (await transform(sparse(raw), new CompressionStream("gzip"))).blob();
+  await withStore("readwrite", (s) => request(s.put({ key, blob, raw: raw.length, probe, saved: Date.now() }, RECORD)));
+  return blob.size;
+}
+
+export async function dropSnapshot() {
+  if (typeof indexedDB !== "object") return;
+  try {
+    await withStore("readwrite", (s) => request(s.delete(RECORD)));
+  } catch (e) { /* nothing stored, or storage unavailable: nothing to clean up */ }
+}
