@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import params as _params
 from .engine import Ctx, YearState, run_outpatient, run_stay
+from .amount import AmountError, parse_amount
 from .model import CareYear, Person, Stay
 from .money import ZERO, fen, s
 from .rules import DOCS, RULES
@@ -53,28 +54,13 @@ def _amount(raw, field, name, errors, allow_zero=True, ceiling=MAX_STAY, require
             _err(errors, field, f"{name}不能为空")
             return None
         return ZERO
-    if isinstance(raw, bool) or isinstance(raw, (list, dict)):
-        _err(errors, field, f"{name}须填一个数字")
-        return None
-    if isinstance(raw, float):
-        raw = repr(raw)
-    text = str(raw)
-    if MARKUP.search(text):
+    if isinstance(raw, str) and MARKUP.search(raw):
         _err(errors, field, f"{name}含有不允许的字符，请只填数字")
         return None
-    t = text.translate(FULLWIDTH).replace("元", "").replace(" ", "").replace("\u3000", "")
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", t):
-        t = t.replace(",", "")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", t):
-        _err(errors, field, f"{name}须填一个数字（如 12000 或 12,000）")
-        return None
     try:
-        d = Decimal(t)
-    except InvalidOperation:
-        _err(errors, field, f"{name}须填一个数字")
-        return None
-    if d < 0:
-        _err(errors, field, f"{name}不能是负数")
+        d = parse_amount(raw)
+    except AmountError as e:
+        _err(errors, field, f"{name}{e.reason}")
         return None
     if d > ceiling:
         _err(errors, field, f"{name}太大了（最多 {ceiling:,} 元），请检查")

@@ -63,9 +63,9 @@ def yuan(s) -> str:
 
 
 def calc_link(region: str, payload: dict) -> str:
-    """Share URL the calculator understands: /<region>/#calc=<base64url(JSON)> (no padding)."""
-    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    return f"#calc={base64.urlsafe_b64encode(raw).decode().rstrip('=')}"
+    """Share fragment the calculator understands (format: calc/share.py)."""
+    from calc.share import fragment
+    return fragment(payload)
 
 
 def _get(obj, name, default=None):

@@ -21,7 +21,8 @@ REJECT = [
     ("none_total", with_stay(total=None), "stays[0].total", "不能为空"),
     ("negative_total", with_stay(total="-100"), "stays[0].total", "负数"),
     ("zero_total", with_stay(total="0"), "stays[0].total", "不能为0"),
-    ("text_total", with_stay(total="一万"), "stays[0].total", "数字"),
+    ("text_total", with_stay(total="一万块钱吧"), "stays[0].total", "数字"),
+    ("exponent_total", with_stay(total="1e5"), "stays[0].total", "数字"),
     ("letters_total", with_stay(total="abc"), "stays[0].total", "数字"),
     ("huge_total", with_stay(total="1e308"), "stays[0].total", "数字"),
     ("absurd_total", with_stay(total="99999999999"), "stays[0].total", "太大"),
@@ -84,6 +85,12 @@ ACCEPT = [
     ("spaces_around", " 12000 ", "12000.00"),
     ("many_decimals_rounded", "12000.005", "12000.01"),
     ("number_not_string", 12000, "12000.00"),
+    ("wan", "3万", "30000.00"),
+    ("wan_decimal", "3.5万", "35000.00"),
+    ("chinese_numerals", "三万", "30000.00"),
+    ("chinese_abbreviated", "三万五", "35000.00"),
+    ("chinese_with_zero", "一万零五百", "10500.00"),
+    ("yuan_and_comma", "30,000元", "30000.00"),
 ]
 
 
