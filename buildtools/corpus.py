@@ -9,7 +9,8 @@ browser worker needs. Nothing here is a hand list of cases:
   JSON-able arguments, so new tests and new case files are picked up without edits here.
   Test outcomes do not matter (the test run reports them); only the inputs are kept.
 - `sweep()` adds `meta()` and, for every region / year / identity / scheme / tier that meta offers,
-  one estimate whose stays cover every level, place and referral choice.
+  one estimate whose stays cover every level, place and referral choice (marked "sweep": the
+  snapshot round trip replays only these).
 
 Hypothesis runs derandomized with no example database, so the corpus (and with it the trimmed
 standard library) is the same on every build.
@@ -105,7 +106,7 @@ def sweep() -> list[dict]:
     """meta() and one estimate per region/year/identity/scheme/tier offered by meta."""
     import calc.api
 
-    calls = [{"fn": "meta", "args": []}]
+    calls = [{"fn": "meta", "args": [], "sweep": True}]
     meta = json.loads(calc.api.meta())
     for region in meta.get("regions", []):
         rid = region["id"]
@@ -130,7 +131,7 @@ def sweep() -> list[dict]:
                             d["scheme"], d["wage"] = scheme, "4500"
                         if tier is not None:
                             d["tier"] = tier
-                        calls.append({"fn": "estimate", "args": [json.dumps(d, ensure_ascii=False)]})
+                        calls.append({"fn": "estimate", "args": [json.dumps(d, ensure_ascii=False)], "sweep": True})
     return calls
 
 
