@@ -57,24 +57,25 @@ def share_code(inp):
 
 
 def runtime_dir(site: Path) -> str:
-    """Site-relative folder of the Pyodide runtime (versioned when the manifest says so)."""
-    man = json.loads((site / "assets" / "calc-manifest.json").read_text())
-    rt = man.get("runtime") or "pyodide/"
-    return rt if rt.endswith("/") else rt + "/"
+    """Site-relative folder of the versioned Pyodide runtime (from the manifest)."""
+    return json.loads((site / "assets" / "calc-manifest.json").read_text())["runtime"]
 
 
 def serve_tree(site: Path) -> Path:
-    """site/ plus the floor page at /__floor__/ (site/ itself is not touched). The floor's worker
-    imports pyodide.mjs from wherever the site keeps the runtime."""
-    site = site.resolve()
+    """A copy of site/ (hard links) plus the floor page at /__floor__/, pointed at the same versioned
+    runtime directory; site/ itself is not touched. (serve.py refuses symlinks leading outside.)"""
     tmp = Path(tempfile.mkdtemp(prefix="bench-site-"))
-    for entry in site.iterdir():
-        (tmp / entry.name).symlink_to(entry)
-    floor = tmp / "__floor__"
-    floor.mkdir()
+
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(site, tmp, dirs_exist_ok=True, copy_function=link)
+    (tmp / "__floor__").mkdir()
     for f in (ROOT / "benchmarks" / "floor").iterdir():
-        text = f.read_text("utf-8").replace("../pyodide/", "../" + runtime_dir(site))
-        (floor / f.name).write_text(text, "utf-8")
+        (tmp / "__floor__" / f.name).write_text(f.read_text().replace("__RUNTIME__", runtime_dir(site)))
     return tmp
 
 
