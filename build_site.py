@@ -27,6 +27,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from buildtools import stdlib_trim
 from scripts import http_rules
 
 ROOT = Path(__file__).resolve().parent
@@ -42,9 +43,14 @@ RUNTIME = {
     "loader": PYODIDE_SRC / "pyodide.mjs",
     "asm": PYODIDE_SRC / "pyodide.asm.mjs",
     "wasm": PYODIDE_SRC / "pyodide.asm.wasm",
-    "stdlib": PYODIDE_SRC / "python_stdlib.zip",
+    "stdlib_full": PYODIDE_SRC / "python_stdlib.zip",
     "lock": PYODIDE_SRC / "pyodide-lock.json",
 }
+# Issue 14: role "stdlib" is the trimmed, precompiled standard library (buildtools/stdlib_trim.py),
+# in a content-addressed directory of its own so an engine change does not move the stock
+# runtime (and its 2.7 MB wasm) to a new URL. The stock zip stays as "stdlib_full": lazy roles
+# are fetched only when needed (the worker's fallback on an import error) and not precached.
+LAZY_ROLES = ("stdlib_full",)
 PRELOAD_ROLES = ("wasm", "stdlib")  # the big ones: the page starts them before the worker runs
 CACHE = ROOT / ".build"
 # Fixed build time: wheel zip entries, mkdocs dates, gzip headers. Override via env if wanted.
@@ -136,7 +142,7 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def copy_runtime(out: Path, wheel: Path) -> dict:
+def copy_runtime(out: Path, wheel: Path, trimmed_stdlib: Path) -> dict:
     """Runtime + wheel into content-addressed directories; assets/calc-manifest.json lists each
     file the worker loads with its sha256 and size (the worker refuses anything else)."""
     digests = {}
@@ -156,8 +162,15 @@ def copy_runtime(out: Path, wheel: Path) -> dict:
     (out / rel).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(wheel, out / rel)
     files["wheel"] = {"url": rel, "sha256": wheel_sha, "bytes": wheel.stat().st_size}
+    trim_sha = sha256_file(trimmed_stdlib)
+    trim_rel = f"pyodide/stdlib-{trim_sha[:12]}/{trimmed_stdlib.name}"
+    (out / trim_rel).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(trimmed_stdlib, out / trim_rel)
+    files["stdlib"] = {"url": trim_rel, "sha256": trim_sha, "bytes": trimmed_stdlib.stat().st_size}
+    for role in LAZY_ROLES:
+        files[role]["lazy"] = True
     manifest = {"pyodide": pyodide_version(), "runtime": runtime_dir, "files": files,
-                "bytes": sum(f["bytes"] for f in files.values())}
+                "bytes": sum(f["bytes"] for f in files.values() if not f.get("lazy"))}
     (out / "assets").mkdir(exist_ok=True)
     (out / "assets" / "calc-manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
     return manifest
@@ -209,6 +222,8 @@ def write_service_worker(out: Path) -> None:
     corrected figure means a new worker and a new cache), the precache list, and the URL prefixes
     whose files never change (reused from the previous cache instead of downloaded again)."""
     template = (DOCS / "sw.js").read_text("utf-8")
+    manifest = json.loads((out / "assets" / "calc-manifest.json").read_text("utf-8"))
+    lazy = {f["url"] for f in manifest["files"].values() if f.get("lazy")}  # a fallback, not for every visitor
     precache = []
     h = hashlib.sha256(template.encode())
     for p in site_files(out):
@@ -216,7 +231,7 @@ def write_service_worker(out: Path) -> None:
         if rel == "sw.js" or is_derived(rel):
             continue
         h.update(rel.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-        if rel.endswith(".map") or rel.startswith(("search/", "assets/javascripts/lunr/", "sitemap")):
+        if rel.endswith(".map") or rel.startswith(("search/", "assets/javascripts/lunr/", "sitemap")) or rel in lazy:
             continue
         # Big media (screenshots etc.) are not needed offline; the runtime and wheel always are.
         if not rel.startswith(("pyodide/", "wheels/")) and p.stat().st_size > 100_000:
@@ -278,12 +293,14 @@ def build(out: Path) -> Path:
     log("building calc wheel")
     wheel = build_wheel()
     log(f"wheel {wheel.name}: {wheel.stat().st_size} bytes")
+    trimmed, trim_report = stdlib_trim.trimmed_stdlib(wheel)
+    log(f"trimmed standard library: {len(trim_report['modules'])} modules, {trimmed.stat().st_size} bytes")
     log("generating pages (sitegen)")
     run_sitegen()
     log(f"mkdocs build -> {out}")
     run_mkdocs(out)
     log("post-processing")
-    manifest = copy_runtime(out, wheel)
+    manifest = copy_runtime(out, wheel, trimmed)
     postprocess(out, manifest)
     log("done")
     return out

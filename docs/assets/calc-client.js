@@ -22,7 +22,8 @@
 // onProgress gets {stage, percent, loaded, total, file?, fileLoaded?, fileTotal?}: bytes received
 // so far and expected in all (and for the file that just advanced) — see ARCHITECTURE.md
 // "Browser"; late subscribers get the latest one.
-// For tests: window.__calcReady is always the current ready promise.
+// For tests: window.__calcReady is always the current ready promise; window.__calcStatus is what
+// the current engine reported about how it started ({boot, stdlib, snapshot, ...}; worker.js).
 // After the engine is ready the service worker (../sw.js) is registered, so a repeat visit and
 // offline use are served from cache; registering later keeps the first visit's bytes unchanged.
 
@@ -61,7 +62,7 @@ function publish(promise) {
 }
 
 function spawn() {
-  const gen = { id: ++generation, pending: new Map(), dead: false, isReady: false, heard: false };
+  const gen = { id: ++generation, pending: new Map(), dead: false, isReady: false, heard: false, status: {} };
   gen.name = `calc-engine-${gen.id}-${Math.random().toString(36).slice(2)}`;
   gen.ready = new Promise((resolve, reject) => {
     gen.reject = reject;
@@ -89,6 +90,10 @@ function spawn() {
         emit(p);
       } else if (m.type === "alive") {
         watchLife(gen);
+      } else if (m.type === "status") {
+        // How the engine started (snapshot, trimmed or stock standard library): for tests and the benchmark.
+        const { type, ...fields } = m;
+        if (typeof window !== "undefined") window.__calcStatus = Object.assign(gen.status, fields);
       } else if (m.type === "ready") {
         clearTimeout(gen.silence);
         gen.isReady = true;

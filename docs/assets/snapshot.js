@@ -95,23 +95,27 @@ function dense(buf) {
   return out;
 }
 
-/** The stored snapshot for `key` as {bytes: Promise<Uint8Array>, probe}, or null. */
+export const readRecord = () => withStore("readonly", (s) => request(s.get(RECORD)));
+export const writeRecord = (rec) => withStore("readwrite", (s) => request(s.put(rec, RECORD)));
+export const gunzip = async (blob) => new Uint8Array(await (await transform(blob, new DecompressionStream("gzip"))).arrayBuffer());
+export const gzip = async (bytes) => (await transform(new Blob([bytes]), new CompressionStream("gzip"))).blob();
+
+/** The stored snapshot for `key` as {bytes: Promise<Uint8Array>, probe}, or null when none is
+ *  stored. A record for another key is deleted and reported by throwing. */
 export async function readSnapshot(key) {
   if (!supported()) return null;
-  const rec = await withStore("readonly", (s) => request(s.get(RECORD)));
+  const rec = await readRecord();
   if (!rec) return null;
   if (rec.key !== key || !(rec.blob instanceof Blob) || typeof rec.probe !== "string") {
     await dropSnapshot();
-    return null;
+    throw new Error("stored for another version");
   }
-  // Decompression runs while the runtime downloads and compiles; gzip's CRC rejects damaged bytes.
-  const bytes = transform(rec.blob, new DecompressionStream("gzip"))
-    .then((r) => r.arrayBuffer())
-    .then((buf) => {
-      const raw = dense(buf);
-      if (raw.length !== rec.raw) throw new Error("snapshot has the wrong length");
-      return raw;
-    });
+  // Decompression runs while the runtime is prepared; gzip's CRC rejects damaged bytes.
+  const bytes = gunzip(rec.blob).then((sparseBytes) => {
+    const raw = dense(sparseBytes.buffer);
+    if (raw.length !== rec.raw) throw new Error("snapshot has the wrong length");
+    return raw;
+  });
   bytes.catch(() => {}); // the caller awaits it (through loadPyodide) and handles the failure
   return { bytes, probe: rec.probe };
 }
@@ -119,7 +123,7 @@ export async function readSnapshot(key) {
 /** Compress and store `raw` under `key`, replacing any older snapshot; returns bytes stored. */
 export async function writeSnapshot(key, raw, probe) {
   const blob = await (await transform(sparse(raw), new CompressionStream("gzip"))).blob();
-  await withStore("readwrite", (s) => request(s.put({ key, blob, raw: raw.length, probe, saved: Date.now() }, RECORD)));
+  await writeRecord({ key, blob, raw: raw.length, probe, saved: Date.now() });
   return blob.size;
 }
 

@@ -2,17 +2,27 @@
 // It runs nothing the build did not publish: every runtime file and the wheel is checked against
 // the sha256 in calc-manifest.json before use. Stages, each one function so it can be swapped:
 //   loadManifest  assets/calc-manifest.json (build_site.py: url, sha256, bytes of each file by role)
-//   downloadAll   all files in parallel through integrity.js (deadline: STALL_MS without data)
+//   downloadAll   all files in parallel through integrity.js (deadline: STALL_MS without data);
+//                 "lazy" files (the stock standard library) only when needed
 //   bootRuntime   Pyodide from the checked bytes only (deadline: BOOT_MS)
 //   loadWheel     unpack the checked wheel into site-packages (no micropip)
 //   importApi     calc.api
+// How Python starts (issue 14), first that works:
+//   fromSnapshot  a memory snapshot this phone stored after an earlier visit (snapshot.js)
+//   fresh         the trimmed, precompiled standard library ("stdlib": buildtools/stdlib_trim.py)
+//   full          the stock python_stdlib.zip ("stdlib_full"), if the trimmed one lacks a module —
+//                 also later, when a call raises ImportError
+// After the first estimate, in idle time, a fresh engine stores its snapshot for the next visit.
 // Messages (ARCHITECTURE.md "Browser"): in {id, type: "estimate"|"meta", payload: json_text};
 // out {id, ok, payload} | {type: "progress", stage, percent, loaded, total, file?, fileLoaded?,
-// fileTotal?} | {type: "alive"} | {type: "ready"} | {type: "error", kind, message, file?}.
+// fileTotal?} | {type: "alive"} | {type: "ready"} | {type: "error", kind, message, file?} |
+// {type: "status", boot?, stdlib?, snapshot?, ...} (how it started, for tests and the benchmark).
 import { fetchVerified, LoadError } from "./integrity.js";
+import * as snapshot from "./snapshot.js";
 
 const STALL_MS = 10_000;  // no byte for this long: the download has failed (a slow link still trickles)
 const BOOT_MS = 60_000;   // starting Python from checked bytes is CPU only: generous for cheap phones
+const IDLE_MS = 1_500;    // no message for this long after an estimate: time to store the snapshot
 const SITE = new URL("../", import.meta.url);
 const abs = (rel) => new URL(rel, SITE).href;
 const netFetch = globalThis.fetch.bind(globalThis);
@@ -48,20 +58,22 @@ async function loadManifest() {
   return manifest;
 }
 
+function download(manifest, role) {
+  const f = manifest.files[role];
+  return fetchVerified(abs(f.url), f, {
+    what: what(role), stallMs: STALL_MS, fetch: netFetch,
+    onBytes: (n) => {
+      bytes.loaded += n - (bytes.files[role] || 0);
+      bytes.files[role] = n;
+      progress("download", { file: role, fileLoaded: n, fileTotal: f.bytes });
+    },
+  });
+}
+
 async function downloadAll(manifest) {
-  const roles = Object.keys(manifest.files);
+  const roles = Object.keys(manifest.files).filter((role) => !manifest.files[role].lazy);
   // The first failure ends the start at once (the page terminates this worker and the rest).
-  const data = await Promise.all(roles.map((role) => {
-    const f = manifest.files[role];
-    return fetchVerified(abs(f.url), f, {
-      what: what(role), stallMs: STALL_MS, fetch: netFetch,
-      onBytes: (n) => {
-        bytes.loaded += n - (bytes.files[role] || 0);
-        bytes.files[role] = n;
-        progress("download", { file: role, fileLoaded: n, fileTotal: f.bytes });
-      },
-    });
-  }));
+  const data = await Promise.all(roles.map((role) => download(manifest, role)));
   return Object.fromEntries(roles.map((role, i) => [role, data[i]]));
 }
 
@@ -73,18 +85,20 @@ function deadline(promise, ms, message) {
 
 const moduleUrl = (data) => URL.createObjectURL(new Blob([data], { type: "text/javascript" }));
 
-async function bootRuntime(manifest, files) {
+// stdlib: the role of the standard library to boot from; options: extra loadPyodide options
+// (the snapshot ones).
+async function bootRuntime(manifest, files, { stdlib = "stdlib", options = {} } = {}) {
   progress("boot");
   // import() has no integrity option: run the checked bytes themselves, from blob: URLs.
   const { loadPyodide } = await import(moduleUrl(files.loader));
   const { default: createPyodideModule } = await import(moduleUrl(files.asm));
   const indexURL = abs(manifest.runtime);
-  const stdLibURL = abs(manifest.files.stdlib.url);
+  const stdLibURL = abs(manifest.files[stdlib].url);
   // loadPyodide fetches the wasm (at indexURL + "pyodide.asm.wasm") and the stdlib itself: answer
   // those two from the checked bytes; any other fetch from now on is refused.
   const handOver = new Map([
     [indexURL + "pyodide.asm.wasm", [files.wasm, "application/wasm"]],
-    [stdLibURL, [files.stdlib, "application/zip"]],
+    [stdLibURL, [files[stdlib], "application/zip"]],
   ]);
   globalThis.fetch = async (input) => {
     const url = new URL(input instanceof Request ? input.url : String(input), self.location).href;
@@ -96,7 +110,7 @@ async function bootRuntime(manifest, files) {
   return deadline(
     loadPyodide({
       indexURL, stdLibURL, packageBaseUrl: indexURL, createPyodideModule,
-      lockFileContents: new TextDecoder().decode(files.lock),
+      lockFileContents: new TextDecoder().decode(files.lock), ...options,
     }),
     BOOT_MS,
     `计算引擎 ${BOOT_MS / 1000} 秒内没能启动（手机可能太忙或内存不够）。请关掉其他程序后点“重试”。`,
@@ -113,17 +127,104 @@ function importApi(pyodide) {
   return pyodide.pyimport("calc.api");
 }
 
+// ---- issue 14: snapshot, trimmed standard library, fallback ----------------------------------
+const status = (fields) => postMessage({ type: "status", ...fields });
+// One line about a failure: a Python traceback's last line, any other error's first.
+const reason = (e) => {
+  const lines = String((e && e.message) || e).trim().split("\n");
+  return (e && e.type ? lines[lines.length - 1] : lines[0]).slice(0, 200);
+};
+// A snapshot is only valid for the exact runtime, wheel and standard library it was made with.
+const snapshotKey = (manifest) =>
+  [manifest.runtime, manifest.files.wheel.sha256, manifest.files.stdlib.sha256].join("|");
+
+// -> {bytes: Promise, probe} | null; a stored snapshot for another version is deleted.
+async function findSnapshot(manifest) {
+  try {
+    return await snapshot.readSnapshot(snapshotKey(manifest));
+  } catch (e) {
+    status({ snapshot_rejected: reason(e) });
+    return null;
+  }
+}
+
+async function fromSnapshot(manifest, files, stored) {
+  if (!stored) return null;
+  try {
+    const pyodide = await bootRuntime(manifest, files, { options: { _loadSnapshot: stored.bytes } });
+    loadWheel(pyodide, files.wheel);  // files calc reads later (the region data) are not in the snapshot
+    const api = importApi(pyodide);
+    const meta = api.meta();
+    if (meta !== stored.probe) throw new Error("its meta() answer differs from the one it was made with");
+    status({ boot: "snapshot", stdlib: "trim", snapshot: "restored" });
+    return { pyodide, api, manifest, files, stdlib: "trim", meta };
+  } catch (e) {
+    status({ snapshot_rejected: reason(e) });
+    await snapshot.dropSnapshot();
+    return null;  // a normal boot follows; the resident sees nothing of this
+  }
+}
+
+async function fresh(manifest, files) {
+  const snap = snapshot.supported();
+  try {
+    const pyodide = await bootRuntime(manifest, files, { options: snap ? { _makeSnapshot: true } : {} });
+    const heap = pyodide._module.HEAP8.length;
+    loadWheel(pyodide, files.wheel);
+    const api = importApi(pyodide);
+    status({ boot: "fresh", stdlib: "trim", snapshot: snap ? "pending" : "skipped: no IndexedDB or CompressionStream" });
+    return { pyodide, api, manifest, files, stdlib: "trim", heap, snap };
+  } catch (e) {
+    if (e instanceof LoadError) throw e;  // network, deadline: not the trimmed library's fault
+    status({ trim_error: reason(e) });
+    return full(manifest, files);
+  }
+}
+
+async function full(manifest, files) {
+  files.stdlib_full ||= await download(manifest, "stdlib_full");
+  const pyodide = await bootRuntime(manifest, files, { stdlib: "stdlib_full" });
+  loadWheel(pyodide, files.wheel);
+  const api = importApi(pyodide);
+  status({ boot: "full", stdlib: "full", snapshot: "skipped: stock standard library" });
+  return { pyodide, api, manifest, files, stdlib: "full" };
+}
+
+const isImportError = (e, eng) => eng.stdlib === "trim" && e instanceof eng.pyodide.ffi.PythonError &&
+  (e.type === "ModuleNotFoundError" || e.type === "ImportError");
+
+// In idle time after the first estimate: store this interpreter (calc imported, caches warm).
+let idleTimer = null;
+function snapshotWhenIdle(eng) {
+  if (!eng.snap || eng.snapDone) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(async () => {
+    if (eng.snapDone) return;
+    eng.snapDone = true;
+    try {
+      // A restore needs the heap to fit the wasm module's initial memory (Pyodide 314 cannot grow
+      // it before restoring): an engine whose heap grew makes none, the next visit tries again.
+      if (eng.pyodide._module.HEAP8.length !== eng.heap) throw new Error("the heap grew");
+      const probe = eng.api.meta();
+      const raw = eng.pyodide.makeMemorySnapshot();
+      const stored = await snapshot.writeSnapshot(snapshotKey(eng.manifest), raw, probe);
+      status({ snapshot: "saved", snapshot_bytes: stored, snapshot_raw: raw.length });
+    } catch (e) {
+      status({ snapshot: "failed: " + reason(e) });
+    }
+  }, IDLE_MS);
+}
+
 async function start() {
   if (!globalThis.crypto?.subtle) {
     throw new LoadError("unsupported", "这个浏览器无法核对计算器文件（本站需要用 https 开头的网址打开）。");
   }
   const manifest = await loadManifest();
+  const stored = findSnapshot(manifest);  // reads and inflates while the files download
   const files = await downloadAll(manifest);
-  const pyodide = await bootRuntime(manifest, files);
-  loadWheel(pyodide, files.wheel);
-  const api = importApi(pyodide);
+  const eng = (await fromSnapshot(manifest, files, await stored)) || (await fresh(manifest, files));
   progress("ready");
-  return { pyodide, api };
+  return eng;
 }
 
 // While this worker lives it holds a Web Lock named after it: the page asks for the same lock
@@ -135,28 +236,47 @@ if (self.name && navigator.locks) {
   }).catch(() => {});
 }
 
-const engine = start();
+let engine = start();
 engine.then(
   () => postMessage({ type: "ready" }),
   (e) => postMessage({ type: "error", kind: e.kind || "crashed", file: e.file,
                        message: e.kind ? e.message : "计算引擎启动时出错了。请点“重试”；也可以看本页下面的算例。" }),
 );
 
+function answer(eng, type, payload) {
+  if (type === "estimate") return eng.api.estimate(typeof payload === "string" ? payload : JSON.stringify(payload));
+  if (type === "meta") {
+    // A restored engine computed meta() a moment ago to check itself: the page's first ask gets it.
+    const first = eng.meta;
+    eng.meta = null;
+    return first || eng.api.meta();
+  }
+  throw new Error(`unknown message type ${type}`);
+}
+
 onmessage = async (ev) => {
   const { id, type, payload } = ev.data || {};
+  clearTimeout(idleTimer);
   let engineReady;
   try {
     engineReady = await engine;
   } catch (e) {
     return;  // already reported as {type: "error"}
   }
-  const { pyodide, api } = engineReady;
+  const { pyodide } = engineReady;
   try {
     let out;
-    if (type === "estimate") out = api.estimate(typeof payload === "string" ? payload : JSON.stringify(payload));
-    else if (type === "meta") out = api.meta();
-    else throw new Error(`unknown message type ${type}`);
+    try {
+      out = answer(engineReady, type, payload);
+    } catch (e) {
+      if (!isImportError(e, engineReady)) throw e;
+      // The trimmed standard library lacks a module this input needs: the stock one has it.
+      status({ trim_error: reason(e) });
+      engine = full(engineReady.manifest, engineReady.files);
+      out = answer(await engine, type, payload);
+    }
     postMessage({ id, ok: true, payload: out });
+    if (type === "estimate") snapshotWhenIdle(await engine);
   } catch (e) {
     const detail = String(e && e.message ? e.message : e);
     postMessage({ id, ok: false, payload: JSON.stringify({ ok: false, errors: [{ field: "json", message: "计算出错：" + detail }] }) });
