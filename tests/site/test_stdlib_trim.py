@@ -15,15 +15,17 @@ sys.path.insert(0, str(ROOT))
 from buildtools import corpus, stdlib_trim  # noqa: E402
 
 
-def runtime(site: Path) -> Path:
-    man = json.loads((site / "assets" / "calc-manifest.json").read_text())
-    return site / (man.get("runtime") or "pyodide/")
+def manifest_files(site: Path) -> dict:
+    return json.loads((site / "assets" / "calc-manifest.json").read_text())["files"]
 
 
 def stdlib_imports_of_calc() -> set[str]:
-    """Top-level standard-library modules calc's own source imports."""
+    """Top-level standard-library modules calc's own source imports (not its CLI, __main__.py,
+    which the browser never runs)."""
     names = set()
     for py in (ROOT / "calc").rglob("*.py"):
+        if py.name == "__main__.py":
+            continue
         for node in ast.walk(ast.parse(py.read_text("utf-8"))):
             if isinstance(node, ast.Import):
                 names |= {a.name.split(".")[0] for a in node.names}
@@ -33,8 +35,12 @@ def stdlib_imports_of_calc() -> set[str]:
 
 
 def test_trimmed_stdlib_is_cpython_314_bytecode_of_what_calc_imports(built_site):
-    rt = runtime(built_site)
-    trim, full = zipfile.ZipFile(rt / "python_stdlib_trim.zip"), zipfile.ZipFile(rt / "python_stdlib.zip")
+    files = manifest_files(built_site)
+    # The worker boots from role "stdlib"; the stock zip is only its fallback, never fetched up front.
+    assert files["stdlib"]["url"].endswith("python_stdlib_trim.zip") and not files["stdlib"].get("lazy")
+    assert files["stdlib_full"]["url"].endswith("python_stdlib.zip") and files["stdlib_full"]["lazy"] is True
+    trim = zipfile.ZipFile(built_site / files["stdlib"]["url"])
+    full = zipfile.ZipFile(built_site / files["stdlib_full"]["url"])
     members = trim.namelist()
     assert members and all(m.endswith(".pyc") for m in members), [m for m in members if not m.endswith(".pyc")][:5]
     full_sources = {m for m in full.namelist() if m.endswith(".py")}
