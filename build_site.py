@@ -48,9 +48,11 @@ RUNTIME = {
 }
 # Issue 14: role "stdlib" is the trimmed, precompiled standard library (buildtools/stdlib_trim.py),
 # in a content-addressed directory of its own so an engine change does not move the stock
-# runtime (and its 2.7 MB wasm) to a new URL. The stock zip stays as "stdlib_full": lazy roles
-# are fetched only when needed (the worker's fallback on an import error) and not precached.
-LAZY_ROLES = ("stdlib_full",)
+# runtime (and its 2.7 MB wasm) to a new URL. Lazy roles are fetched only when needed and not
+# precached: the stock zip ("stdlib_full") is the worker's fallback on an import error; the
+# lockfile lists Pyodide's 357 optional packages, none of which the engine loads, so the worker
+# passes loadPyodide one with no packages, built from its "info" (copied into the manifest).
+LAZY_ROLES = ("stdlib_full", "lock")
 PRELOAD_ROLES = ("wasm", "stdlib")  # the big ones: the page starts them before the worker runs
 CACHE = ROOT / ".build"
 # Fixed build time: wheel zip entries, mkdocs dates, gzip headers. Override via env if wanted.
@@ -170,7 +172,8 @@ def copy_runtime(out: Path, wheel: Path, trimmed_stdlib: Path) -> dict:
     for role in LAZY_ROLES:
         files[role]["lazy"] = True
     manifest = {"pyodide": pyodide_version(), "runtime": runtime_dir, "files": files,
-                "bytes": sum(f["bytes"] for f in files.values() if not f.get("lazy"))}
+                "bytes": sum(f["bytes"] for f in files.values() if not f.get("lazy")),
+                "lockfile_info": json.loads(RUNTIME["lock"].read_text("utf-8"))["info"]}
     (out / "assets").mkdir(exist_ok=True)
     (out / "assets" / "calc-manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
     return manifest

@@ -110,7 +110,8 @@ async function bootRuntime(manifest, files, { stdlib = "stdlib", options = {} } 
   return deadline(
     loadPyodide({
       indexURL, stdLibURL, packageBaseUrl: indexURL, createPyodideModule,
-      lockFileContents: new TextDecoder().decode(files.lock), ...options,
+      // No optional packages are used: a lockfile listing none (build_site.py LAZY_ROLES).
+      lockFileContents: JSON.stringify({ info: manifest.lockfile_info, packages: {} }), ...options,
     }),
     BOOT_MS,
     `计算引擎 ${BOOT_MS / 1000} 秒内没能启动（手机可能太忙或内存不够）。请关掉其他程序后点“重试”。`,

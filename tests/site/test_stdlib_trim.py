@@ -39,6 +39,7 @@ def test_trimmed_stdlib_is_cpython_314_bytecode_of_what_calc_imports(built_site)
     # The worker boots from role "stdlib"; the stock zip is only its fallback, never fetched up front.
     assert files["stdlib"]["url"].endswith("python_stdlib_trim.zip") and not files["stdlib"].get("lazy")
     assert files["stdlib_full"]["url"].endswith("python_stdlib.zip") and files["stdlib_full"]["lazy"] is True
+    assert files["lock"]["lazy"] is True  # no optional packages: the worker passes an empty lockfile
     trim = zipfile.ZipFile(built_site / files["stdlib"]["url"])
     full = zipfile.ZipFile(built_site / files["stdlib_full"]["url"])
     members = trim.namelist()
