@@ -157,13 +157,15 @@ def estimate_dict(data):
         "warnings": warnings,
         "notes": _result_notes(rp, person, run, norm, overrides, migrated, region_notes),
         "trace": [_step_json(rp, st) for st in ctx.steps],
+        "figures": {f.param: {"label": f.label, "value": f.value, "display": f.display, "provenance": f.provenance,
+                              "cite": f.cite} for st in ctx.steps for f in st.figures},
         "assumptions": _assumptions(rp, ctx, overrides),
     }
 
 
 def _step_json(rp, st):
     return {"rule": st.rule, "tier": st.tier, "stay": st.stay, "text": st.text, "amount": s(st.amount),
-            "basis": st.basis, "figures": [f.__dict__ for f in st.figures], "cite": st.cite,
+            "basis": st.basis, "figures": [f.param for f in st.figures], "cite": st.cite,
             "anchor": st.rule.lower() if st.rule else None, "reading": st.reading}
 
 
@@ -182,7 +184,7 @@ def estimate(json_text):
         out = estimate_dict(data)
     except RecursionError:
         out = {"ok": False, "errors": [{"field": "json", "message": "输入嵌套太深"}]}
-    return json.dumps(out, ensure_ascii=False)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
 def _feature_flags(rp):

@@ -24,7 +24,7 @@ def test_every_step_cites_its_own_clause(region, year, ident, bill):
     out = estimate_dict({"region": region, "year": year, "identities": [ident], **BILLS[bill]})
     assert out["ok"], out
     for st in out["trace"]:
-        docs = [f for f in st["figures"] if f["provenance"] == "document"]
+        docs = [out["figures"][p] for p in st["figures"] if out["figures"][p]["provenance"] == "document"]
         if st["rule"] is None:
             assert st["cite"] == "" and st["anchor"] is None and not docs, st
             assert st["basis"] in ("assumption", "input", "public"), st
