@@ -79,7 +79,7 @@ def hostile(draw):
     d = draw(inputs())
     for _ in range(draw(st.integers(1, 4))):
         key = draw(st.sampled_from(KEYS + ["stay", "override", "junk"]))
-        if key == "stay" and d["stays"]:
+        if key == "stay" and isinstance(d.get("stays"), list) and d["stays"] and isinstance(d["stays"][0], dict):
             d["stays"][0][draw(st.sampled_from(STAY_KEYS))] = draw(VALUES)
         elif key == "override":
             d["overrides"] = {draw(st.sampled_from(["basic.level2.ratio", "basic.level2.deductible", "x" * 90,

@@ -110,9 +110,8 @@ def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
             notes.append({"kind": "assumption", "text": f"第{i + 1}次住院没有填目录外费用，按总费用的一定比例估算了，"
                                                         "知道的话请填出院结算单上的“全自费/目录外”金额。"})
     seen = set()
-    for st in ctx.steps:
-        r = st.reading
-        if r and r["chosen"] not in seen:
+    for r in (r for st in ctx.steps for r in st.readings):
+        if r["chosen"] not in seen:
             seen.add(r["chosen"])
             notes.append({"kind": "reading", "text": f"本站的理解：{r['chosen']}（另一种理解：{r['alternative']}）。"})
     notes += region_notes
@@ -166,7 +165,8 @@ def estimate_dict(data):
 def _step_json(rp, st):
     return {"rule": st.rule, "tier": st.tier, "stay": st.stay, "text": st.text, "amount": s(st.amount),
             "basis": st.basis, "figures": [f.param for f in st.figures], "cite": st.cite,
-            "anchor": st.rule.lower() if st.rule else None, "reading": st.reading}
+            "anchor": st.rule.lower() if st.rule else None,
+            "reading": st.readings[0] if st.readings else None, "readings": st.readings}
 
 
 def _bad(field, message):
