@@ -9,7 +9,7 @@ from . import params as _params
 from . import vocab
 from .engine import PAYER_WORDS, YEAR_KEYS, choose, payers_in
 from .input import InputError, parse
-from .money import ZERO, s, yuan
+from .money import s, yuan
 from .tiers.premium import premium
 from .tiers.warning import warning
 

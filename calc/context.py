@@ -105,7 +105,8 @@ class Ctx:
                 st.text = text + "（部分数字是假设）"
         elif any(f.provenance == "assumption" for f in figures):
             st.basis = "assumption"
-            st.text = text + "（文件未规定，按假设计算）"
+            if tier != "note":  # a note already says what it rests on
+                st.text = text + "（文件未规定，按假设计算）"
         elif figures:
             st.basis = "public"
         else:

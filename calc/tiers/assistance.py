@@ -1,5 +1,5 @@
 """医疗救助 on in-policy self-pay after basic and 大病: threshold, ratio(s), yearly cap."""
-from ..money import ZERO, fen, pct, pos, yuan
+from ..money import ZERO, fen, pct, pos, short, yuan
 
 
 def cap_words(ctx, cap, room, raw, pay):
@@ -7,7 +7,7 @@ def cap_words(ctx, cap, room, raw, pay):
     shared = ctx.p("assistance.shared_cap") is not None
     if shared:
         ctx.v("assistance.shared_cap")
-    name = f"医疗救助一年最多 {yuan(cap)} 元" + ("（门诊和住院共用）" if shared else "")
+    name = f"医疗救助一年最多 {short(cap)} 元" + ("（门诊和住院共用）" if shared else "")
     if raw <= room:
         return f"{name}，这次救助 {yuan(pay)} 元。"
     if room <= 0:
@@ -54,7 +54,7 @@ def assistance(ctx, s, y):
     y.assist_base += remain
     text = f"医疗救助：基本医保和大病保险报销后，这次还剩目录内自付 {yuan(remain)} 元。"
     if thr > 0:
-        text += (f"救助起付线一年 {yuan(thr)} 元，" +
+        text += (f"救助起付线一年 {short(thr)} 元，" +
                  (f"这次有 {yuan(skip)} 元在起付线以内，不救助。" if skip > 0 else "今年已经超过。"))
     if ratio_above is not None:
         raw, words = _split(ctx, s, remain, skip, ratio, ratio_above)
