@@ -15,6 +15,19 @@ def cap_words(ctx, cap, room, raw, pay):
     return f"{name}，今年还剩 {yuan(room)} 元，所以这次救助 {yuan(pay)} 元。"
 
 
+def within_cap(ctx, y, cap, raw):
+    """Pay `raw` within what is left of the yearly assistance cap: (amount, words)."""
+    if cap is None:
+        pay = fen(raw)
+        words = f"这次救助 {yuan(pay)} 元。"
+    else:
+        room = pos(cap - y.assist_paid)
+        pay = fen(min(raw, room))
+        words = cap_words(ctx, cap, room, raw, pay)
+    y.assist_paid += pay
+    return pay, words
+
+
 def figures(ctx, g, ident):
     """(threshold, ratio, ratio_above|None, cap|None, floor?) of a group, recorded in reading order."""
     ratio_p = ctx.use(ctx.p(f"{g}.ratio"))
@@ -64,15 +77,9 @@ def assistance(ctx, s, y):
         text += f"{'剩下的 ' + yuan(remain - skip) + ' 元' if skip else ''}按 {pct(ratio)} 救助，应救助 {yuan(raw)} 元。"
     if floor:
         text += f"（文件规定“不低于 {pct(ratio)}”，这里按最低的算。）"
-    if cap is None:
-        pay = fen(raw)
-        text += f"这次救助 {yuan(pay)} 元。"
-    else:
-        room = pos(cap - y.assist_paid)
-        pay = fen(min(raw, room))
-        text += cap_words(ctx, cap, room, raw, pay)
-    y.assist_paid += pay
+    pay, words = within_cap(ctx, y, cap, raw)
     s.assistance = pay
+    text += words
     ctx.step("assistance", s.index, text, pay)
     _topup(ctx, s, y, g)
 

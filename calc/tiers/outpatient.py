@@ -1,6 +1,6 @@
 """Outpatient chronic-disease care and special drugs for the year: basic, 大病特药, assistance."""
 from ..money import ZERO, fen, pct, pos, short, yuan
-from .assistance import cap_words
+from .assistance import within_cap
 
 
 def outpatient(ctx, y, chronic, drugs):
@@ -71,15 +71,8 @@ def _assistance(ctx, y, sp_c, sp_d):
     if skip > 0:
         text += f"（救助起付线一年 {short(thr)} 元，其中 {yuan(sk_c + sk_d)} 元在起付线以内）"
     text += f"，应救助 {yuan(raw)} 元。"
-    if cap is None:
-        pay = fen(raw)
-        text += f"这次救助 {yuan(pay)} 元。"
-    else:
-        room = pos(cap - y.assist_paid)
-        pay = fen(min(raw, room))
-        text += cap_words(ctx, cap, room, raw, pay)
-        if raw > room and y.assist_paid > 0:
-            text += "（本站先算住院、再算门诊，实际按结算的先后。）"
-    y.assist_paid += pay
+    after_stays = cap is not None and y.assist_paid > 0 and raw > pos(cap - y.assist_paid)
+    pay, words = within_cap(ctx, y, cap, raw)
+    text += words + ("（本站先算住院、再算门诊，实际按结算的先后。）" if after_stays else "")
     ctx.step("assistance", None, text, pay)
     return pay
