@@ -3,46 +3,7 @@
 // into the page with textContent / DOM properties — never innerHTML — so a tampered share link
 // cannot inject markup or script.
 
-// ---- Share link format (the region page's link builder uses these) -------------------------
-// URL fragment `#calc=<base64url(UTF-8 JSON of the calc.api.estimate input)>`, no padding.
-export const SHARE_KEY = "calc";
-
-export function encodeShare(input) {
-  const bytes = new TextEncoder().encode(JSON.stringify(input));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-// -> {ok:true, input} | {ok:false, message} ; never throws.
-export function decodeShare(code) {
-  try {
-    if (!/^[A-Za-z0-9_-]*$/.test(code)) throw new Error("alphabet");
-    const b64 = code.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((code.length + 3) % 4);
-    const bin = atob(b64);
-    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    let input;
-    try { input = JSON.parse(text); } catch { return { ok: false, message: "分享链接里的内容不完整或被改动过，无法读取。请重新填写。" }; }
-    if (!input || typeof input !== "object" || Array.isArray(input)) {
-      return { ok: false, message: "分享链接里的内容格式不对，无法读取。请重新填写。" };
-    }
-    return { ok: true, input };
-  } catch {
-    return { ok: false, message: "分享链接已损坏（编码不正确），无法读取。请重新填写。" };
-  }
-}
-
-export function shareUrl(input, base = location.href) {
-  const u = new URL(base);
-  u.hash = `${SHARE_KEY}=${encodeShare(input)}`;
-  return u.toString();
-}
-
-function shareCodeFromHash(hash = location.hash) {
-  const m = /^#calc=(.*)$/s.exec(hash);
-  return m ? m[1] : null;
-}
+import { SHARE_KEY, encodeShare, decodeShare, shareUrl, shareCodeFromHash } from "./share.js";
 
 // ---- small DOM helpers ----------------------------------------------------------------------
 function el(tag, attrs = {}, ...kids) {

@@ -1,15 +1,10 @@
 // Link builder for publicity staff: builds a calculator share link
 // <page>#calc=<base64url(UTF-8 JSON of the estimate input)>, no Pyodide needed.
 // Loaded as a module on every page; acts only where a form[data-linkbuilder] exists.
-function b64url(text) {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+import { encodeShare } from "./share.js";
 
 export function buildLink(base, input) {
-  return base.replace(/#.*$/, "") + "#calc=" + b64url(JSON.stringify(input));
+  return base.replace(/#.*$/, "") + "#calc=" + encodeShare(input);
 }
 
 function setup(form) {
