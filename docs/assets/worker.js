@@ -12,7 +12,8 @@
 //   fresh         the trimmed, precompiled standard library ("stdlib": buildtools/stdlib_trim.py)
 //   full          the stock python_stdlib.zip ("stdlib_full"), if the trimmed one lacks a module —
 //                 also later, when a call raises ImportError
-// After the first estimate, in idle time, a fresh engine stores its snapshot for the next visit.
+// A fresh engine takes its memory image before the page's first call; after the first estimate,
+// in idle time, it stores it (snapshot.js) for the next visit.
 // Messages (ARCHITECTURE.md "Browser"): in {id, type: "estimate"|"meta", payload: json_text};
 // out {id, ok, payload} | {type: "progress", stage, percent, loaded, total, file?, fileLoaded?,
 // fileTotal?} | {type: "alive"} | {type: "ready"} | {type: "error", kind, message, file?} |
@@ -23,6 +24,7 @@ import * as snapshot from "./snapshot.js";
 const STALL_MS = 10_000;  // no byte for this long: the download has failed (a slow link still trickles)
 const BOOT_MS = 60_000;   // starting Python from checked bytes is CPU only: generous for cheap phones
 const IDLE_MS = 1_500;    // no message for this long after an estimate: time to store the snapshot
+const UNUSED_MS = 15_000; // ... or this long without one (a visitor who only reads the page)
 const SITE = new URL("../", import.meta.url);
 const abs = (rel) => new URL(rel, SITE).href;
 const netFetch = globalThis.fetch.bind(globalThis);
@@ -173,8 +175,24 @@ async function fresh(manifest, files) {
     const heap = pyodide._module.HEAP8.length;
     loadWheel(pyodide, files.wheel);
     const api = importApi(pyodide);
+    const eng = { pyodide, api, manifest, files, stdlib: "trim" };
     status({ boot: "fresh", stdlib: "trim", snapshot: snap ? "pending" : "skipped: no IndexedDB or CompressionStream" });
-    return { pyodide, api, manifest, files, stdlib: "trim", heap, snap };
+    if (snap) {
+      // The image is taken now, before the page sends anything the resident typed, so the stored
+      // snapshot can hold no amounts or identities (freed memory is not wiped). Only storing it
+      // waits for idle time after the first estimate. meta() is the probe a restore is checked
+      // against, and the page's first meta() call is answered with it.
+      try {
+        // A restore needs the heap to fit the wasm module's initial memory (Pyodide 314 cannot
+        // grow it before restoring): an engine whose heap already grew makes none.
+        if (pyodide._module.HEAP8.length !== heap) throw new Error("the heap grew while starting");
+        eng.meta = api.meta();
+        eng.image = { raw: pyodide.makeMemorySnapshot(), probe: eng.meta };
+      } catch (e) {
+        status({ snapshot: "failed: " + reason(e) });
+      }
+    }
+    return eng;
   } catch (e) {
     if (e instanceof LoadError) throw e;  // network, deadline: not the trimmed library's fault
     status({ trim_error: reason(e) });
@@ -194,26 +212,23 @@ async function full(manifest, files) {
 const isImportError = (e, eng) => eng.stdlib === "trim" && e instanceof eng.pyodide.ffi.PythonError &&
   (e.type === "ModuleNotFoundError" || e.type === "ImportError");
 
-// In idle time after the first estimate: store this interpreter (calc imported, caches warm).
+// In idle time after the first estimate (or after UNUSED_MS without one): store the image taken
+// at start-up (see fresh()).
 let idleTimer = null;
-function snapshotWhenIdle(eng) {
-  if (!eng.snap || eng.snapDone) return;
+function snapshotWhenIdle(eng, ms) {
+  if (!eng.image) return;
   clearTimeout(idleTimer);
   idleTimer = setTimeout(async () => {
-    if (eng.snapDone) return;
-    eng.snapDone = true;
+    const image = eng.image;
+    if (!image) return;
+    eng.image = null;
     try {
-      // A restore needs the heap to fit the wasm module's initial memory (Pyodide 314 cannot grow
-      // it before restoring): an engine whose heap grew makes none, the next visit tries again.
-      if (eng.pyodide._module.HEAP8.length !== eng.heap) throw new Error("the heap grew");
-      const probe = eng.api.meta();
-      const raw = eng.pyodide.makeMemorySnapshot();
-      const stored = await snapshot.writeSnapshot(snapshotKey(eng.manifest), raw, probe);
-      status({ snapshot: "saved", snapshot_bytes: stored, snapshot_raw: raw.length });
+      const stored = await snapshot.writeSnapshot(snapshotKey(eng.manifest), image.raw, image.probe);
+      status({ snapshot: "saved", snapshot_bytes: stored, snapshot_raw: image.raw.length });
     } catch (e) {
       status({ snapshot: "failed: " + reason(e) });
     }
-  }, IDLE_MS);
+  }, ms);
 }
 
 async function start() {
@@ -239,7 +254,7 @@ if (self.name && navigator.locks) {
 
 let engine = start();
 engine.then(
-  () => postMessage({ type: "ready" }),
+  (eng) => { postMessage({ type: "ready" }); snapshotWhenIdle(eng, UNUSED_MS); },
   (e) => postMessage({ type: "error", kind: e.kind || "crashed", file: e.file,
                        message: e.kind ? e.message : "计算引擎启动时出错了。请点“重试”；也可以看本页下面的算例。" }),
 );
@@ -273,11 +288,14 @@ onmessage = async (ev) => {
       if (!isImportError(e, engineReady)) throw e;
       // The trimmed standard library lacks a module this input needs: the stock one has it.
       status({ trim_error: reason(e) });
+      engineReady.image = null;
       engine = full(engineReady.manifest, engineReady.files);
       out = answer(await engine, type, payload);
     }
     postMessage({ id, ok: true, payload: out });
-    if (type === "estimate") snapshotWhenIdle(await engine);
+    const eng = await engine;
+    if (type === "estimate") eng.estimated = true;
+    snapshotWhenIdle(eng, eng.estimated ? IDLE_MS : UNUSED_MS);
   } catch (e) {
     const detail = String(e && e.message ? e.message : e);
     postMessage({ id, ok: false, payload: JSON.stringify({ ok: false, errors: [{ field: "json", message: "计算出错：" + detail }] }) });

@@ -1,6 +1,7 @@
 """Returning visitors boot from the memory snapshot their phone stored after the first estimate
 (docs/assets/snapshot.js), get the same amounts, and a damaged or foreign snapshot only costs a
-normal boot. The engine runs on the trimmed standard library throughout.
+normal boot. The snapshot holds nothing the resident typed. The engine runs on the trimmed
+standard library throughout.
 
 window.__calcStatus (calc-client.js) carries the worker's own account of how it started:
 boot "fresh" | "snapshot" | "full", stdlib "trim" | "full", snapshot "pending" | "saved" |
@@ -15,7 +16,7 @@ from .conftest import BOOT_TIMEOUT_MS, worker_call
 
 INPUTS = [
     {"region": "xianning", "year": 2022, "identities": ["dibao"],
-     "stays": [{"total": "50000", "out_of_policy": "5000", "level": "2", "place": "county", "referral": True}]},
+     "stays": [{"total": "37651.29", "out_of_policy": "4129.07", "level": "2", "place": "county", "referral": True}]},
     {"region": "chongqing", "identities": ["tekun"], "tier": 2,
      "stays": [{"total": "120000", "out_of_policy": "8000", "level": "3", "place": "city", "referral": True}],
      "outpatient": {"chronic": "3000"}},
@@ -60,6 +61,15 @@ def stored(page):
     }""")
 
 
+def snapshot_contains(page, needles):
+    """Which of the strings occur anywhere in the stored memory image (freed memory included)."""
+    return page.evaluate("""async (needles) => {
+        const s = await import('../assets/snapshot.js');
+        const text = new TextDecoder('latin1').decode(await s.gunzip((await s.readRecord()).blob));
+        return needles.filter((n) => text.includes(n));
+    }""", needles)
+
+
 def rewrite(page, js_body):
     """Change the stored record in place: js_body gets (rec, s) and returns the record to store."""
     page.evaluate(f"""async () => {{
@@ -80,6 +90,9 @@ def test_repeat_visit_restores_the_snapshot_with_the_same_amounts(browser, brows
         assert (st["boot"], st["stdlib"], st["snapshot"]) == ("fresh", "trim", "saved"), st
         rec = stored(first)
         assert rec["raw"] > 10_000_000 and 0 < rec["stored"] < rec["raw"] / 3, rec
+        # The image is taken before the page sends the shared estimate: nothing typed is in it.
+        assert snapshot_contains(first, ["37651", "4129.07"]) == []
+        assert snapshot_contains(first, ["calc.api", "tomllib"]) == ["calc.api", "tomllib"]  # the check can see
         assert answers(first) == native
         first.close()
 
