@@ -61,20 +61,33 @@ function publish(promise) {
   return ready;
 }
 
+// The first engine is usually started by a few lines at the top of the page's <head>
+// (overrides/main.html): they run ~0.4 s (on a phone ~1.5 s) before the page is parsed and this
+// module can run. They leave {worker, name, queue} here; spawn() adopts it and replays the queue.
+let early = typeof window !== "undefined" ? window.__calcEarly : null;
+
 function spawn() {
   const gen = { id: ++generation, pending: new Map(), dead: false, isReady: false, heard: false, status: {} };
   gen.name = `calc-engine-${gen.id}-${Math.random().toString(36).slice(2)}`;
+  const adopted = early;
+  early = null;
   gen.ready = new Promise((resolve, reject) => {
     gen.reject = reject;
     if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+      adopted?.worker.terminate();
       reject(calcError("unsupported", "您的浏览器不支持 WebAssembly 或 Web Worker，无法在手机上计算。请换用较新版本的浏览器（如系统自带浏览器、微信最新版）。"));
       return;
     }
-    try {
-      gen.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: gen.name });
-    } catch (e) {
-      reject(calcError("unsupported", "计算程序无法启动：浏览器不支持模块化 Web Worker，请换用较新版本的浏览器。"));
-      return;
+    if (adopted) {
+      gen.worker = adopted.worker;
+      gen.name = adopted.name;
+    } else {
+      try {
+        gen.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: gen.name });
+      } catch (e) {
+        reject(calcError("unsupported", "计算程序无法启动：浏览器不支持模块化 Web Worker，请换用较新版本的浏览器。"));
+        return;
+      }
     }
     const quiet = () => {
       clearTimeout(gen.silence);
@@ -114,6 +127,10 @@ function spawn() {
         ? calcError("crashed", `计算器出错停止了。${HELP}`, { restartable: true })
         : calcError("network", "计算器的程序没能下载（可能是网络中断）。请检查网络后点“重试”。"));
     };
+    // What the early-started worker said before this module ran, in order.
+    for (const ev of adopted ? adopted.queue.splice(0) : []) {
+      (ev.type === "error" ? gen.worker.onerror : gen.worker.onmessage)(ev);
+    }
   });
   return gen;
 }
