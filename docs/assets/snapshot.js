@@ -100,24 +100,55 @@ export const writeRecord = (rec) => withStore("readwrite", (s) => request(s.put(
 export const gunzip = async (blob) => new Uint8Array(await (await transform(blob, new DecompressionStream("gzip"))).arrayBuffer());
 export const gzip = async (bytes) => (await transform(new Blob([bytes]), new CompressionStream("gzip"))).blob();
 
-/** The stored snapshot for `key` as {bytes: Promise<Uint8Array>, probe}, or null when none is
- *  stored. A record for another key is deleted and reported by throwing. */
+/** The record's snapshot bytes: gunzip (its CRC rejects damaged bytes), zero pages put back. */
+export async function inflate(rec) {
+  if (!(rec.blob instanceof Blob)) throw new Error("no snapshot bytes");
+  const raw = dense((await gunzip(rec.blob)).buffer);
+  if (raw.length !== rec.raw) throw new Error("snapshot has the wrong length");
+  return raw;
+}
+
+/** The stored snapshot for `key` (a value or a promise of one, so reading can start before the
+ *  key is known) as {bytes: Promise<Uint8Array>, probe}, or null when none is stored. A record
+ *  for another key is deleted and reported by throwing. Reading and inflating (~12 MB) run in a
+ *  helper worker (snapshot-reader.js), in parallel with the engine checking its downloads —
+ *  on the engine's own thread they would queue behind each other. */
 export async function readSnapshot(key) {
   if (!supported()) return null;
-  const rec = await readRecord();
+  const { record, bytes } = typeof Worker === "function" ? readInHelper() : readHere();
+  bytes.catch(() => {}); // the caller awaits it (through loadPyodide) and handles the failure
+  const rec = await record;
   if (!rec) return null;
-  if (rec.key !== key || !(rec.blob instanceof Blob) || typeof rec.probe !== "string") {
+  if (rec.key !== await key || typeof rec.probe !== "string") {
     await dropSnapshot();
     throw new Error("stored for another version");
   }
-  // Decompression runs while the runtime is prepared; gzip's CRC rejects damaged bytes.
-  const bytes = gunzip(rec.blob).then((sparseBytes) => {
-    const raw = dense(sparseBytes.buffer);
-    if (raw.length !== rec.raw) throw new Error("snapshot has the wrong length");
-    return raw;
-  });
-  bytes.catch(() => {}); // the caller awaits it (through loadPyodide) and handles the failure
   return { bytes, probe: rec.probe };
+}
+
+function readHere() {
+  const record = readRecord();
+  return { record, bytes: record.then((rec) => (rec ? inflate(rec) : null)) };
+}
+
+function readInHelper() {
+  const reader = new Worker(new URL("./snapshot-reader.js", import.meta.url), { type: "module" });
+  let gotRecord, gotBytes;
+  const record = new Promise((resolve, reject) => { gotRecord = { resolve, reject }; });
+  const bytes = new Promise((resolve, reject) => { gotBytes = { resolve, reject }; });
+  const fail = (err) => { gotRecord.reject(err); gotBytes.reject(err); reader.terminate(); };
+  reader.onmessage = ({ data }) => {
+    if (data.error) fail(new Error(data.error));
+    else if ("record" in data) {
+      gotRecord.resolve(data.record);
+      if (!data.record) reader.terminate();
+    } else if (data.bytes) {
+      gotBytes.resolve(new Uint8Array(data.bytes));
+      reader.terminate();
+    }
+  };
+  reader.onerror = (ev) => { ev.preventDefault?.(); fail(new Error("the snapshot reader did not start")); };
+  return { record, bytes };
 }
 
 /** Compress and store `raw` under `key`, replacing any older snapshot; returns bytes stored. */

@@ -72,11 +72,24 @@ function download(manifest, role) {
   });
 }
 
-async function downloadAll(manifest) {
+// -> {each: {role: Promise<bytes>}, all: Promise<{role: bytes}>}: the small JavaScript files can
+// be put to use while the big ones are still arriving.
+function downloadAll(manifest) {
   const roles = Object.keys(manifest.files).filter((role) => !manifest.files[role].lazy);
+  const each = Object.fromEntries(roles.map((role) => [role, download(manifest, role)]));
   // The first failure ends the start at once (the page terminates this worker and the rest).
-  const data = await Promise.all(roles.map((role) => download(manifest, role)));
-  return Object.fromEntries(roles.map((role, i) => [role, data[i]]));
+  const all = Promise.all(roles.map((role) => each[role]))
+    .then((data) => Object.fromEntries(roles.map((role, i) => [role, data[i]])));
+  return { each, all };
+}
+
+// Pyodide's two JavaScript modules, imported (parsed, compiled) as soon as both are checked —
+// while the wasm and the standard library still download. One import serves every boot.
+function runtimeModules(each) {
+  const modules = Promise.all([each.loader, each.asm])
+    .then(([loader, asm]) => Promise.all([import(moduleUrl(loader)), import(moduleUrl(asm))]));
+  modules.catch(() => {});  // a failed download is reported through downloadAll
+  return modules;
 }
 
 function deadline(promise, ms, message) {
@@ -87,13 +100,12 @@ function deadline(promise, ms, message) {
 
 const moduleUrl = (data) => URL.createObjectURL(new Blob([data], { type: "text/javascript" }));
 
-// stdlib: the role of the standard library to boot from; options: extra loadPyodide options
-// (the snapshot ones).
-async function bootRuntime(manifest, files, { stdlib = "stdlib", options = {} } = {}) {
+// modules: runtimeModules(); stdlib: the role of the standard library to boot from; options:
+// extra loadPyodide options (the snapshot ones).
+async function bootRuntime(manifest, files, modules, { stdlib = "stdlib", options = {} } = {}) {
   progress("boot");
   // import() has no integrity option: run the checked bytes themselves, from blob: URLs.
-  const { loadPyodide } = await import(moduleUrl(files.loader));
-  const { default: createPyodideModule } = await import(moduleUrl(files.asm));
+  const [{ loadPyodide }, { default: createPyodideModule }] = await modules;
   const indexURL = abs(manifest.runtime);
   const stdLibURL = abs(manifest.files[stdlib].url);
   // loadPyodide fetches the wasm (at indexURL + "pyodide.asm.wasm") and the stdlib itself: answer
@@ -142,25 +154,28 @@ const snapshotKey = (manifest) =>
   [manifest.runtime, manifest.files.wheel.sha256, manifest.files.stdlib.sha256].join("|");
 
 // -> {bytes: Promise, probe} | null; a stored snapshot for another version is deleted.
-async function findSnapshot(manifest) {
+async function findSnapshot(manifestP) {
+  const key = manifestP.then(snapshotKey);
+  key.catch(() => {});  // read only when a snapshot is stored
   try {
-    return await snapshot.readSnapshot(snapshotKey(manifest));
+    return await snapshot.readSnapshot(key);
   } catch (e) {
+    if (e instanceof LoadError) return null;  // no manifest: start() reports that
     status({ snapshot_rejected: reason(e) });
     return null;
   }
 }
 
-async function fromSnapshot(manifest, files, stored) {
+async function fromSnapshot(manifest, files, modules, stored) {
   if (!stored) return null;
   try {
-    const pyodide = await bootRuntime(manifest, files, { options: { _loadSnapshot: stored.bytes } });
+    const pyodide = await bootRuntime(manifest, files, modules, { options: { _loadSnapshot: stored.bytes } });
     loadWheel(pyodide, files.wheel);  // files calc reads later (the region data) are not in the snapshot
     const api = importApi(pyodide);
     const meta = api.meta();
     if (meta !== stored.probe) throw new Error("its meta() answer differs from the one it was made with");
     status({ boot: "snapshot", stdlib: "trim", snapshot: "restored" });
-    return { pyodide, api, manifest, files, stdlib: "trim", meta };
+    return { pyodide, api, manifest, files, modules, stdlib: "trim", meta };
   } catch (e) {
     status({ snapshot_rejected: reason(e) });
     await snapshot.dropSnapshot();
@@ -168,14 +183,14 @@ async function fromSnapshot(manifest, files, stored) {
   }
 }
 
-async function fresh(manifest, files) {
+async function fresh(manifest, files, modules) {
   const snap = snapshot.supported();
   try {
-    const pyodide = await bootRuntime(manifest, files, { options: snap ? { _makeSnapshot: true } : {} });
+    const pyodide = await bootRuntime(manifest, files, modules, { options: snap ? { _makeSnapshot: true } : {} });
     const heap = pyodide._module.HEAP8.length;
     loadWheel(pyodide, files.wheel);
     const api = importApi(pyodide);
-    const eng = { pyodide, api, manifest, files, stdlib: "trim" };
+    const eng = { pyodide, api, manifest, files, modules, stdlib: "trim" };
     status({ boot: "fresh", stdlib: "trim", snapshot: snap ? "pending" : "skipped: no IndexedDB or CompressionStream" });
     if (snap) {
       // The image is taken now, before the page sends anything the resident typed, so the stored
@@ -196,17 +211,17 @@ async function fresh(manifest, files) {
   } catch (e) {
     if (e instanceof LoadError) throw e;  // network, deadline: not the trimmed library's fault
     status({ trim_error: reason(e) });
-    return full(manifest, files);
+    return full(manifest, files, modules);
   }
 }
 
-async function full(manifest, files) {
+async function full(manifest, files, modules) {
   files.stdlib_full ||= await download(manifest, "stdlib_full");
-  const pyodide = await bootRuntime(manifest, files, { stdlib: "stdlib_full" });
+  const pyodide = await bootRuntime(manifest, files, modules, { stdlib: "stdlib_full" });
   loadWheel(pyodide, files.wheel);
   const api = importApi(pyodide);
   status({ boot: "full", stdlib: "full", snapshot: "skipped: stock standard library" });
-  return { pyodide, api, manifest, files, stdlib: "full" };
+  return { pyodide, api, manifest, files, modules, stdlib: "full" };
 }
 
 const isImportError = (e, eng) => eng.stdlib === "trim" && e instanceof eng.pyodide.ffi.PythonError &&
@@ -235,10 +250,13 @@ async function start() {
   if (!globalThis.crypto?.subtle) {
     throw new LoadError("unsupported", "这个浏览器无法核对计算器文件（本站需要用 https 开头的网址打开）。");
   }
-  const manifest = await loadManifest();
-  const stored = findSnapshot(manifest);  // reads and inflates while the files download
-  const files = await downloadAll(manifest);
-  const eng = (await fromSnapshot(manifest, files, await stored)) || (await fresh(manifest, files));
+  const manifestP = loadManifest();
+  const stored = findSnapshot(manifestP);  // reads and inflates while the files download
+  const manifest = await manifestP;
+  const downloads = downloadAll(manifest);
+  const modules = runtimeModules(downloads.each);
+  const files = await downloads.all;
+  const eng = (await fromSnapshot(manifest, files, modules, await stored)) || (await fresh(manifest, files, modules));
   progress("ready");
   return eng;
 }
@@ -289,7 +307,7 @@ onmessage = async (ev) => {
       // The trimmed standard library lacks a module this input needs: the stock one has it.
       status({ trim_error: reason(e) });
       engineReady.image = null;
-      engine = full(engineReady.manifest, engineReady.files);
+      engine = full(engineReady.manifest, engineReady.files, engineReady.modules);
       out = answer(await engine, type, payload);
     }
     postMessage({ id, ok: true, payload: out });
