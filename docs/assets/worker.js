@@ -72,15 +72,13 @@ function download(manifest, role) {
   });
 }
 
-// -> {each: {role: Promise<bytes>}, all: Promise<{role: bytes}>}: the small JavaScript files can
-// be put to use while the big ones are still arriving.
+// -> {each: {role: Promise<checked bytes>}}: each file is put to use as soon as it is checked
+// (bootRuntime awaits them all; the first failure ends the start at once).
 function downloadAll(manifest) {
   const roles = Object.keys(manifest.files).filter((role) => !manifest.files[role].lazy);
   const each = Object.fromEntries(roles.map((role) => [role, download(manifest, role)]));
-  // The first failure ends the start at once (the page terminates this worker and the rest).
-  const all = Promise.all(roles.map((role) => each[role]))
-    .then((data) => Object.fromEntries(roles.map((role, i) => [role, data[i]])));
-  return { each, all };
+  for (const p of Object.values(each)) p.catch(() => {});  // reported where awaited
+  return { each };
 }
 
 // Pyodide's two JavaScript modules, imported (parsed, compiled) as soon as both are checked —
@@ -100,10 +98,9 @@ function deadline(promise, ms, message) {
 
 const moduleUrl = (data) => URL.createObjectURL(new Blob([data], { type: "text/javascript" }));
 
-// modules: runtimeModules(); stdlib: the role of the standard library to boot from; options:
-// extra loadPyodide options (the snapshot ones).
+// files: {role: Promise<checked bytes>}; modules: runtimeModules(); stdlib: the role of the
+// standard library to boot from; options: extra loadPyodide options (the snapshot ones).
 async function bootRuntime(manifest, files, modules, { stdlib = "stdlib", options = {} } = {}) {
-  progress("boot");
   // import() has no integrity option: run the checked bytes themselves, from blob: URLs.
   const [{ loadPyodide }, { default: createPyodideModule }] = await modules;
   const indexURL = abs(manifest.runtime);
@@ -119,17 +116,21 @@ async function bootRuntime(manifest, files, modules, { stdlib = "stdlib", option
     const hit = handOver.get(url);
     if (!hit) throw new TypeError(`the calculator engine does not fetch ${url}`);
     handOver.delete(url);
-    return new Response(hit[0], { headers: { "Content-Type": hit[1] } });
+    return new Response(await hit[0], { headers: { "Content-Type": hit[1] } });  // only once checked
   };
-  return deadline(
-    loadPyodide({
-      indexURL, stdLibURL, packageBaseUrl: indexURL, createPyodideModule,
-      // No optional packages are used: a lockfile listing none (build_site.py LAZY_ROLES).
-      lockFileContents: JSON.stringify({ info: manifest.lockfile_info, packages: {} }), ...options,
-    }),
-    BOOT_MS,
-    `计算引擎 ${BOOT_MS / 1000} 秒内没能启动（手机可能太忙或内存不够）。请关掉其他程序后点“重试”。`,
-  );
+  // Pyodide sets itself up while the last files are still arriving and being checked; the wasm
+  // and the standard library reach it only once checked. Its time limit starts when all are
+  // (a slow link has its own: STALL_MS per download).
+  const booting = loadPyodide({
+    indexURL, stdLibURL, packageBaseUrl: indexURL, createPyodideModule,
+    // No optional packages are used: a lockfile listing none (build_site.py LAZY_ROLES).
+    lockFileContents: JSON.stringify({ info: manifest.lockfile_info, packages: {} }), ...options,
+  });
+  booting.catch(() => {});  // a failed download is what gets reported, below
+  await Promise.all(Object.values(files));
+  progress("boot");
+  return deadline(booting, BOOT_MS,
+    `计算引擎 ${BOOT_MS / 1000} 秒内没能启动（手机可能太忙或内存不够）。请关掉其他程序后点“重试”。`);
 }
 
 function loadWheel(pyodide, wheel) {
@@ -170,13 +171,14 @@ async function fromSnapshot(manifest, files, modules, stored) {
   if (!stored) return null;
   try {
     const pyodide = await bootRuntime(manifest, files, modules, { options: { _loadSnapshot: stored.bytes } });
-    loadWheel(pyodide, files.wheel);  // files calc reads later (the region data) are not in the snapshot
+    loadWheel(pyodide, await files.wheel);  // files calc reads later (the region data) are not in the snapshot
     const api = importApi(pyodide);
     const meta = api.meta();
     if (meta !== stored.probe) throw new Error("its meta() answer differs from the one it was made with");
     status({ boot: "snapshot", stdlib: "trim", snapshot: "restored" });
     return { pyodide, api, manifest, files, modules, stdlib: "trim", meta };
   } catch (e) {
+    if (e instanceof LoadError) throw e;  // a download failed: not the snapshot's fault
     status({ snapshot_rejected: reason(e) });
     await snapshot.dropSnapshot();
     return null;  // a normal boot follows; the resident sees nothing of this
@@ -188,7 +190,7 @@ async function fresh(manifest, files, modules) {
   try {
     const pyodide = await bootRuntime(manifest, files, modules, { options: snap ? { _makeSnapshot: true } : {} });
     const heap = pyodide._module.HEAP8.length;
-    loadWheel(pyodide, files.wheel);
+    loadWheel(pyodide, await files.wheel);
     const api = importApi(pyodide);
     const eng = { pyodide, api, manifest, files, modules, stdlib: "trim" };
     status({ boot: "fresh", stdlib: "trim", snapshot: snap ? "pending" : "skipped: no IndexedDB or CompressionStream" });
@@ -216,9 +218,9 @@ async function fresh(manifest, files, modules) {
 }
 
 async function full(manifest, files, modules) {
-  files.stdlib_full ||= await download(manifest, "stdlib_full");
+  files.stdlib_full ||= download(manifest, "stdlib_full");
   const pyodide = await bootRuntime(manifest, files, modules, { stdlib: "stdlib_full" });
-  loadWheel(pyodide, files.wheel);
+  loadWheel(pyodide, await files.wheel);
   const api = importApi(pyodide);
   status({ boot: "full", stdlib: "full", snapshot: "skipped: stock standard library" });
   return { pyodide, api, manifest, files, modules, stdlib: "full" };
@@ -253,9 +255,8 @@ async function start() {
   const manifestP = loadManifest();
   const stored = findSnapshot(manifestP);  // reads and inflates while the files download
   const manifest = await manifestP;
-  const downloads = downloadAll(manifest);
-  const modules = runtimeModules(downloads.each);
-  const files = await downloads.all;
+  const files = downloadAll(manifest).each;  // promises: booting starts before they all arrive
+  const modules = runtimeModules(files);
   const eng = (await fromSnapshot(manifest, files, modules, await stored)) || (await fresh(manifest, files, modules));
   progress("ready");
   return eng;
