@@ -189,6 +189,7 @@ async function call(type, payload) {
 const api = {
   estimate: (input) => call("estimate", input),
   meta: () => call("meta"),
+  chart: (req) => call("chart", req),  // resident UI (issue 11): calc/chart.py draws the person's picture
 };
 
 function registerServiceWorker() {
