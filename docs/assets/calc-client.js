@@ -27,7 +27,8 @@
 // offline use are served from cache; registering later keeps the first visit's bytes unchanged.
 
 const CALL_MS = 8_000;       // an estimate takes milliseconds: no answer by then = dead or stuck
-const SILENCE_MS = 90_000;   // a starting worker that sends nothing for this long is stuck
+const FIRST_WORD_MS = 20_000; // worker.js (a few kB) not running by then: its download is stuck
+const SILENCE_MS = 90_000;   // a started worker that sends nothing for this long is stuck
 
 const listeners = new Set();
 let last = { stage: "download", percent: 0, loaded: 0, total: 0 };
@@ -77,12 +78,15 @@ function spawn() {
     }
     const quiet = () => {
       clearTimeout(gen.silence);
-      gen.silence = setTimeout(() => die(gen, calcError("timeout", `计算器启动时很久没有进展。${HELP}`, { restartable: true })), SILENCE_MS);
+      gen.silence = setTimeout(() => die(gen, gen.heard
+        ? calcError("timeout", `计算器启动时很久没有进展。${HELP}`, { restartable: true })
+        : calcError("timeout", "计算器的程序很久没有下载下来（网络太慢或已断开）。请检查网络后点“重试”。")),
+      gen.heard ? SILENCE_MS : FIRST_WORD_MS);
     };
     quiet();
     gen.worker.onmessage = (ev) => {
       const m = ev.data || {};
-      gen.heard = true;
+      if (!gen.heard) { gen.heard = true; quiet(); }
       if (m.type === "progress") {
         quiet();
         const { type, ...p } = m;
