@@ -1,7 +1,8 @@
 // Module Web Worker: the calculator's engine (Pyodide 314 + the calc wheel, all from our origin).
 // It runs nothing the build did not publish: every runtime file and the wheel is checked against
 // the sha256 in calc-manifest.json before use. Stages, each one function so it can be swapped:
-//   loadManifest  assets/calc-manifest.json (build_site.py: url, sha256, bytes of each file by role)
+//   loadManifest  assets/calc-manifest.json (build_site.py: url, sha256, bytes of each file by role;
+//                 deadline: STALL_MS)
 //   downloadAll   all files in parallel through integrity.js (deadline: STALL_MS without data);
 //                 "lazy" files (the stock standard library) only when needed
 //   bootRuntime   Pyodide from the checked bytes only (deadline: BOOT_MS)
@@ -14,7 +15,7 @@
 //                 also later, when a call raises ImportError
 // A fresh engine takes its memory image before the page's first call; after the first estimate,
 // in idle time, it stores it (snapshot.js) for the next visit.
-// Messages (ARCHITECTURE.md "Browser"): in {id, type: "estimate"|"meta", payload: json_text};
+// Messages (ARCHITECTURE.md "Browser"): in {id, type: "estimate"|"meta"|"chart", payload: json_text};
 // out {id, ok, payload} | {type: "progress", stage, percent, loaded, total, file?, fileLoaded?,
 // fileTotal?} | {type: "alive"} | {type: "ready"} | {type: "error", kind, message, file?} |
 // {type: "status", boot?, stdlib?, snapshot?, ...} (how it started, for tests and the benchmark).
@@ -48,16 +49,27 @@ function progress(stage, extra = {}) {
 
 // ---- stages ---------------------------------------------------------------------------------
 async function loadManifest() {
-  let resp;
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), STALL_MS);
   try {
-    resp = await netFetch(abs("assets/calc-manifest.json"));
+    let resp;
+    try {
+      resp = await netFetch(abs("assets/calc-manifest.json"), { signal: ctrl.signal });
+    } catch (e) {
+      throw ctrl.signal.aborted
+        ? new LoadError("timeout", `下载计算器文件清单时，网络 ${STALL_MS / 1000} 秒没有反应。请检查网络后点“重试”。`, "calc-manifest.json")
+        : new LoadError("network", "下载计算器文件清单时网络中断了。请检查网络后点“重试”。", "calc-manifest.json");
+    }
+    if (!resp.ok) throw new LoadError("network", `下载计算器文件清单失败（服务器回答 ${resp.status}）。请稍后点“重试”。`, "calc-manifest.json");
+    const manifest = await resp.json();
+    bytes.total = manifest.bytes;
+    return manifest;
   } catch (e) {
-    throw new LoadError("network", "下载计算器文件清单时网络中断了。请检查网络后点“重试”。", "calc-manifest.json");
+    if (e instanceof LoadError) throw e;
+    throw new LoadError("network", "计算器文件清单没有下载完整。请检查网络后点“重试”。", "calc-manifest.json");
+  } finally {
+    clearTimeout(timer);
   }
-  if (!resp.ok) throw new LoadError("network", `下载计算器文件清单失败（服务器回答 ${resp.status}）。请稍后点“重试”。`, "calc-manifest.json");
-  const manifest = await resp.json();
-  bytes.total = manifest.bytes;
-  return manifest;
 }
 
 function download(manifest, role) {
@@ -278,16 +290,17 @@ engine.then(
                        message: e.kind ? e.message : "计算引擎启动时出错了。请点“重试”；也可以看本页下面的算例。" }),
 );
 
-function answer(eng, type, payload) {
-  if (type === "estimate") return eng.api.estimate(typeof payload === "string" ? payload : JSON.stringify(payload));
-  if (type === "meta") {
-    // A restored engine computed meta() a moment ago to check itself: the page's first ask gets it.
+// The calls the page may make: type -> (engine, payload json_text) -> json_text.
+const CALLS = {
+  estimate: (eng, payload) => eng.api.estimate(payload),
+  // A restored engine computed meta() a moment ago to check itself: the page's first ask gets it.
+  meta: (eng) => {
     const first = eng.meta;
     eng.meta = null;
     return first || eng.api.meta();
-  }
-  throw new Error(`unknown message type ${type}`);
-}
+  },
+  chart: (eng, payload) => eng.pyodide.pyimport("calc.chart").chart(payload),  // resident UI (issue 11)
+};
 
 onmessage = async (ev) => {
   const { id, type, payload } = ev.data || {};
@@ -299,25 +312,27 @@ onmessage = async (ev) => {
     return;  // already reported as {type: "error"}
   }
   const { pyodide } = engineReady;
+  const fail = (message) => postMessage({ id, ok: false, payload: JSON.stringify({ ok: false, errors: [{ field: "json", message }] }) });
+  if (!Object.hasOwn(CALLS, type)) return fail(`计算出错：unknown message type ${type}`);
+  const text = typeof payload === "string" ? payload : JSON.stringify(payload);
   try {
     let out;
     try {
-      out = answer(engineReady, type, payload);
+      out = CALLS[type](engineReady, text);
     } catch (e) {
       if (!isImportError(e, engineReady)) throw e;
       // The trimmed standard library lacks a module this input needs: the stock one has it.
       status({ trim_error: reason(e) });
       engineReady.image = null;
       engine = full(engineReady.manifest, engineReady.files, engineReady.modules);
-      out = answer(await engine, type, payload);
+      out = CALLS[type](await engine, text);
     }
     postMessage({ id, ok: true, payload: out });
     const eng = await engine;
     if (type === "estimate") eng.estimated = true;
     snapshotWhenIdle(eng, eng.estimated ? IDLE_MS : UNUSED_MS);
   } catch (e) {
-    const detail = String(e && e.message ? e.message : e);
-    postMessage({ id, ok: false, payload: JSON.stringify({ ok: false, errors: [{ field: "json", message: "计算出错：" + detail }] }) });
+    fail("计算出错：" + String(e && e.message ? e.message : e));
     // Anything but a Python exception means the runtime itself is broken: end this worker so the
     // page notices (the lock is released) and starts a fresh one.
     if (!(e instanceof pyodide.ffi.PythonError)) close();
