@@ -255,8 +255,10 @@ def write_all(docs_dir: pathlib.Path, base_url: str) -> list[pathlib.Path]:
         written.append(p)
 
     provinces: dict[str, list] = {}
+    from . import resident
     for rm in regions:
         data = region_data(rm)
+        data.update(resident.page_data(meta, rm, regions, data))  # calculator meta, cards, charts
         rid = data["rid"]
         data["page_url"] = f"{base_url}{rid}/"
         qr(data["page_url"], docs_dir / rid / "qr" / "region.png")

@@ -67,6 +67,8 @@ function call(type, payload) {
 const api = {
   estimate: (input) => call("estimate", input),
   meta: () => call("meta"),
+  // --- chart hook (resident UI, issue 11): {input, identities, point, uid} -> {ok, svg} ---
+  chart: (req) => call("chart", req),
 };
 
 ready.then(registerServiceWorker, () => {});

@@ -4,6 +4,7 @@
 // The wheel's file name comes from assets/calc-manifest.json written by build_site.py.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
+let pyodideRef = null, chartApi = null;  // chart hook (resident UI)
 const here = (rel) => new URL(rel, import.meta.url).href;
 const progress = (stage, percent) => postMessage({ type: "progress", stage, percent });
 
@@ -40,6 +41,7 @@ async function boot() {
   pyodide.unpackArchive(wheel, "wheel");
   progress("import", 90);
   const api = pyodide.pyimport("calc.api");
+  pyodideRef = pyodide;  // chart hook
   progress("ready", 100);
   return api;
 }
@@ -57,6 +59,9 @@ onmessage = async (ev) => {
     let out;
     if (type === "estimate") out = api.estimate(typeof payload === "string" ? payload : JSON.stringify(payload));
     else if (type === "meta") out = api.meta();
+    // --- chart hook (resident UI, issue 11): calc/chart.py draws the person's own picture ---
+    else if (type === "chart") out = (chartApi ??= pyodideRef.pyimport("calc.chart")).chart(typeof payload === "string" ? payload : JSON.stringify(payload));
+    // --- end chart hook ---
     else throw new Error(`unknown message type ${type}`);
     postMessage({ id, ok: true, payload: out });
   } catch (e) {

@@ -1,0 +1,174 @@
+"""The resident-first parts of a region page, computed at build time from calc.
+
+- page_meta(): what the calculator form needs, embedded in the page as a JSON data block
+  (<script type="application/json" id="calc-meta">), so the form is usable before Python loads
+  and no label or policy figure is copied into JavaScript.
+- charts(): a picture per identity (calc/chart.py) of what the resident pays against the bill.
+- example_cards(): worked examples as cards (readable on a 360-px phone), resident's share first.
+- glossary(): plain words for the terms the 算账单 uses (sitegen/glossary.toml).
+- cases(): hand-worked cases (tests/cases/<region>/*.toml) to show under each rule's anchor.
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+import tomllib
+from decimal import Decimal
+
+from markupsafe import Markup
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+CASES = ROOT / "tests" / "cases"
+
+# The region meta keys the form uses (the per-year assumption lists are left out: the 高级
+# panel is built from the assumptions a result actually used).
+FORM_KEYS = ("id", "name", "province", "document", "document_date", "years", "default_year",
+             "year_notes", "identities", "tier", "tiers", "schemes", "levels", "places", "features")
+
+
+def _vocab(meta: dict) -> dict:
+    """meta's vocab (contract v2); built from calc.vocab while meta() does not carry it yet."""
+    if meta.get("vocab"):
+        return meta["vocab"]
+    from calc import vocab
+    return {
+        "payers": [{"id": k, "label": v} for k, v in vocab.PAYERS.items()],
+        "provenance": vocab.PROVENANCE,
+        "levels": [{"id": k, "label": v} for k, v in vocab.LEVELS.items()],
+        "places": [{"id": k, "label": v} for k, v in vocab.PLACES.items()],
+        "schemes": [{"id": k, "label": v} for k, v in vocab.SCHEMES.items()],
+        "tiers": [{"id": k, "label": v} for k, v in vocab.TIERS.items()],
+    }
+
+
+def year_notes(region_meta: dict, all_regions: list[dict]) -> dict[str, str]:
+    """{year: note shown above the calculator}. From meta (contract v2); until meta carries
+    them, a region whose document stops years before the others' gets a plain warning."""
+    if "year_notes" in region_meta:
+        return {str(k): v for k, v in (region_meta.get("year_notes") or {}).items() if v}
+    latest = max(max(r["years"]) for r in all_regions)
+    mine = max(region_meta["years"])
+    if mine >= latest:
+        return {}
+    return {str(y): (f"本页依据的{region_meta['document']}只写到{mine}年。之后当地可能出了新规定，"
+                     f"算出的数可能过时，请以当地医保经办机构的最新规定为准。")
+            for y in region_meta["years"]}
+
+
+def page_meta(meta: dict, region_meta: dict, all_regions: list[dict]) -> dict:
+    region = {k: region_meta[k] for k in FORM_KEYS if k in region_meta}
+    region["year_notes"] = year_notes(region_meta, all_regions)
+    others = [{"id": r["id"], "name": r["name"]} for r in all_regions]
+    return {"vocab": _vocab(meta), "region": region, "regions": others, "glossary": glossary()}
+
+
+def json_block(data) -> Markup:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' can end the block."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+_GLOSSARY = None
+
+
+def glossary() -> list[dict]:
+    global _GLOSSARY
+    if _GLOSSARY is None:
+        data = tomllib.loads((HERE / "glossary.toml").read_text("utf-8"))
+        _GLOSSARY = [{"terms": w["terms"], "plain": w["plain"]} for w in data["word"]]
+    return _GLOSSARY
+
+
+def payer_labels(meta: dict) -> dict[str, str]:
+    payers = _vocab(meta)["payers"]
+    if isinstance(payers, dict):
+        return {k: (v["label"] if isinstance(v, dict) else v) for k, v in payers.items()}
+    return {p["id"]: p["label"] for p in payers}
+
+
+def example_cards(examples: list[dict], labels: dict[str, str]) -> list[dict]:
+    """Each worked example as a card: the resident's share, then who paid the rest (non-zero
+    payers in settlement order)."""
+    cards = []
+    for ex in examples:
+        stay = ex["stay"]
+        rows = [{"id": k, "label": label, "amount": stay[k]} for k, label in labels.items()
+                if k != "resident" and stay.get(k) not in (None, "") and Decimal(stay[k]) != 0]
+        cards.append({"total": stay["total"], "resident": stay["resident"], "rows": rows,
+                      "link": ex["link"], "out_of_policy": stay.get("out_of_policy")})
+    return cards
+
+
+def charts(region_id: str, year: int, identities: list[str], stay: dict) -> dict[str, dict]:
+    """{identity: {svg, bends}}: the identity's line bold, 普通参保人员 dashed, the others thin;
+    the bends are listed under the picture as text at body size."""
+    from calc.chart import chart_data
+
+    base = {"region": region_id, "year": year, "stays": [stay]}
+    out = {}
+    for ident in identities:
+        order = [ident] + [i for i in identities if i != ident]
+        d = chart_data(base, order, highlight=ident, uid=f"chart-{ident}", legend=False)
+        out[ident] = {"svg": Markup(d["svg"]), "bends": d["bends"]}
+    return out
+
+
+def cases(region_id: str) -> dict[str, list[dict]]:
+    """{rule id: [case]} from tests/cases/<region>/*.toml (hand-worked by the lead).
+
+    A case file holds one case at the top level or several under [[case]]; each names its
+    `rule` (or `rules`). Missing directory = no cases (the page simply shows none).
+    """
+    folder = CASES / region_id
+    out: dict[str, list[dict]] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.toml")):
+        data = tomllib.loads(path.read_text("utf-8"))
+        items = data.get("case") if isinstance(data.get("case"), list) else [data]
+        for n, c in enumerate(items):
+            rules = c.get("rules") or ([c["rule"]] if c.get("rule") else [])
+            case = {"id": f"case-{path.stem}" + (f"-{n + 1}" if len(items) > 1 else ""),
+                    "title": c.get("title") or c.get("name") or path.stem,
+                    "clause": c.get("clause") or c.get("cite") or "",
+                    "arithmetic": _lines(c.get("arithmetic") or c.get("steps") or ""),
+                    "input": c.get("input") or {},
+                    "expected": c.get("expected") or {}}
+            for r in rules:
+                out.setdefault(str(r), []).append(case)
+    return out
+
+
+def _lines(v) -> list[str]:
+    if isinstance(v, list):
+        return [str(x) for x in v]
+    return [l.strip() for l in str(v).splitlines() if l.strip()]
+
+
+def page_data(meta: dict, region_meta: dict, all_regions: list[dict], data: dict) -> dict:
+    """Extra template data for the region page; adds `cards`/`chart` to each identity and
+    `cases` to each rule of `data` (sitegen.build.region_data's result)."""
+    from calc.api import estimate_dict
+    from calc.share import fragment
+
+    pm = page_meta(meta, region_meta, all_regions)
+    labels = payer_labels(meta)
+    year = data["year"]
+    ids = [i["id"] for i in data["identities"]]
+    first = data["identities"][0]["examples"][0]["input"]["stays"][0] if data["identities"] else None
+    pics = charts(data["rid"], year, ids, {**first, "total": "10000"}) if first else {}
+    for ident in data["identities"]:
+        ident["cards"] = example_cards(ident["examples"], labels)
+        ident["chart"] = pics.get(ident["id"])
+    by_rule = cases(data["rid"])
+    for r in data["rules"]:
+        r["cases"] = []
+        for c in by_rule.get(r["id"], []):
+            res = estimate_dict(c["input"]) if c["input"] else {"ok": False}
+            r["cases"].append({**c, "result": res if res.get("ok") else None,
+                               "link": fragment(c["input"]) if c["input"] else ""})
+    notes = pm["region"]["year_notes"]
+    return {"calc_meta": json_block(pm), "year_note": notes.get(str(year)), "glossary": pm["glossary"],
+            "payer_labels": labels}
