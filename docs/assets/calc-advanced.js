@@ -36,7 +36,7 @@ export function renderAdvanced(box, assumptions, overrides, { onApply, onReset }
   });
   if (list.length) {
     const apply = el("button", { type: "button", id: "calc-apply-overrides", class: "calc-btn calc-btn-primary", text: "按改过的数字重新算" });
-    apply.addEventListener("click", () => onApply(read(d, overrides)));
+    apply.addEventListener("click", () => onApply());
     d.append(apply);
   }
   if (Object.keys(overrides).length) {

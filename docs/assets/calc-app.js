@@ -5,7 +5,7 @@
 import { el, $, announce, reveal, text, yuanShort } from "./calc-dom.js";
 import { CalcForm } from "./calc-form.js";
 import { renderResult, markStale } from "./calc-result.js";
-import { renderAdvanced } from "./calc-advanced.js";
+import { renderAdvanced, read as readOverrides } from "./calc-advanced.js";
 import { renderCompare } from "./calc-compare.js";
 import { renderShare } from "./calc-print.js";
 import { drawOwnChart } from "./calc-chart.js";
@@ -25,12 +25,19 @@ export class CalcApp {
     this.seq = 0;
     this.engine = "loading";  // loading | ready | failed
     this.pending = false;     // the person tapped 算一算 while the engine was loading
-    this.form = new CalcForm(root, meta, { onSubmit: () => this.submit(), getOverrides: () => this.overrides });
+    this.form = new CalcForm(root, meta, { onSubmit: () => this.submit(), getOverrides: () => this.currentOverrides() });
   }
 
   build() {
     this.form.build();
     this.form.showYearNote();
+  }
+
+  // What is typed in 高级 now counts for every 算一算, so a corrected value is used at once.
+  currentOverrides() {
+    const panel = $(this.after, "#calc-advanced");
+    if (panel) this.overrides = readOverrides(panel, this.overrides);
+    return this.overrides;
   }
 
   // ---- the engine ------------------------------------------------------------------------
@@ -148,8 +155,8 @@ export class CalcApp {
     renderResult(this.result, out, { meta: this.meta, onAction: (a) => this.action(a) });
     this.result.append(renderCompare(this), renderShare(this));
     renderAdvanced(this.after, out.assumptions, this.overrides, {
-      onApply: (ov) => { this.overrides = ov; this.submit(); },
-      onReset: () => { this.overrides = {}; this.submit(); },
+      onApply: () => this.submit(),
+      onReset: () => this.resetOverrides(),
     });
     markStale(this.result, false);
     this.result.dataset.state = "done";
@@ -173,9 +180,14 @@ export class CalcApp {
       const d = $(this.root, "#calc-advanced");
       if (d) { d.open = true; reveal(d, $(d, "input") || $(d, "summary")); }
     } else if (kind === "reset-overrides") {
-      this.overrides = {};
-      this.submit();
+      this.resetOverrides();
     }
+  }
+
+  resetOverrides() {
+    for (const inp of this.after.querySelectorAll("[data-override]")) inp.value = inp.dataset.original;
+    this.overrides = {};
+    this.submit();
   }
 
   // ---- share links -----------------------------------------------------------------------
@@ -194,6 +206,7 @@ export class CalcApp {
       this.after.replaceChildren();
       return true;
     }
+    this.after.replaceChildren();  // 高级 belonged to the previous answer
     const d = decodeShare(code);
     if (!d.ok) return this.linkError(d.message);
     const input = d.input;

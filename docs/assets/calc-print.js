@@ -75,9 +75,8 @@ export function preparePrint(app, on) {
   if (t) { app.traceWasOpen = t.open; t.open = true; }
   const r = out.region || app.meta.region;
   head.replaceChildren(
-    el("p", { class: "calc-print-title", text: `${text(r.name) || app.meta.region.name}医保明白账 · 依据 ${text(r.document) || app.meta.region.document} · 打印日期 ${today()}` }),
+    el("p", { class: "calc-print-title", text: `${text(r.name) || app.meta.region.name}医保明白账 · 依据 ${text(r.document) || app.meta.region.document} · 打印日期 ${today()} · 估算结果，以医保经办机构结算为准` }),
     inputsInWords(app, out));
   foot.replaceChildren(
-    el("p", { text: "以上是估算，以医保经办机构结算为准。" }),
     el("p", { class: "calc-print-url" }, "用手机打开这个地址，可以看到同样的计算：", el("span", { text: shareUrl(app.lastInput, pageUrl()) })));
 }

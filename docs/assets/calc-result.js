@@ -94,21 +94,26 @@ function whoPays(meta, y) {
 }
 
 // The 算账单. Steps are grouped by stay; a word from the glossary is explained under the first
-// step that uses it; figures that are assumptions are flagged in the step.
+// step that uses it; figures that are assumptions are flagged in the step. A citation of the
+// region's own document is shortened to its section (the page names the document).
 function trace(out, meta) {
   const words = asList(meta.glossary).filter((w) => Array.isArray(w.terms) && text(w.plain));
+  const doc = text(out.region?.document) || text(meta.region.document);
   const explained = new Set();
-  const ol = el("ol", { class: "calc-trace-list" });
-  let group;
+  const box = el("div", { class: "calc-trace-body" });
+  let group, ol, n = 0;
   for (const s of Array.isArray(out.trace) ? out.trace : []) {
-    const g = Number.isInteger(s.stay) ? `第 ${s.stay + 1} 次住院` : s.tier === "outpatient" ? "门诊" : "全年";
-    if (g !== group && (Number.isInteger(s.stay) || group !== undefined)) {
-      ol.append(el("li", { class: "calc-trace-group", "aria-hidden": "true", text: g }));
+    const g = Number.isInteger(s.stay) ? `第 ${s.stay + 1} 次住院` : s.tier === "outpatient" ? "门诊" : group === undefined ? "" : "全年";
+    if (!ol || g !== group) {
+      if (g) box.append(el("p", { class: "calc-trace-group", text: g }));
+      ol = el("ol", { class: "calc-trace-list", start: n + 1 });
+      box.append(ol);
+      group = g;
     }
-    group = g;
-    const li = el("li", { class: `calc-trace-step calc-tier-${String(s.tier || "").replace(/[^a-z_]/g, "")}` },
-      el("span", { class: "calc-trace-text", text: text(s.text) }));
+    n += 1;
     const assumed = (Array.isArray(s.figures) ? s.figures : []).filter((f) => f?.provenance === "assumption");
+    const li = el("li", { class: `calc-trace-step calc-tier-${String(s.tier || "").replace(/[^a-z_]/g, "")}${assumed.length ? " calc-has-assumed" : ""}` },
+      el("span", { class: "calc-trace-text", text: text(s.text) }));
     if (assumed.length) {
       li.append(el("span", { class: "calc-assumed", text: `（假设的数：${assumed.map((f) => `${text(f.label)} ${text(f.display)}`).join("，")}）` }));
     }
@@ -116,7 +121,9 @@ function trace(out, meta) {
       li.append(el("span", { class: "calc-reading", text: `（文件这句话可以有两种理解，这里按：${s.reading.chosen}${text(s.reading.alternative) ? `；另一种：${s.reading.alternative}` : ""}）` }));
     }
     if (typeof s.anchor === "string" && /^[a-z0-9-]+$/.test(s.anchor)) {
-      li.append(" ", el("a", { href: `#${s.anchor}`, class: "calc-cite", text: s.cite ? `依据：${s.cite}` : "依据" }));
+      const cite = text(s.cite);
+      const short = doc && cite.startsWith(doc) && cite.length > doc.length ? cite.slice(doc.length).trim() : cite;
+      li.append(" ", el("a", { href: `#${s.anchor}`, class: "calc-cite", text: short ? `依据 ${short}` : "依据" }));
     }
     const here = words.filter((w) => !explained.has(w) && w.terms.some((t) => text(s.text).includes(t)));
     for (const w of here) {
@@ -126,9 +133,11 @@ function trace(out, meta) {
     }
     ol.append(li);
   }
-  const n = ol.querySelectorAll(".calc-trace-step").length;
+  if (box.querySelector(".calc-has-assumed")) {
+    box.append(el("p", { class: "calc-print-only", text: "带 * 的步骤用到了文件没写明的假设数，可以在网页的“高级”里查看和修改。" }));
+  }
   return el("details", { class: "calc-trace", id: "calc-trace" },
-    el("summary", { text: `算账单：一步一步怎么算的（${n} 步）` }), ol);
+    el("summary", { text: `算账单：一步一步怎么算的（${n} 步）` }), box);
 }
 
 function premium(p) {

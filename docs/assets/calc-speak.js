@@ -16,7 +16,7 @@ export function speakButton(getText) {
     if (s.speaking) { s.cancel(); b.textContent = "读给我听"; return; }
     const u = new SpeechSynthesisUtterance(getText());
     const v = chineseVoice();
-    if (v) u.voice = v;
+    try { if (v) u.voice = v; } catch { /* the lang below picks the voice */ }
     u.lang = v?.lang || "zh-CN";
     u.rate = 0.9;  // a little slower for older listeners
     u.onend = u.onerror = () => { b.textContent = "读给我听"; };
