@@ -24,7 +24,9 @@ W, H = 320, 236                  # viewBox; the picture scales to the column wid
 LEFT, RIGHT, TOP, BOTTOM = 46, 14, 46, 40
 FONT = 14
 LINE_GAP = 20
-MIN_WIDTH = 40                   # yuan: bends are located to about this precision
+MIN_WIDTH = 40                   # yuan: sampling stops at this width (bends are then placed exactly
+                                 # where the straight pieces on either side meet)
+QUICK = {"grid": 12, "min_width": 1000}  # the browser's settings: about half the computations
 TOLERANCE = Decimal("0.5")       # yuan: a midpoint this close to the chord is "on the line"
 MAX_EVALS = 400                  # per line (bound on work in the browser)
 MAX_MARKS = 4
@@ -58,8 +60,9 @@ def _dec(v):
 class _Line:
     """Year amounts for one identity at sampled bill sizes, refined where the curve bends."""
 
-    def __init__(self, base: dict, identity: str):
+    def __init__(self, base: dict, identity: str, min_width: int = MIN_WIDTH):
         self.base = {**base, "identities": [identity]}
+        self.min_width = min_width
         self.identity = identity
         self.points: dict[int, dict] = {}
         self.label = identity
@@ -93,7 +96,7 @@ class _Line:
         todo = list(zip(xs, xs[1:]))
         while todo:
             a, b = todo.pop()
-            if b - a <= MIN_WIDTH:
+            if b - a <= self.min_width:
                 continue
             m = (a + b) // 2
             ya, yb, ym = self.y(a), self.y(b), self.y(m)
@@ -122,7 +125,7 @@ class _Line:
         the payer whose rate (yuan per yuan of bill) differs most between those two segments.
         """
         xs = [x for x, _ in self.vertices()]
-        long = [(a, b) for a, b in zip(xs, xs[1:]) if b - a > 2 * MIN_WIDTH]
+        long = [(a, b) for a, b in zip(xs, xs[1:]) if b - a > 2 * self.min_width]
         found = []
         for (a1, b1), (a2, b2) in zip(long, long[1:]):
             p1, q1, p2, q2 = self.at(a1), self.at(b1), self.at(a2), self.at(b2)
@@ -180,7 +183,8 @@ def chart_svg(base: dict, identities: list[str], **kw) -> str:
 
 def chart_data(base: dict, identities: list[str], highlight: str | None = None, reference: str | None = "putong",
                lo: int = 5000, hi: int = 300000, point: tuple | None = None, uid: str = "chart",
-               title: str | None = None, x_label: str = "住院总费用（元）", legend: bool = True) -> dict:
+               title: str | None = None, x_label: str = "住院总费用（元）", legend: bool = True,
+               grid: int = 24, min_width: int = MIN_WIDTH) -> dict:
     """{"svg": SVG text, "bends": [{"n", "x", "text"}]}: the picture, and where the highlighted
     line bends (numbered as on the picture). legend=False leaves the list of bends out of the
     SVG, for a page that shows it as text at body size.
@@ -198,7 +202,7 @@ def chart_data(base: dict, identities: list[str], highlight: str | None = None, 
     if point is not None:
         lo, hi = min(lo, int(point[0])), max(hi, int(point[0]))
     highlight = highlight or identities[0]
-    lines = [_Line(base, i).sample(lo, hi) for i in identities]
+    lines = [_Line(base, i, min_width).sample(lo, hi, grid) for i in identities]
     main = next(l for l in lines if l.identity == highlight)
     ymax = _nice_max(max(y for l in lines for _, y in l.vertices()) * Decimal("1.05"))
     bends = main.bends()[:MAX_MARKS]
@@ -307,7 +311,7 @@ def chart(json_text: str) -> str:
             point = (int(Decimal(str(point[0]))), Decimal(str(point[1])))
         several = isinstance(base.get("stays"), list) and len(base["stays"]) > 1
         out = chart_data(base, ids, highlight=ids[0], point=point, uid=str(req.get("uid") or "own"),
-                         x_label="第1次住院总费用（元）" if several else "住院总费用（元）", legend=False)
+                         x_label="第1次住院总费用（元）" if several else "住院总费用（元）", legend=False, **QUICK)
         return json.dumps({"ok": True, **out}, ensure_ascii=False)
     except Exception:  # a picture is a bonus: the answer is already on screen
         return json.dumps({"ok": False})

@@ -8,7 +8,7 @@ import { renderResult, markStale } from "./calc-result.js";
 import { renderAdvanced, read as readOverrides } from "./calc-advanced.js";
 import { renderCompare } from "./calc-compare.js";
 import { renderShare } from "./calc-print.js";
-import { drawOwnChart } from "./calc-chart.js";
+import { drawOwnChartWhenSeen } from "./calc-chart.js";
 import { regionName } from "./calc-meta.js";
 import { decodeShare, shareCodeFromHash } from "./share.js";
 
@@ -162,7 +162,7 @@ export class CalcApp {
     this.result.dataset.state = "done";
     announce(text(out.summary) || `您自己大约要付 ${yuanShort(out.year?.resident)} 元。`);
     reveal($(this.result, "#calc-big"));
-    drawOwnChart(this, out, $(this.result, "#calc-chart"));
+    drawOwnChartWhenSeen(this, out, $(this.result, "#calc-chart"));
   }
 
   showErrors(errors, fromLink) {

@@ -18,18 +18,38 @@ export function safeSvg(svgText) {
   return document.importNode(root, true);
 }
 
-export async function drawOwnChart(app, out, figure) {
+// Drawn when the person scrolls near it: drawing takes the worker a moment, and a new 算一算
+// right after an answer should not wait behind a picture nobody has looked at yet.
+export function drawOwnChartWhenSeen(app, out, figure) {
   const stays = out.input?.stays;
   if (!figure || !Array.isArray(stays) || !stays.length || typeof app.client?.chart !== "function") return;
+  const note = document.createElement("p");
+  note.className = "calc-note";
+  note.textContent = "正在按您的情况画图…";
+  figure.replaceChildren(note);
+  figure.hidden = false;
+  figure.dataset.state = "waiting";
+  if (typeof IntersectionObserver !== "function") { drawOwnChart(app, out, figure); return; }
+  const io = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    io.disconnect();
+    drawOwnChart(app, out, figure);
+  }, { rootMargin: "200px 0px" });
+  io.observe(figure);
+}
+
+export async function drawOwnChart(app, out, figure) {
+  const stays = out.input?.stays;
+  figure.dataset.state = "busy";
   const ident = out.identity?.id;
   const ids = [ident];
   if (ident !== "putong" && (app.meta.region.identities || []).some((i) => i.id === "putong")) ids.push("putong");
   const req = { input: out.input, identities: ids, point: [stays[0].total, out.year.resident], uid: "own" };
   let res;
-  try { res = await app.client.chart(req); } catch { return; }
-  if (!res?.ok || app.lastResult !== out) return;  // a newer answer is already on screen
-  const svg = safeSvg(res.svg);
-  if (!svg) return;
+  try { res = await app.client.chart(req); } catch { res = null; }
+  if (app.lastResult !== out) return;  // a newer answer is already on screen
+  const svg = res?.ok ? safeSvg(res.svg) : null;
+  if (!svg) { figure.hidden = true; figure.dataset.state = "failed"; return; }
   figure.replaceChildren(svg);
   const cap = document.createElement("figcaption");
   cap.textContent = stays.length > 1

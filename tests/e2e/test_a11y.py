@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .test_calculator_ui import FULL_YEAR, open_input, open_more, reset_form, wait_result
+from .test_calculator_ui import FULL_YEAR, open_input, open_more, reset_form, see_chart, wait_result
 
 AXE = Axe()
 
@@ -64,7 +64,7 @@ def test_axe_calculator_with_result(calc_page, scheme):
     page.emulate_media(color_scheme=scheme)
     try:
         assert open_input(page, FULL_YEAR) == "done"
-        page.wait_for_selector('#calc-chart[data-state="done"]', state="attached", timeout=60_000)
+        see_chart(page)
         page.locator("#calc-trace > summary").click()
         page.locator("#calc-advanced > summary").click()
         page.click("#calc-share")

@@ -82,6 +82,12 @@ def share_link(page) -> str:
     return page.input_value("#calc-share-url")
 
 
+def see_chart(page):
+    """The person's own picture is drawn when they scroll near it."""
+    page.locator("#calc-chart").scroll_into_view_if_needed()
+    page.wait_for_selector('#calc-chart[data-state="done"]', state="attached", timeout=TIMEOUT)
+
+
 def yuan(s: str) -> str:
     """Format a calc amount the way the page does (thousands separators, two decimals)."""
     neg = s.startswith("-")

@@ -10,8 +10,8 @@
 - no page of the site scrolls sideways at 360 px; "读给我听" reads calc's sentence where a Chinese
   voice exists; the person's own picture is drawn by calc/chart.py and inserted safely.
 
-The 390-px pages are conftest's (`calc_page`, booted once per region); the 360-px phone is one
-more browser context, with one page per region.
+The pages are conftest's (`calc_page`: the phone context, the engine booted once per region);
+the 360-px phone is the same page with its viewport set to 360 × 740.
 Screenshots go to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (else to a temporary folder).
 """
 from __future__ import annotations
@@ -26,11 +26,12 @@ from calc.api import estimate_dict, meta as native_meta
 
 from .conftest import BOOT_TIMEOUT_MS, PHONE, wait_ready
 from .test_calculator_ui import (assert_year_matches, decode_code, native_ok, open_input, open_more,
-                                 reset_form, share_code, share_link, submit, wait_result, yuan)
+                                 reset_form, see_chart, share_code, share_link, submit, wait_result, yuan)
 
 ROOT = Path(__file__).resolve().parents[2]
 REGIONS = [r["id"] for r in json.loads(native_meta())["regions"]]
 PHONE_360 = {**PHONE, "viewport": {"width": 360, "height": 740}}
+VIEWPORTS = {360: PHONE_360["viewport"], 390: PHONE["viewport"]}
 WIDTHS = [360, 390]
 
 IN_VIEW = """(sel) => { const e = document.querySelector(sel); if (!e) return false;
@@ -49,32 +50,22 @@ def shots(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def phone360(browser):
-    context = browser.new_context(**PHONE_360)
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def phone_page(phone360, calc_page, server_url):
-    """phone_page(width, region): a page of that phone with the region's calculator booted."""
-    pages = {}
+def phone_page(calc_page):
+    """phone_page(width, region): the region's booted page (conftest) at that phone's size."""
+    resized = []
 
     def get(width: int, region: str):
-        if width == 390:
-            page = calc_page(region)
-        else:
-            page = pages.get(region)
-            if page is None:
-                page = phone360.new_page()
-                page.goto(f"{server_url}{region}/")
-                wait_ready(page)
-                pages[region] = page
+        page = calc_page(region)
+        page.set_viewport_size(VIEWPORTS[width])
+        resized.append(page)
         reset_form(page)
         page.evaluate("window.scrollTo(0, 0)")
         return page
 
     yield get
+    for page in resized:  # other test modules expect conftest's 390-px phone
+        if not page.is_closed():
+            page.set_viewport_size(PHONE["viewport"])
 
 
 def first_identity(region: str) -> str:
@@ -107,9 +98,10 @@ def test_every_region_first_screen_and_answer(phone_page, shots, width):
         assert 0 <= gap < 100, f"{region}: {gap}px between 算一算 and the answer"
         assert page.evaluate(IN_VIEW, "#calc-big"), f"{region}: the answer is not in view"
         assert page.evaluate("document.activeElement.id") == "calc-big"
-        if region == "xianning":
-            page.wait_for_selector('#calc-chart[data-state="done"]', state="attached", timeout=60_000)
+        if region == "xianning":  # what the person sees after 算一算, then the whole answer
             page.screenshot(path=str(shots / f"result-{region}-{width}.png"))
+            see_chart(page)
+            page.locator("#calc-result").screenshot(path=str(shots / f"result-full-{region}-{width}.png"))
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -240,7 +232,8 @@ def test_tap_before_the_engine_is_ready_shows_progress_then_the_answer(browser, 
 
 def test_no_page_scrolls_sideways_at_360(browser, site_dir, server_url):
     context = browser.new_context(**PHONE_360)
-    context.route("**/pyodide/**", lambda route: route.abort())
+    context.route("**/pyodide/**", lambda route: route.abort())  # no calculator needed here
+    context.route("**/search/search_index.json", lambda route: route.abort())
     page = context.new_page()
     try:
         paths = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
@@ -287,7 +280,7 @@ def test_read_aloud_and_own_picture(phone_page):
     assert open_input(page, inp) == "done"
     assert page.is_hidden("#calc-speak")  # no Chinese voice: no button
     # the person's own picture: calc/chart.py through the worker, with a point at their bill
-    page.wait_for_selector('#calc-chart[data-state="done"]', state="attached", timeout=60_000)
+    see_chart(page)
     assert page.locator("#calc-chart svg title").count() == 1
     assert page.locator("#calc-chart svg circle.chart-point").count() == 1
     assert "您填的情况：总费用30,000元" in page.text_content("#calc-chart svg desc")
