@@ -116,28 +116,48 @@ def charts(region_id: str, year: int, identities: list[str], stay: dict) -> dict
 
 
 def cases(region_id: str) -> dict[str, list[dict]]:
-    """{rule id: [case]} from tests/cases/<region>/*.toml (hand-worked by the lead).
-
-    A case file holds one case at the top level or several under [[case]]; each names its
-    `rule` (or `rules`). Missing directory = no cases (the page simply shows none).
-    """
+    """{rule id: [case]} from tests/cases/<region>/<RULE>.toml (hand-worked by the lead; the
+    unit tests check them against calc). Each file names its `rule` and holds [[case]]s with
+    `title`, `input`, `arithmetic` and `expect` (result paths). Missing folder = no cases."""
     folder = CASES / region_id
     out: dict[str, list[dict]] = {}
     if not folder.is_dir():
         return out
     for path in sorted(folder.glob("*.toml")):
         data = tomllib.loads(path.read_text("utf-8"))
-        items = data.get("case") if isinstance(data.get("case"), list) else [data]
-        for n, c in enumerate(items):
-            rules = c.get("rules") or ([c["rule"]] if c.get("rule") else [])
-            case = {"id": f"case-{path.stem}" + (f"-{n + 1}" if len(items) > 1 else ""),
-                    "title": c.get("title") or c.get("name") or path.stem,
-                    "clause": c.get("clause") or c.get("cite") or "",
-                    "arithmetic": _lines(c.get("arithmetic") or c.get("steps") or ""),
-                    "input": c.get("input") or {},
-                    "expected": c.get("expected") or {}}
-            for r in rules:
-                out.setdefault(str(r), []).append(case)
+        rule = str(data.get("rule") or path.stem)
+        items = data.get("case") if isinstance(data.get("case"), list) else []
+        for n, c in enumerate(items, 1):
+            out.setdefault(rule, []).append({
+                "id": f"case-{rule.lower()}-{n}", "title": c.get("title") or f"{rule} 例{n}",
+                "arithmetic": _lines(c.get("arithmetic") or ""),
+                "input": c.get("input") or {}, "expect": list((c.get("expect") or {}).keys())})
+    return out
+
+
+_PARTS = {"year": "全年", "outpatient": "门诊", "premium": "参保"}
+_PREMIUM = {"resident_pays": "自己交", "subsidy": "政府资助", "contribution": "缴费标准"}
+
+
+def result_amounts(result: dict, paths: list[str], labels: dict[str, str]) -> list[dict]:
+    """The amounts calc gives at `paths` ("stays[0].assistance", "year.resident", …), in words.
+    Paths that are not amounts (e.g. which identity a payer used) are left out."""
+    import re
+    out = []
+    for path in paths:
+        m = re.fullmatch(r"(stays)\[(\d+)\]\.(\w+)|(year|outpatient|premium)\.(\w+)", path)
+        if not m:
+            continue
+        if m.group(1):
+            i, key = int(m.group(2)), m.group(3)
+            where, value = f"第{i + 1}次住院", (result.get("stays") or [{}] * (i + 1))[i].get(key)
+        else:
+            part, key = m.group(4), m.group(5)
+            where, value = _PARTS[part], (result.get(part) or {}).get(key)
+        what = _PREMIUM.get(key) if m.group(4) == "premium" else labels.get(key)
+        if not what or not isinstance(value, str):
+            continue
+        out.append({"label": f"{where}{what}", "amount": value})
     return out
 
 
@@ -167,8 +187,10 @@ def page_data(meta: dict, region_meta: dict, all_regions: list[dict], data: dict
         r["cases"] = []
         for c in by_rule.get(r["id"], []):
             res = estimate_dict(c["input"]) if c["input"] else {"ok": False}
-            r["cases"].append({**c, "result": res if res.get("ok") else None,
-                               "link": fragment(c["input"]) if c["input"] else ""})
+            if not res.get("ok"):
+                raise RuntimeError(f"sitegen: calc rejected hand-worked case {c['id']}: {res.get('errors')}")
+            r["cases"].append({**c, "amounts": result_amounts(res, c["expect"], labels),
+                               "link": fragment(c["input"])})
     notes = pm["region"]["year_notes"]
     return {"calc_meta": json_block(pm), "year_note": notes.get(str(year)), "glossary": pm["glossary"],
             "payer_labels": labels}

@@ -151,7 +151,7 @@ export class CalcApp {
     }
     this.lastInput = input;
     this.lastResult = out;
-    this.form.echo(out.input);
+    this.form.echo(out.input, out.stays);
     renderResult(this.result, out, { meta: this.meta, onAction: (a) => this.action(a) });
     this.result.append(renderCompare(this), renderShare(this));
     renderAdvanced(this.after, out.assumptions, this.overrides, {

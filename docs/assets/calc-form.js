@@ -75,6 +75,9 @@ export class CalcForm {
       const ts = el("select", { id: "calc-tier", name: "tier" }, tiers.map((t) => el("option", { value: optId(t), text: optLabel(t) })));
       kids.push(this.field("calc-tier", "缴费档次", ts, "tier"));
     }
+    if (feature(this.meta, "newborn")) {
+      kids.push(this.check("calc-newborn", "是出生当年参保的新生儿", "newborn", false));
+    }
     this.stay0 = el("fieldset", { class: "calc-stay", "data-stay": "0" }, el("legend", { text: "第 1 次住院的详细情况" }),
       this.stayDetails(0, {}));
     this.extraStays = el("div", { id: "calc-stays" });
@@ -220,6 +223,7 @@ export class CalcForm {
     };
     if ($(f, "#calc-scheme")) input.scheme = $(f, "#calc-scheme").value;
     if (input.scheme === "employee") input.wage = $(f, "#calc-wage").value;
+    if ($(f, "#calc-newborn")?.checked) input.newborn = true;
     if ($(f, "#calc-tier")) input.tier = Number($(f, "#calc-tier").value);
     const ov = this.getOverrides();
     if (ov && Object.keys(ov).length) input.overrides = { ...ov };
@@ -235,6 +239,7 @@ export class CalcForm {
     setSel($(f, "#calc-identity"), Array.isArray(input.identities) ? input.identities[0] : undefined);
     setSel($(f, "#calc-scheme"), input.scheme);
     setSel($(f, "#calc-tier"), input.tier);
+    if ($(f, "#calc-newborn")) $(f, "#calc-newborn").checked = input.newborn === true;
     if ($(f, "#calc-scheme")) {
       $(f, "#calc-wage").value = scalar(input.wage);
       $(f, "#calc-wage").closest(".calc-field").hidden = $(f, "#calc-scheme").value !== "employee";
@@ -257,8 +262,9 @@ export class CalcForm {
   }
 
   // ---- echo and errors -----------------------------------------------------------------
-  // Under each amount: what calc understood, from its normalised input.
-  echo(norm) {
+  // Under each amount: what calc understood, from its normalised input (and, for a 目录外 left
+  // empty, the amount calc assumed for that stay).
+  echo(norm, stays = []) {
     for (const e of $$(this.root, ".calc-echo")) { e.hidden = true; e.textContent = ""; }
     if (!norm) return;
     const put = (id, t) => { const e = document.getElementById(`${id}-echo`); if (e && t) { e.textContent = t; e.hidden = false; } };
@@ -267,7 +273,10 @@ export class CalcForm {
       const i = this.sentMap[j] ?? j;
       const p = `calc-stay${i}`;
       if (s.total != null) put(`${p}-total`, `按 ${yuanShort(s.total)} 元计算`);
-      if (s.out_of_policy_assumed === true) put(`${p}-oop`, `没填：按一般情况估为 ${yuanShort(s.out_of_policy)} 元（见结果里的说明）`);
+      if (s.out_of_policy_assumed === true) {
+        const assumed = Array.isArray(stays) ? stays[j]?.out_of_policy : null;
+        put(`${p}-oop`, assumed ? `没填：按一般情况估为 ${yuanShort(assumed)} 元（见结果里的说明）` : "没填：按一般情况估算（见结果里的说明）");
+      }
       else if (typed(`${p}-oop`)) put(`${p}-oop`, `按 ${yuanShort(s.out_of_policy)} 元计算`);
       if (typed(`${p}-waiver`)) put(`${p}-waiver`, `按 ${yuanShort(s.hospital_waiver)} 元计算`);
       if (typed(`${p}-tehuibao`)) put(`${p}-tehuibao`, `按 ${yuanShort(s.tehuibao)} 元计算`);

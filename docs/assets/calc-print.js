@@ -4,10 +4,14 @@
 // and the address that opens the same calculation.
 import { el, $, yuan, text } from "./calc-dom.js";
 import { shareUrl } from "./share.js";
-import { choices, identityLabel } from "./calc-meta.js";
+import { choices, identityLabel, payers } from "./calc-meta.js";
 import { optId, optLabel } from "./calc-dom.js";
 
 const pageUrl = () => location.origin + location.pathname + location.search;
+// What fits on one A4 page at 9 pt next to the answer, notes and the table: the 算账单 is printed
+// when calc's step texts, notes and warnings together stay within this many characters;
+// otherwise the paper says where to read the steps (the address printed at the bottom).
+const PRINT_CHARS = 1500;
 
 export function renderShare(app) {
   const box = el("section", { class: "calc-share", "aria-labelledby": "calc-share-title" },
@@ -51,11 +55,33 @@ function inputsInWords(app, out) {
   const n = out.input || app.lastInput;
   const lab = (key, v) => optLabel(choices(app.meta, key).find((o) => optId(o) === String(v)) ?? String(v ?? ""));
   const items = [`身份：${out.identity?.label || identityLabel(app.meta, n.identities?.[0]) || ""}；按 ${n.year ?? ""} 年的规定`];
-  (n.stays || []).forEach((s, i) => items.push(`第 ${i + 1} 次住院：总费用 ${yuan(s.total)} 元，目录外 ${yuan(s.out_of_policy)} 元${s.out_of_policy_assumed ? "（没填，按一般情况估）" : ""}，`
-    + `${lab("levels", s.level)}医院，${lab("places", s.place)}${s.referral === false ? "，未转诊" : ""}`));
+  const hospital = (lv) => { const t = lab("levels", lv); return t.endsWith("医院") ? t : `${t}医院`; };
+  (n.stays || []).forEach((s, i) => {
+    const oop = s.out_of_policy_assumed ? `${yuan(out.stays?.[i]?.out_of_policy)} 元（没填，按一般情况估）` : `${yuan(s.out_of_policy)} 元`;
+    items.push(`第 ${i + 1} 次住院：总费用 ${yuan(s.total)} 元，目录外 ${oop}，${hospital(s.level)}，${lab("places", s.place)}`);
+  });
   const o = n.outpatient || {};
   if (Number(o.chronic) || Number(o.special_drugs)) items.push(`门诊慢特病 ${yuan(o.chronic || "0")} 元，特殊药品 ${yuan(o.special_drugs || "0")} 元`);
   return el("ul", { class: "calc-print-inputs" }, items.map((t) => el("li", { text: t })));
+}
+
+// Who paid what for each stay, 门诊 and the year: the 明白账 as a table (paper only).
+function ledger(app, out) {
+  const cols = payers(app.meta).filter(([k]) => [...(out.stays || []), out.outpatient || {}, out.year || {}]
+    .some((r) => r[k] != null && Number(r[k]) !== 0));
+  const rows = (out.stays || []).map((s, i) => [`第 ${i + 1} 次住院`, s]);
+  if (Number(out.outpatient?.total)) rows.push(["门诊", out.outpatient]);
+  rows.push(["全年", out.year || {}]);
+  return el("table", { class: "calc-ledger" },
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "（元）" }), el("th", { scope: "col", text: "总费用" }),
+      cols.map(([, l]) => el("th", { scope: "col", text: l })))),
+    el("tbody", {}, rows.map(([name, r]) => el("tr", {}, el("th", { scope: "row", text: name }), el("td", { text: yuan(r.total) }),
+      cols.map(([k]) => el("td", { text: r[k] == null ? "—" : yuan(r[k]) }))))));
+}
+
+function traceFits(out) {
+  const len = (xs, k) => (Array.isArray(xs) ? xs : []).reduce((n, x) => n + text(x?.[k]).length, 0);
+  return len(out.trace, "text") + len(out.notes, "text") + len(out.warnings, "message") <= PRINT_CHARS;
 }
 
 // Called on beforeprint/afterprint (boot wires them once).
@@ -64,7 +90,7 @@ export function preparePrint(app, on) {
   const foot = $(app.root, "#calc-print-foot");
   const t = $(app.root, "#calc-trace");
   if (!on) {
-    document.body.classList.remove("calc-printing");
+    document.body.classList.remove("calc-printing", "calc-print-short");
     if (t && app.traceWasOpen !== undefined) t.open = app.traceWasOpen;
     app.traceWasOpen = undefined;
     return;
@@ -77,6 +103,11 @@ export function preparePrint(app, on) {
   head.replaceChildren(
     el("p", { class: "calc-print-title", text: `${text(r.name) || app.meta.region.name}医保明白账 · 依据 ${text(r.document) || app.meta.region.document} · 打印日期 ${today()} · 估算结果，以医保经办机构结算为准` }),
     inputsInWords(app, out));
+  const fits = traceFits(out);
+  document.body.classList.toggle("calc-print-short", !fits);
+  const steps = Array.isArray(out.trace) ? out.trace.length : 0;
   foot.replaceChildren(
+    ledger(app, out),
+    fits ? null : el("p", { class: "calc-print-note", text: `每一步是怎么算的（共 ${steps} 步）纸上放不下，请用手机打开下面的地址查看“算账单”。` }),
     el("p", { class: "calc-print-url" }, "用手机打开这个地址，可以看到同样的计算：", el("span", { text: shareUrl(app.lastInput, pageUrl()) })));
 }

@@ -51,15 +51,26 @@ export function renderResult(box, out, { meta, onAction }) {
 
 // calc's notes (contract v2). Until calc sends them, the one thing a person must know is
 // derived from calc's own trace: the answer rests on assumed figures.
+// A step's figures: paths into calc's `figures` map (or, from an older calc, the figures themselves).
+function figuresOf(out, step) {
+  const map = out.figures && typeof out.figures === "object" ? out.figures : {};
+  return (Array.isArray(step?.figures) ? step.figures : [])
+    .map((f) => (typeof f === "string" ? (Object.hasOwn(map, f) ? map[f] : null) : f))
+    .filter((f) => f && typeof f === "object");
+}
+
 function notes(out, onAction) {
   let list = Array.isArray(out.notes) ? out.notes.filter((n) => text(n?.text)) : [];
   if (out.notes === undefined) {
-    const assumed = new Set((out.trace || []).flatMap((s) => (s.figures || []).filter((f) => f?.provenance === "assumption").map((f) => text(f.label))));
+    const assumed = new Set((out.trace || []).flatMap((s) => figuresOf(out, s).filter((f) => f?.provenance === "assumption").map((f) => text(f.label))));
     if (assumed.size) list = [{ kind: "assumption", text: `这个结果用到了文件里没有写明、按常见做法假设的数（${[...assumed].slice(0, 3).join("、")}${assumed.size > 3 ? "等" : ""}），实际可能不同。` }];
   }
   const ul = el("ul", { class: "calc-notes", id: "calc-notes" });
+  const offered = new Set();  // one button per action: two notes on assumptions share one way to change them
   for (const n of list) {
-    const how = NOTE_ACTIONS[n.kind];
+    let how = NOTE_ACTIONS[n.kind];
+    if (how && offered.has(how.action)) how = null;
+    if (how) offered.add(how.action);
     const li = el("li", { class: `calc-note-item calc-note-${String(n.kind).replace(/[^a-z_]/g, "")}`, "data-kind": String(n.kind ?? "") },
       el("span", { text: n.text }));
     if (how?.action === "rule") {
@@ -111,7 +122,7 @@ function trace(out, meta) {
       group = g;
     }
     n += 1;
-    const assumed = (Array.isArray(s.figures) ? s.figures : []).filter((f) => f?.provenance === "assumption");
+    const assumed = figuresOf(out, s).filter((f) => f?.provenance === "assumption");
     const li = el("li", { class: `calc-trace-step calc-tier-${String(s.tier || "").replace(/[^a-z_]/g, "")}${assumed.length ? " calc-has-assumed" : ""}` },
       el("span", { class: "calc-trace-text", text: text(s.text) }));
     if (assumed.length) {

@@ -89,7 +89,9 @@ def see_chart(page):
 
 
 def yuan(s: str) -> str:
-    """Format a calc amount the way the page does (thousands separators, two decimals)."""
+    """Format a calc amount the way the page does (thousands separators, two decimals; "—" for none)."""
+    if s is None:
+        return "—"
     neg = s.startswith("-")
     whole, _, frac = s.lstrip("-").partition(".")
     return ("-" if neg else "") + f"{int(whole):,}" + ("." + frac if frac else "")
@@ -222,10 +224,9 @@ def test_calculator_change_assumption(calc_page):
     inp = {**FULL_YEAR, "identities": ["putong"]}
     assert open_input(page, inp) == "done"
     native = native_ok(inp)
-    used = {f["param"] for s in native["trace"] for f in s["figures"] if f["provenance"] == "assumption"}
+    used = {p for s in native["trace"] for p in s["figures"] if native["figures"][p]["provenance"] == "assumption"}
     listed = page.eval_on_selector_all("#calc-advanced [data-override]", "els => els.map(e => e.dataset.override)")
-    if "notes" in native:  # contract v2: exactly the assumptions this computation used
-        assert set(listed) == {a["param"] for a in native["assumptions"]}
+    assert set(listed) == {a["param"] for a in native["assumptions"]}  # exactly those this answer used
     assert used <= set(listed)
     rate = next(a for a in native["assumptions"] if a["display"].endswith("%"))
     page.locator("#calc-advanced > summary").click()
@@ -277,13 +278,11 @@ def test_calculator_copy_link_button(calc_page):
     assert "复制" in page.text_content("#calc-copy-status")
 
 
-def test_calculator_print_fits_one_a4_page(calc_page):
-    """A two-stay answer prints on one A4 page at a readable size, with the date, the region's
-    document and the address that opens the same calculation."""
+def _print(page, inp):
+    """Print the answer to `inp`: (flattened PDF text, page count, smallest printed text in px, URL)."""
     from pypdf import PdfReader
 
-    page = calc_page("xianning")
-    assert open_input(page, FULL_YEAR) == "done"
+    assert open_input(page, inp) == "done"
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     try:
         page.emulate_media(media="print")
@@ -297,16 +296,37 @@ def test_calculator_print_fits_one_a4_page(calc_page):
         page.emulate_media(media="null")
         page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     reader = PdfReader(io.BytesIO(pdf))
-    flat = lambda t: "".join(unicodedata.normalize("NFKC", t).split())  # noqa: E731
     text = flat("".join(p.extract_text() for p in reader.pages))
-    assert len(reader.pages) == 1, f"{len(reader.pages)} pages"
-    assert min(sizes) >= 12, f"smallest printed text {min(sizes)} px (9 pt = 12 px)"
-    native = native_ok(FULL_YEAR)
+    return text, len(reader.pages), min(sizes), url
+
+
+def flat(t: str) -> str:
+    """PDF text comes back with Kangxi radicals (⼈ for 人) and spaces around numbers: normalise."""
+    return "".join(unicodedata.normalize("NFKC", t).split())
+
+
+@pytest.mark.parametrize("case", ["two stays and 门诊", "one stay"])
+def test_calculator_print_fits_one_a4_page(calc_page, case):
+    """An answer prints on one A4 page at a readable size (>= 9 pt), with the date, the region's
+    document, who paid what per stay, and the address that opens the same calculation. The
+    steps are printed when they fit; otherwise the paper says where to read them."""
+    page = calc_page("xianning")
+    inp = FULL_YEAR if case != "one stay" else {**FULL_YEAR, "stays": FULL_YEAR["stays"][:1], "outpatient": {}}
+    text, pages, smallest, url = _print(page, inp)
+    native = native_ok(inp)
+    assert pages == 1, f"{pages} pages"
+    assert smallest >= 12, f"smallest printed text {smallest} px (9 pt = 12 px)"
     assert f"您自己大约要付{yuan(native['year']['resident'])}元" in text
-    assert "第2次住院" in text  # the inputs are printed
+    assert flat(native["summary"]) in text
+    assert "第1次住院" in text  # the inputs and the table
+    for st in native["stays"]:
+        assert all(yuan(st[k]) in text for k in ("total", "basic", "resident"))
     today = date.today()
     assert f"{today.year}年{today.month}月{today.day}日" in text
     assert flat(native["region"]["document"]) in text
     assert estimate_dict(decode_code(url.split("#calc=")[1]))["year"] == native["year"]
-    for step in (native["trace"][0], native["trace"][-1]):  # the 算账单 is printed expanded
-        assert flat(step["text"])[:12] in text
+    steps = [flat(s["text"])[:12] for s in (native["trace"][0], native["trace"][-1])]
+    if case == "one stay":  # the 算账单 is printed expanded
+        assert all(s in text for s in steps)
+    else:
+        assert f"共{len(native['trace'])}步" in text and "请用手机打开下面的地址" in text
