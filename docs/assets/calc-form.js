@@ -43,6 +43,7 @@ export class CalcForm {
       "看出院结算单上的“总费用”。"));
     f.append(this.more());
     f.append(el("button", { type: "submit", id: "calc-submit", class: "calc-btn calc-btn-primary", text: "算一算" }));
+    f.append(el("p", { class: "calc-note calc-privacy", text: "计算在您的手机上完成，填的内容不会上传。" }));
     f.append(el("div", { id: "calc-wait", class: "calc-wait", role: "status", hidden: true },
       el("p", { id: "calc-wait-text" }), el("progress", { id: "calc-progress", "aria-labelledby": "calc-wait-text" })));
     if (!this.bound) {
