@@ -26,7 +26,7 @@ FONT = 14
 LINE_GAP = 20
 MIN_WIDTH = 40                   # yuan: sampling stops at this width (bends are then placed exactly
                                  # where the straight pieces on either side meet)
-QUICK = {"grid": 12, "min_width": 1000}  # the browser's settings: about half the computations
+QUICK = {"grid": 10, "min_width": 2000}  # the browser's settings: under half the computations
 TOLERANCE = Decimal("0.5")       # yuan: a midpoint this close to the chord is "on the line"
 MAX_EVALS = 400                  # per line (bound on work in the browser)
 MAX_MARKS = 4

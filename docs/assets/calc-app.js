@@ -110,6 +110,7 @@ export class CalcApp {
     const w = $(box, "#calc-failed-why");
     if (w && why) w.textContent = why;
     box.hidden = false;
+    this.onFailed?.();  // adds the 重试 button (calculator.js)
     if (this.result.dataset.state === "busy") this.result.dataset.state = "error";
     announce(`计算器打不开。${why || ""}`);
     if (wasPending) reveal(box, $(box, "#calc-retry") || box);

@@ -7,6 +7,7 @@
 import { readMeta } from "./calc-meta.js";
 import { CalcApp } from "./calc-app.js";
 import { preparePrint } from "./calc-print.js";
+import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery (issue 13): 重试 after a failure
 
 function boot() {
   const root = document.getElementById("calculator");
@@ -19,6 +20,11 @@ function boot() {
   }
   const app = new CalcApp(root, meta);
   app.build();
+  // A failed start, or an engine that died for good: the message with a 重试 that starts a fresh
+  // engine (calc-client.js restartCalc) without reloading the page.
+  const retry = () => offerRetry(root, (ready) => { app.engine = "loading"; app.attach(ready); });
+  app.onFailed = retry;
+  onEngineFatal((err) => { app.engine = "failed"; app.failed(err?.message); retry(); });
   window.addEventListener("hashchange", () => app.fromHash());
   window.addEventListener("beforeprint", () => preparePrint(app, true));
   window.addEventListener("afterprint", () => preparePrint(app, false));
