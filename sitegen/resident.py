@@ -27,40 +27,10 @@ FORM_KEYS = ("id", "name", "province", "document", "document_date", "years", "de
              "year_notes", "identities", "tier", "tiers", "schemes", "levels", "places", "features")
 
 
-def _vocab(meta: dict) -> dict:
-    """meta's vocab (contract v2); built from calc.vocab while meta() does not carry it yet."""
-    if meta.get("vocab"):
-        return meta["vocab"]
-    from calc import vocab
-    return {
-        "payers": [{"id": k, "label": v} for k, v in vocab.PAYERS.items()],
-        "provenance": vocab.PROVENANCE,
-        "levels": [{"id": k, "label": v} for k, v in vocab.LEVELS.items()],
-        "places": [{"id": k, "label": v} for k, v in vocab.PLACES.items()],
-        "schemes": [{"id": k, "label": v} for k, v in vocab.SCHEMES.items()],
-        "tiers": [{"id": k, "label": v} for k, v in vocab.TIERS.items()],
-    }
-
-
-def year_notes(region_meta: dict, all_regions: list[dict]) -> dict[str, str]:
-    """{year: note shown above the calculator}. From meta (contract v2); until meta carries
-    them, a region whose document stops years before the others' gets a plain warning."""
-    if "year_notes" in region_meta:
-        return {str(k): v for k, v in (region_meta.get("year_notes") or {}).items() if v}
-    latest = max(max(r["years"]) for r in all_regions)
-    mine = max(region_meta["years"])
-    if mine >= latest:
-        return {}
-    return {str(y): (f"本页依据的{region_meta['document']}只写到{mine}年。之后当地可能出了新规定，"
-                     f"算出的数可能过时，请以当地医保经办机构的最新规定为准。")
-            for y in region_meta["years"]}
-
-
 def page_meta(meta: dict, region_meta: dict, all_regions: list[dict]) -> dict:
     region = {k: region_meta[k] for k in FORM_KEYS if k in region_meta}
-    region["year_notes"] = year_notes(region_meta, all_regions)
     others = [{"id": r["id"], "name": r["name"]} for r in all_regions]
-    return {"vocab": _vocab(meta), "region": region, "regions": others, "glossary": glossary()}
+    return {"vocab": meta["vocab"], "region": region, "regions": others, "glossary": glossary()}
 
 
 def json_block(data) -> Markup:
@@ -82,7 +52,7 @@ def glossary() -> list[dict]:
 
 
 def payer_labels(meta: dict) -> dict[str, str]:
-    payers = _vocab(meta)["payers"]
+    payers = meta["vocab"]["payers"]
     if isinstance(payers, dict):
         return {k: (v["label"] if isinstance(v, dict) else v) for k, v in payers.items()}
     return {p["id"]: p["label"] for p in payers}
@@ -191,6 +161,6 @@ def page_data(meta: dict, region_meta: dict, all_regions: list[dict], data: dict
                 raise RuntimeError(f"sitegen: calc rejected hand-worked case {c['id']}: {res.get('errors')}")
             r["cases"].append({**c, "amounts": result_amounts(res, c["expect"], labels),
                                "link": fragment(c["input"])})
-    notes = pm["region"]["year_notes"]
+    notes = pm["region"].get("year_notes") or {}
     return {"calc_meta": json_block(pm), "year_note": notes.get(str(year)), "glossary": pm["glossary"],
             "payer_labels": labels}

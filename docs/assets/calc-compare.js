@@ -1,5 +1,5 @@
 // 比一比: the same bill under another identity or another year's rules, side by side.
-import { el, $, asList, optId, optLabel, yuan } from "./calc-dom.js";
+import { el, $, optId, optLabel, yuan } from "./calc-dom.js";
 import { identities, payers } from "./calc-meta.js";
 
 export function renderCompare(app) {

@@ -2,10 +2,9 @@
 // one (分享) or prints; nothing is written into the address bar or history.
 // Printing fits one A4 page: the inputs, the answer, the 算账单, the date, the region's document
 // and the address that opens the same calculation.
-import { el, $, yuan, text } from "./calc-dom.js";
+import { el, $, optId, optLabel, text, yuan } from "./calc-dom.js";
 import { shareUrl } from "./share.js";
 import { choices, identityLabel, payers } from "./calc-meta.js";
-import { optId, optLabel } from "./calc-dom.js";
 
 const pageUrl = () => location.origin + location.pathname + location.search;
 // What fits on one A4 page at 9 pt next to the answer, notes and the table: the 算账单 is printed

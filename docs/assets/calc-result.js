@@ -51,11 +51,11 @@ export function renderResult(box, out, { meta, onAction }) {
 
 // calc's notes (contract v2). Until calc sends them, the one thing a person must know is
 // derived from calc's own trace: the answer rests on assumed figures.
-// A step's figures: paths into calc's `figures` map (or, from an older calc, the figures themselves).
+// A step's figures: paths into calc's `figures` map.
 function figuresOf(out, step) {
   const map = out.figures && typeof out.figures === "object" ? out.figures : {};
   return (Array.isArray(step?.figures) ? step.figures : [])
-    .map((f) => (typeof f === "string" ? (Object.hasOwn(map, f) ? map[f] : null) : f))
+    .map((f) => (typeof f === "string" && Object.hasOwn(map, f) ? map[f] : null))
     .filter((f) => f && typeof f === "object");
 }
 

@@ -125,7 +125,7 @@ def test_cases_of_the_issue(phone_page, width):
     assert_year_matches(page, native)
     sent = decode_code(share_link(page).split("#calc=")[1])
     assert sent["stays"][0]["out_of_policy"] == ""
-    assert page.locator('#calc-notes li[data-kind="assumption"]').is_visible()
+    assert page.locator('#calc-notes li[data-kind="assumption"]').first.is_visible()
     if native["input"]["stays"][0].get("out_of_policy_assumed"):  # contract v2
         assert "没填" in page.text_content("#calc-stay0-oop-echo")
 
