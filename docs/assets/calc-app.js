@@ -162,7 +162,8 @@ export class CalcApp {
     markStale(this.result, false);
     this.result.dataset.state = "done";
     announce(text(out.summary) || `您自己大约要付 ${yuanShort(out.year?.resident)} 元。`);
-    reveal($(this.result, "#calc-big"));
+    const big = $(this.result, "#calc-big");
+    reveal(big, big, "start");  // the answer at the top of the screen, under the header
     drawOwnChartWhenSeen(this, out, $(this.result, "#calc-chart"));
   }
 

@@ -47,9 +47,9 @@ export function announce(message) {
 }
 
 // Bring an element into view and give it focus (errors, the answer, the loading box).
-export function reveal(target, focusTarget = target) {
+export function reveal(target, focusTarget = target, block = "center") {
   if (!target) return;
-  target.scrollIntoView({ block: "center", behavior: "instant" });
+  target.scrollIntoView({ block, behavior: "instant" });
   if (focusTarget) {
     if (!focusTarget.matches("a[href], button, input, select, textarea, summary, [tabindex]")) focusTarget.setAttribute("tabindex", "-1");
     focusTarget.focus({ preventScroll: true });

@@ -93,7 +93,7 @@ export class CalcForm {
       this.money("calc-drugs", "特殊药品费用（元）", "outpatient.special_drugs", ""));
     const again = el("button", { type: "submit", id: "calc-submit-more", class: "calc-btn calc-btn-primary", text: "按这些情况算一算" });
     return el("details", { class: "calc-more", id: "calc-more" },
-      el("summary", { text: "更多情况（可不填）：年份、医院、目录外费用、再次住院、门诊" }),
+      el("summary", { text: "更多情况（可不填）：医院、目录外费用、门诊等" }),
       kids, this.stay0, this.extraStays, add, opd, again);
   }
 
