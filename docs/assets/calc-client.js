@@ -142,11 +142,18 @@ function die(gen, err) {
   if (gen !== current || !gen.isReady) return;  // a start that fails is handled by launch()
   if (err.restartable && autoRestarts > 0) {
     autoRestarts--;
-    publish(launch());
+    // A failed restart is told at once too (unless a retry has replaced it meanwhile).
+    const restarted = launch().catch((e) => { if (ready === restarted) tell(e); throw e; });
+    publish(restarted);
   } else {
     publish(Promise.reject(err));
-    if (typeof window !== "undefined") window.dispatchEvent(new CustomEvent("calc-fatal", { detail: err }));
+    tell(err);
   }
+}
+
+// The engine is gone for good after having started: the page may say so before the next call.
+function tell(err) {
+  if (typeof window !== "undefined") window.dispatchEvent(new CustomEvent("calc-fatal", { detail: err }));
 }
 
 // Start an engine; a start that dies or hangs (not one refused for network or integrity) is tried once more.
