@@ -35,6 +35,8 @@ def render(out):
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["roster"]:  # python -m calc roster people.csv … (calc/roster.py)
+        return __import__("calc.roster", fromlist=["main"]).main(argv[1:])
     raw = "--json" in argv
     args = [a for a in argv if a != "--json"]
     text = open(args[0], encoding="utf-8").read() if args else sys.stdin.read()

@@ -67,6 +67,10 @@ function call(type, payload) {
 const api = {
   estimate: (input) => call("estimate", input),
   meta: () => call("meta"),
+  // staff toolkit: unpack a hash-checked wheel from our origin; module.fn(text) returns JSON text,
+  // resolved here parsed (like estimate)
+  wheel: (url, sha256) => call("wheel", { url, sha256 }),
+  call: (module, fn, arg) => call("call", { module, fn, arg }),
 };
 
 ready.then(registerServiceWorker, () => {});
