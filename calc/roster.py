@@ -255,9 +255,16 @@ class Labels:
                         self.identity.setdefault(word[: -len(suf)], iid)
         for word, iid in ALIASES.items():
             self.identity.setdefault(word, iid)
+        self.compound = sorted((w for w in self.identity if SPLIT.search(w) or "(" in w or "（" in w),
+                               key=len, reverse=True)
 
     def identities(self, cell: str) -> list:
-        # unknown words go to calc unchanged: it answers with its own message
+        # Labels that hold separators themselves ("脱贫不稳定人口/边缘易致贫人口(监测对象)",
+        # "特困人员(含孤儿、五保)") are taken whole first; unknown words go to calc unchanged, so
+        # it answers with its own message.
+        for word in self.compound:
+            cell = cell.replace(word, f"、{self.identity[word]}、")
+        cell = re.sub(r"[（(][^）)]*[）)]", "", cell)
         return [self.identity.get(w, w) for w in SPLIT.split(cell.strip()) if w]
 
 

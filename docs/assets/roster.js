@@ -1,8 +1,8 @@
 // 批量测算 (staff page /staff/roster/): a pasted or opened roster (CSV or .xlsx) goes to
 // calc.roster.run_json in the worker — the format, the parsing (xlsx with zipfile + ElementTree),
 // every estimate, the totals and the result CSV are Python's; this file only reads the file,
-// draws the tables and offers print / download. Nothing is sent anywhere: the file is read with
-// FileReader and the CSV download is a Blob made here.
+// draws the tables and offers print / download. Nothing is sent anywhere: the file is read in the
+// page (Blob.arrayBuffer) and the CSV download is a Blob made here.
 import { startCalc } from "./calc-client.js";
 
 const $ = (id) => document.getElementById(id);
@@ -48,7 +48,7 @@ class Roster {
     $("ro-region").addEventListener("change", () => this.fillYears());
     this.fillYears();
     $("ro-file").addEventListener("change", () => this.readFile());
-    $("ro-text").addEventListener("input", () => { if ($("ro-text").value.trim()) { this.file = null; $("ro-file").value = ""; } });
+    $("ro-text").addEventListener("input", () => { if ($("ro-text").value.trim()) { this.file = null; this.reading = null; $("ro-file").value = ""; } });
     $("ro-form").addEventListener("submit", (ev) => { ev.preventDefault(); this.run(); });
     $("ro-print").addEventListener("click", () => window.print());
     $("ro-download").addEventListener("click", () => this.download());
@@ -68,17 +68,16 @@ class Roster {
     $("ro-year").value = String(r.default_year);
   }
 
+  // The file is read here, never uploaded; run() waits for a read still going on.
   readFile() {
     const f = $("ro-file").files[0];
-    if (!f) { this.file = null; return; }
-    const reader = new FileReader();
-    reader.onload = () => {
-      this.file = { name: f.name, base64: base64(reader.result) };
+    this.file = null;
+    if (!f) { this.reading = null; return; }
+    this.reading = f.arrayBuffer().then((buf) => {
+      this.file = { name: f.name, base64: base64(buf) };
       $("ro-text").value = "";
       $("ro-status").textContent = `已打开“${f.name}”，点“计算”。`;
-    };
-    reader.onerror = () => this.fail("文件读不出来，请换一个文件再试。");
-    reader.readAsArrayBuffer(f);
+    }, () => this.fail("文件读不出来，请换一个文件再试。"));
   }
 
   fail(message) {
@@ -91,6 +90,7 @@ class Roster {
 
   async run() {
     $("ro-error").hidden = true;
+    if (this.reading) await this.reading;
     const text = $("ro-text").value;
     if (!this.file && !text.trim()) { this.fail("请先打开名单文件，或把名单粘贴到上面的框里。"); return; }
     if (!this.calc) { $("ro-status").textContent = "计算程序还在加载，请稍候再点“计算”。"; return; }
@@ -108,6 +108,7 @@ class Roster {
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       const t = res.totals.all;
       $("ro-status").textContent = `算好了：${t.people} 人${t.errors ? `，${t.errors} 行输入有误（标红）` : ""}，用时 ${secs} 秒。`;
+      this.out.dataset.runs = String(Number(this.out.dataset.runs || 0) + 1);
       this.setState("done");
     } finally {
       $("ro-run").disabled = false;
