@@ -1,372 +1,233 @@
-"""JSON boundary: parse and normalise input, Chinese errors naming the field, assemble output."""
+"""JSON boundary: estimate(json_text) -> json_text, meta() -> json_text (contract: ARCHITECTURE.md).
+
+Never raises on input: every problem comes back as {"ok": false, "errors": [...]} in Chinese,
+naming the field. Amounts are parsed by calc.amount; the result is assembled from engine.choose.
+"""
 import json
-import re
-from decimal import Decimal, InvalidOperation
 
 from . import params as _params
-from .engine import Ctx, YearState, run_outpatient, run_stay
-from .amount import AmountError, parse_amount
-from .model import CareYear, Person, Stay
-from .money import ZERO, fen, s
-from .rules import DOCS, RULES
+from . import vocab
+from .engine import PAYER_WORDS, YEAR_KEYS, choose, payers_in
+from .input import InputError, parse
+from .money import ZERO, s, yuan
 from .tiers.premium import premium
+from .tiers.warning import warning
 
-IDENTITY_LABELS = {
-    "tekun": "特困人员", "dibao": "低保对象", "dibao_edge": "低保边缘家庭成员",
-    "fanpin": "返贫致贫人口", "jiance": "监测对象", "tufa": "突发严重困难人口",
-    "yinbing": "因病致贫重病患者", "wending": "稳定脱贫人口", "putong": "普通参保人员",
-}
-IDENTITY_FULL = {
-    "tekun": ("特困人员(含孤儿、五保)", "生活没有着落、由政府供养的人"),
-    "dibao": ("低保对象", "领取最低生活保障的家庭成员"),
-    "dibao_edge": ("低保边缘家庭成员(含低收入家庭)", "收入略高于低保标准的困难家庭"),
-    "fanpin": ("返贫致贫人口", "脱贫后又返贫或新致贫的人"),
-    "jiance": ("脱贫不稳定人口/边缘易致贫人口(监测对象)", "被列入防止返贫监测的人"),
-    "tufa": ("突发严重困难人口", "因意外等突然陷入严重困难的人"),
-    "yinbing": ("因病致贫重病患者", "因为重病花费多而陷入困难的病人"),
-    "wending": ("稳定脱贫人口(原建档立卡, 未纳入监测)", "已经稳定脱贫、没有列入监测的原贫困户"),
-    "putong": ("普通参保人员", "以上都不是的普通居民"),
-}
-PRIORITY = ("tekun", "dibao", "fanpin", "dibao_edge", "jiance", "tufa", "yinbing", "wending", "putong")
-LEVELS = {"1": "一级", "2": "二级", "3": "三级"}
-PLACES = {"county": "县域内", "city": "县外市内(市级)", "province": "省内市外(省级)", "outside": "省外"}
-MAX_STAY = Decimal("10000000")
-MAX_OPD = Decimal("10000000")
-MAX_STAYS = 20
-MAX_WAGE = Decimal("1000000")
-FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
-MARKUP = re.compile(r"[<>]")
+MAX_JSON = 100_000
 
 
-class InputError(Exception):
-    def __init__(self, errors):
-        self.errors = errors
-
-
-def _err(errors, field, msg):
-    errors.append({"field": field, "message": msg})
-
-
-def _amount(raw, field, name, errors, allow_zero=True, ceiling=MAX_STAY, required=True):
-    """Normalise one amount to Decimal fen; None (with an error recorded) when bad."""
-    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
-        if required:
-            _err(errors, field, f"{name}不能为空")
-            return None
-        return ZERO
-    if isinstance(raw, str) and MARKUP.search(raw):
-        _err(errors, field, f"{name}含有不允许的字符，请只填数字")
-        return None
-    try:
-        d = parse_amount(raw)
-    except AmountError as e:
-        _err(errors, field, f"{name}{e.reason}")
-        return None
-    if d > ceiling:
-        _err(errors, field, f"{name}太大了（最多 {ceiling:,} 元），请检查")
-        return None
-    if d == 0 and not allow_zero:
-        _err(errors, field, f"{name}不能为0")
-        return None
-    return fen(d)  # decimals with many places are rounded to the fen
-
-
-def _safe(v):
-    return MARKUP.sub("", str(v))[:40]
-
-
-def parse(data):
-    """dict → (Person, CareYear, overrides, normalised input) or raise InputError."""
-    errors = []
-    if not isinstance(data, dict):
-        raise InputError([{"field": "json", "message": "输入须是一个JSON对象"}])
-    for k, v in data.items():
-        if isinstance(v, str) and MARKUP.search(v):
-            _err(errors, k if k in ("region", "year", "scheme", "tier", "wage") else "json",
-                 "输入中含有不允许的字符（尖括号等网页代码）")
-    if errors:
-        raise InputError(errors)
-    region = data.get("region")
-    region = region.strip() if isinstance(region, str) else region
-    if region in (None, ""):
-        raise InputError([{"field": "region", "message": "请选择地区"}])
-    if region not in _params.REGIONS:
-        raise InputError([{"field": "region", "message": "不支持这个地区，可选：咸宁市、阳城县、东至县、沂源县、重庆市"}])
-    rp = _params.load(region)
-    meta = rp.meta
-    year = data.get("year", meta["default_year"])
-    if isinstance(year, str):
-        y = year.strip().translate(FULLWIDTH).replace("年", "")
-        year = int(y) if y.isdigit() else None
-    if isinstance(year, bool) or not isinstance(year, int) or year not in meta["years"]:
-        _err(errors, "year", f"{meta['name']}可计算的年度是 " + "、".join(str(y) for y in meta["years"]))
-        year = meta["default_year"]
-    ids = data.get("identities", ["putong"])
-    if ids is None:
-        ids = ["putong"]
-    if isinstance(ids, str):
-        _err(errors, "identities", "身份须是一个列表，例如 [\"dibao\"]")
-        ids = []
-    elif not isinstance(ids, list):
-        _err(errors, "identities", "身份须是一个列表")
-        ids = []
-    clean = []
-    for x in ids:
-        if not isinstance(x, str) or x.strip() not in IDENTITY_LABELS:
-            _err(errors, "identities", "身份不认识（可选：" + "、".join(IDENTITY_LABELS.values()) + "）")
+def _notes_of_region(ctx, person, opd_total):
+    """Region notes (data) in force this year that concern a held identity: trace steps + notes."""
+    out = []
+    for name in ctx.rp.children("notes"):
+        pre = f"notes.{name}"
+        text_p = ctx.p(f"{pre}.text")
+        if text_p is None:
             continue
-        x = x.strip()
-        if x not in meta["identities"]:
-            _err(errors, "identities", f"{meta['name']}的文件没有涉及“{IDENTITY_LABELS[x]}”这一身份")
+        ids = ctx.p(f"{pre}.identities")
+        if ids is not None and not any(i in ids.value for i in person.identities):
             continue
-        if x not in clean:
-            clean.append(x)
-    if not clean and not errors:
-        clean = ["putong"]
-    scheme = data.get("scheme", "resident") or "resident"
-    if scheme not in meta["schemes"]:
-        _err(errors, "scheme", f"{meta['name']}只能选" + "、".join("居民医保" if x == "resident" else "职工医保" for x in meta["schemes"]))
-    tier = data.get("tier", 1)
-    if tier in (None, ""):
-        tier = 1
-    if isinstance(tier, str) and tier.strip().isdigit():
-        tier = int(tier.strip())
-    if isinstance(tier, bool) or tier not in (1, 2):
-        _err(errors, "tier", "档次只能是 1（一档）或 2（二档）")
-        tier = 1
-    if tier == 2 and not meta.get("tier"):
-        _err(errors, "tier", f"{meta['name']}不分一档二档")
-    stays_raw = data.get("stays", [])
-    if stays_raw is None:
-        stays_raw = []
-    if not isinstance(stays_raw, list):
-        _err(errors, "stays", "住院记录须是一个列表")
-        stays_raw = []
-    if len(stays_raw) > MAX_STAYS:
-        _err(errors, "stays", f"一年最多填 {MAX_STAYS} 次住院")
-        stays_raw = []
-    stays, norm_stays = [], []
-    for i, st in enumerate(stays_raw):
-        n = i + 1
-        f = f"stays[{i}]"
-        if not isinstance(st, dict):
-            _err(errors, f, f"第{n}次住院的内容格式不对")
+        when = ctx.p(f"{pre}.when")
+        if when is not None and not ((when.value == "outpatient" and opd_total > 0)
+                                     or (when.value == "tier2" and person.tier == 2)):
             continue
-        for k, v in st.items():
-            if isinstance(v, str) and MARKUP.search(v):
-                _err(errors, f"{f}.{_safe(k)}", f"第{n}次住院的内容含有不允许的字符（尖括号等网页代码）")
-        if any(e["field"].startswith(f) for e in errors):
+        ctx.use(text_p)
+        ctx.use(ids)
+        st = ctx.step("note", None, text_p.value)
+        out.append({"kind": ctx.p(f"{pre}.kind").value, "text": text_p.value, "rule": st.rule})
+    return out
+
+
+PAYER_AMOUNT = {"cost_control": "hospital_bears", "cap136": "other"}
+
+
+def _identity_reason(rp, person, schedule, year_amounts):
+    held = person.identities
+    if len(held) == 1:
+        return f"按“{rp.label_of(held[0])}”计算。"
+    by_ident = {}
+    for payer in payers_in(rp, person.year):
+        if year_amounts[PAYER_AMOUNT.get(payer, payer)] > 0:   # name only the payers that paid
+            by_ident.setdefault(schedule[payer], []).append(PAYER_WORDS[payer])
+    if len(by_ident) <= 1:
+        who = rp.label_of(next(iter(by_ident), schedule["assistance"]))
+        return (f"您填了 {len(held)} 个身份（{'、'.join(rp.label_of(i) for i in held)}）。文件没有说几种身份怎么合并，"
+                f"本站对每一项待遇取对您最有利的一个身份，同一项不叠加；这次都按{who}算最有利。")
+    parts = "；".join(f"{'、'.join(words)}按{rp.label_of(i)}" for i, words in by_ident.items())
+    return (f"您填了 {len(held)} 个身份（{'、'.join(rp.label_of(i) for i in held)}）。文件没有说几种身份怎么合并，"
+            f"本站对每一项待遇取对您最有利的一个身份，同一项不叠加：{parts}。")
+
+
+def _summary(y):
+    rescue = y["assistance"] + y["tilt"] + y["re_assistance"]
+    parts = [f"医保报 {yuan(y['basic'])} 元", f"大病保险报 {yuan(y['critical'])} 元", f"救助 {yuan(rescue)} 元"]
+    if y["hospital_bears"] > 0:
+        parts.append(f"医院承担 {yuan(y['hospital_bears'])} 元")
+    if y["other"] > 0:
+        parts.append(f"其他（医院减免、特惠保、补充保险）{yuan(y['other'])} 元")
+    return "，".join(parts) + f"，您自己付 {yuan(y['resident'])} 元。"
+
+
+def _year_sum(stays, opd, y):
+    parts = [f"第{st.index + 1}次住院您付 {yuan(st.resident)} 元" for st in stays]
+    if opd["total"] > 0:
+        parts.append(f"门诊您付 {yuan(opd['resident'])} 元")
+    if len(parts) == 1:
+        return parts[0].replace("您付", "您自己付") + "。"
+    return " + ".join(parts) + f" = 全年您自己付 {yuan(y['resident'])} 元。"
+
+
+def _assumptions(rp, ctx, overrides):
+    out = []
+    for p in ctx.used.values():
+        if p.provenance != "assumption" or p.unit not in ("yuan", "ratio"):
             continue
-        total = _amount(st.get("total"), f"{f}.total", f"第{n}次住院的总费用", errors, allow_zero=False)
-        oop = _amount(st.get("out_of_policy"), f"{f}.out_of_policy", f"第{n}次住院的目录外费用", errors, required=False)
-        waiver = _amount(st.get("hospital_waiver"), f"{f}.hospital_waiver", f"第{n}次住院的医院减免", errors, required=False)
-        teh = _amount(st.get("tehuibao"), f"{f}.tehuibao", f"第{n}次住院的特惠保赔付", errors, required=False)
-        level = str(st.get("level", "2")).strip().translate(FULLWIDTH)
-        if level not in LEVELS:
-            _err(errors, f"{f}.level", f"第{n}次住院的医院等级只能是一级、二级或三级")
-        place = st.get("place", "county")
-        if place not in PLACES:
-            _err(errors, f"{f}.place", f"第{n}次住院的就医地点只能是县域内、县外市内、省内市外或省外")
-        ref = st.get("referral", False)
-        if ref in ("true", "是", 1, "1"):
-            ref = True
-        elif ref in ("false", "否", 0, "0", None, ""):
-            ref = False
-        if not isinstance(ref, bool):
-            _err(errors, f"{f}.referral", f"第{n}次住院的是否规范转诊只能是“是”或“否”")
-        if total is not None and oop is not None and oop > total:
-            _err(errors, f"{f}.out_of_policy", f"第{n}次住院的目录外费用不能大于总费用")
-        if total is not None and waiver is not None and teh is not None and oop is not None and waiver + teh > total:
-            _err(errors, f"{f}.hospital_waiver", f"第{n}次住院的医院减免加特惠保不能大于总费用")
-        if any(e["field"].startswith(f) for e in errors):
-            continue
-        stays.append(Stay(total, oop, level, place, ref, waiver, teh))
-        norm_stays.append({"total": s(total), "out_of_policy": s(oop), "level": level, "place": place,
-                           "referral": ref, "hospital_waiver": s(waiver), "tehuibao": s(teh)})
-    opd = data.get("outpatient") or {}
-    if not isinstance(opd, dict):
-        _err(errors, "outpatient", "门诊费用格式不对")
-        opd = {}
-    chronic = _amount(opd.get("chronic"), "outpatient.chronic", "门诊慢特病费用", errors, ceiling=MAX_OPD, required=False)
-    drugs = _amount(opd.get("special_drugs"), "outpatient.special_drugs", "门诊特殊药品费用", errors, ceiling=MAX_OPD, required=False)
-    wage = None
-    if data.get("wage") not in (None, ""):
-        wage = _amount(data.get("wage"), "wage", "工资", errors, ceiling=MAX_WAGE)
-    if scheme == "employee" and wage is None and not any(e["field"] == "wage" for e in errors):
-        _err(errors, "wage", "职工医保需要填写月工资")
-    ov = data.get("overrides") or {}
-    overrides = {}
-    if not isinstance(ov, dict):
-        _err(errors, "overrides", "自定义参数格式不对")
-    elif not errors:
-        for path, val in ov.items():
-            try:
-                overrides.update(rp.check_overrides(year, {path: val}))
-            except _params.ParamError as e:
-                _err(errors, e.field if not MARKUP.search(e.field) else "overrides", e.message)
-    if errors:
-        raise InputError(errors)
-    person = Person(region, year, tuple(clean), scheme, tier, wage, bool(data.get("newborn") is True))
-    care = CareYear(tuple(stays), chronic or ZERO, drugs or ZERO)
-    norm = {"region": region, "year": year, "identities": clean, "scheme": scheme, "tier": tier,
-            "stays": norm_stays, "outpatient": {"chronic": s(care.chronic), "special_drugs": s(care.special_drugs)},
-            "wage": s(wage) if wage is not None else None,
-            "overrides": {k: str(v) for k, v in overrides.items()}}
-    return rp, person, care, overrides, norm
+        out.append({"param": p.path, "label": p.label, "who": p.who or "所有参保人", "value": str(p.value),
+                    "unit": p.unit, "display": p.display, "edit": p.edit, "reason": p.reason,
+                    "overridden": p.path in overrides})
+    return out
 
 
-def _compute(rp, person, care, overrides, ident):
-    ctx = Ctx(rp, person.year, overrides, person)
-    ys = YearState()
-    stays = [run_stay(ctx, ident, i, st, ys) for i, st in enumerate(care.stays)]
-    opd = run_outpatient(ctx, ident, care.chronic, care.special_drugs, ys)
-    _notes(ctx, ident, person)
-    return ctx, stays, opd
-
-
-def _notes(ctx, ident, person):
-    """Before/after notes for policies that ended on 2021-12-31 (no figures to compute)."""
-    if ctx.p("expired.identities") and ctx.holds("expired.identities", ident):
-        ctx.v("expired.end")
-        if person.year <= 2021:
-            text = "2021年脱贫人口还有“精准脱贫保”和区县健康扶贫救助，文件没有给出赔付标准，这里未计入"
-        else:
-            text = "脱贫人口的大病倾斜、“精准脱贫保”和区县健康扶贫救助已于2021年12月31日到期，不再计算"
-        ctx.step("CQ-CHG-2", "other", None, text, ZERO)
-    if ctx.p("supplementary.identities") and ctx.holds("supplementary.identities", ident):
-        ctx.v("supplementary.ended")
-        if person.year <= 2021:
-            text = "2021年贫困人口补充医疗保险仍在，按“136”封顶兜底（见YC-136）"
-        else:
-            text = "贫困人口补充医疗保险已于2022年1月1日停止，“136”封顶取消，按普通居民待遇报销"
-        ctx.step("YC-SUP-1", "other", None, text, ZERO)
-
-
-def _year(stays, opd):
-    keys = ("total", "hospital_bears", "basic", "critical", "assistance", "tilt", "other", "resident")
-    y = {k: sum((st[k] for st in stays), ZERO) for k in keys}
-    for k in ("total", "basic", "critical", "assistance", "resident"):
-        y[k] += opd[k]
-    return y
+def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
+    notes = []
+    ctx = run.ctx
+    if person.year in rp.year_notes:
+        notes.append({"kind": "old_document" if person.year == max(rp.years) == min(rp.years) else "year",
+                      "text": rp.year_notes[person.year]})
+    notes += migrated
+    assumed = [p for p in ctx.used.values() if p.provenance == "assumption" and p.unit in ("yuan", "ratio")
+               and p.path not in overrides]
+    if assumed:
+        labels = "、".join(dict.fromkeys(p.label for p in assumed[:5]))
+        notes.append({"kind": "assumption",
+                      "text": f"这个结果用到了文件没有写的假设数字（{labels}{'等' if len(assumed) > 5 else ''}）。"
+                              "知道当地实际数字的，可以在“高级”里改。"})
+    if overrides:
+        changed = "、".join(f"{ctx.used[k].label} = {ctx.used[k].display}" if k in ctx.used else k for k in overrides)
+        notes.append({"kind": "override", "text": f"这个结果用的是改过的数字：{changed}。在“高级”里可以改回。"})
+    for i, st in enumerate(norm["stays"]):
+        if st.get("out_of_policy_assumed"):
+            notes.append({"kind": "assumption", "text": f"第{i + 1}次住院没有填目录外费用，按总费用的一定比例估算了，"
+                                                        "知道的话请填出院结算单上的“全自费/目录外”金额。"})
+    seen = set()
+    for st in ctx.steps:
+        r = st.reading
+        if r and r["chosen"] not in seen:
+            seen.add(r["chosen"])
+            notes.append({"kind": "reading", "text": f"本站的理解：{r['chosen']}（另一种理解：{r['alternative']}）。"})
+    notes += region_notes
+    return notes
 
 
 def estimate_dict(data):
     try:
-        rp, person, care, overrides, norm = parse(data)
+        rp, person, care, overrides, norm, migrated = parse(data)
     except InputError as e:
         return {"ok": False, "errors": e.errors}
-    results = []
-    for ident in person.identities:
-        ctx, stays, opd = _compute(rp, person, care, overrides, ident)
-        y = _year(stays, opd)
-        results.append((y["resident"], PRIORITY.index(ident), ident, ctx, stays, opd, y))
-    results.sort(key=lambda r: (r[0], r[1]))
-    _, _, ident, ctx, stays, opd, y = results[0]
-    reason = _reason(results, ident)
-    # premium and warnings run on the chosen computation's context
-    prem = premium(ctx, person.identities)
-    warnings = _warnings(ctx, ident, y)
-    trace = [{"rule": "IDENTITY", "tier": "identity"}] and []
-    ident_step = {"rule": _identity_rule(rp.id), "tier": "identity", "stay": None, "text": reason,
-                  "amount": s(y["resident"]), "figures": [], "cite": RULES[_identity_rule(rp.id)].cite,
-                  "anchor": _identity_rule(rp.id).lower()}
-    trace.append(ident_step)
-    for st in ctx.steps:
-        rule = RULES[st.rule]
-        trace.append({"rule": st.rule, "tier": st.tier, "stay": st.stay, "text": st.text, "amount": s(st.amount),
-                      "figures": [f.__dict__ for f in st.figures], "cite": rule.cite, "anchor": rule.anchor})
-    assumptions = [{"param": p.path, "label": p.label, "value": str(p.value), "display": p.display,
-                    "provenance": p.provenance, "reason": p.reason, "overridden": p.path in overrides}
-                   for p in rp.parameters(person.year) if p.provenance == "assumption"]
+    run = choose(rp, person, care, overrides)
+    ctx = run.ctx
+    reason = _identity_reason(rp, person, ctx.schedule, run.year)
+    if len(person.identities) > 1:
+        ctx.step("identity", None, reason, run.year["resident"])
+        ctx.steps.insert(0, ctx.steps.pop())
+    prem = premium(ctx)
+    warnings = warning(ctx, run.year["total"])
+    region_notes = _notes_of_region(ctx, person, run.outpatient["total"])
+    main = ctx.schedule["assistance"]
     return {
-        "ok": True, "input": norm,
-        "region": {"id": rp.id, "name": rp.meta["name"], "document": rp.meta["document"]},
-        "identity": {"id": ident, "label": IDENTITY_LABELS[ident], "reason": reason},
-        "stays": [{**{k: (s(v) if k not in ("index", "admission_payment") else v) for k, v in st.items()},
-                   "admission_payment": s(st["admission_payment"]) if st["admission_payment"] is not None else None}
-                  for st in stays],
-        "outpatient": {k: s(v) for k, v in opd.items()},
-        "year": {k: s(v) for k, v in y.items()},
-        "premium": {k: (s(v) if k in ("contribution", "subsidy", "resident_pays") or (k == "employer" and v is not None) else v)
+        "ok": True,
+        "input": norm,
+        "region": {"id": rp.id, "name": rp.meta["name"], "document": rp.document,
+                   "year_note": rp.year_notes.get(person.year)},
+        "identity": {"id": main, "label": rp.label_of(main), "reason": reason},
+        "payers": {p: {"identity": i, "label": rp.label_of(i)} for p, i in ctx.schedule.items()},
+        "stays": [{"index": st.index, "total": s(st.total), "in_policy": s(st.in_policy),
+                   "out_of_policy": s(st.out_of_policy), "hospital_bears": s(st.hospital_bears),
+                   "basic": s(st.basic), "critical": s(st.critical),
+                   "assistance": s(st.assistance + st.oop_assistance), "tilt": s(st.tilt),
+                   "re_assistance": s(st.re_assistance), "other": s(st.other), "resident": s(st.resident),
+                   "admission_payment": None if st.admission_payment is None else s(st.admission_payment)}
+                  for st in run.stays],
+        "outpatient": {k: s(v) for k, v in run.outpatient.items()},
+        "year": {k: s(run.year[k]) for k in YEAR_KEYS},
+        "summary": _summary(run.year),
+        "year_sum": _year_sum(run.stays, run.outpatient, run.year),
+        "premium": {k: (s(v) if k in ("contribution", "subsidy", "resident_pays", "employer") and v is not None else v)
                     for k, v in prem.items()},
         "warnings": warnings,
-        "trace": trace,
-        "assumptions": assumptions,
+        "notes": _result_notes(rp, person, run, norm, overrides, migrated, region_notes),
+        "trace": [_step_json(rp, st) for st in ctx.steps],
+        "assumptions": _assumptions(rp, ctx, overrides),
     }
 
 
-def _identity_rule(region):
-    return {"xianning": "XN-SUB-1", "yangcheng": "YC-SUB-1", "dongzhi": "DZ-SUB-1",
-            "yiyuan": "YY-AST-1", "chongqing": "CQ-SUB-1"}[region]
+def _step_json(rp, st):
+    return {"rule": st.rule, "tier": st.tier, "stay": st.stay, "text": st.text, "amount": s(st.amount),
+            "basis": st.basis, "figures": [f.__dict__ for f in st.figures], "cite": st.cite,
+            "anchor": st.rule.lower() if st.rule else None, "reading": st.reading}
 
 
-def _reason(results, ident):
-    if len(results) == 1:
-        return f"只填了一个身份“{IDENTITY_LABELS[ident]}”，按它计算。"
-    parts = "；".join(f"按{IDENTITY_LABELS[r[2]]}个人负担 {r[0]:,.2f} 元" for r in sorted(results, key=lambda r: r[1]))
-    tie = sum(1 for r in results if r[0] == results[0][0]) > 1
-    return (f"同时有多个身份时，文件要求按最有利的一种享受、不重复享受。{parts}。"
-            f"选“{IDENTITY_LABELS[ident]}”，因为个人负担最少"
-            + ("（负担相同，按特困、低保、返贫致贫……的先后顺序取）" if tie else "") + "。")
-
-
-def _warnings(ctx, ident, y):
-    out = []
-    if ctx.p("warning.income") is None:
-        return out
-    income = ctx.v("warning.income")
-    if ident in ctx.ids("warning.identities"):
-        ctx.v("warning.identities")
-        share = ctx.v("warning.low_share")
-        who = "农村低收入人口和稳定脱贫人口"
-        risk = "因病返贫"
-    else:
-        share = ctx.v("warning.ordinary_share")
-        who = "普通居民"
-        risk = "因病致贫"
-    line = fen(income * share)
-    if y["resident"] > line:
-        msg = (f"本年个人自付 {y['resident']:,.2f} 元，超过预警线 {line:,.2f} 元（上年农村居民人均可支配收入"
-               f" {income:,.0f} 元的 {share * 100:.0f}%，全国数作替代），{who}有{risk}风险，可向医保或民政部门申请帮扶。")
-        out.append({"rule": "XN-WARN-1", "message": msg})
-        ctx.step("XN-WARN-1", "warning", None, msg, y["resident"])
-    else:
-        ctx._fig = []
-    return out
+def _bad(field, message):
+    return json.dumps({"ok": False, "errors": [{"field": field, "message": message}]}, ensure_ascii=False)
 
 
 def estimate(json_text):
+    if not isinstance(json_text, str) or len(json_text) > MAX_JSON:
+        return _bad("json", "输入太长或不是文字")
     try:
         data = json.loads(json_text, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
     except (ValueError, TypeError, RecursionError):
-        return json.dumps({"ok": False, "errors": [{"field": "json", "message": "输入不是有效的JSON"}]},
-                          ensure_ascii=False)
+        return _bad("json", "输入不是有效的JSON")
     try:
         out = estimate_dict(data)
-    except InputError as e:
-        out = {"ok": False, "errors": e.errors}
+    except RecursionError:
+        out = {"ok": False, "errors": [{"field": "json", "message": "输入嵌套太深"}]}
     return json.dumps(out, ensure_ascii=False)
+
+
+def _feature_flags(rp):
+    paths = set(rp.paths())
+    return {"hospital_waiver": "other.waiver" in paths, "tehuibao": "other.tehuibao" in paths,
+            "transferred": "basic.continuous.identities" in paths, "referral": "tilt.referral_required" in paths,
+            "employee": "employee" in rp.meta["schemes"], "newborn": "premium.newborn.months" in paths}
+
+
+def _assumption_meta(rp, year):
+    out = []
+    for p in rp.parameters(year):
+        if p.provenance != "assumption" or p.unit not in ("yuan", "ratio"):
+            continue
+        out.append({"path": p.path, "label": p.label, "who": p.who or "所有参保人", "unit": p.unit,
+                    "value": str(p.value), "edit": p.edit, "display": p.display, "reason": p.reason})
+    return out
 
 
 def meta_dict():
     regions = []
-    for rid in _params.REGIONS:
+    for rid in _params.region_ids():
         rp = _params.load(rid)
         m = rp.meta
         regions.append({
-            "id": rid, "name": m["name"], "province": m["province"], "document": m["document"],
-            "years": m["years"], "default_year": m["default_year"],
-            "identities": [{"id": i, "label": IDENTITY_FULL[i][0], "plain": IDENTITY_FULL[i][1]} for i in m["identities"]],
-            "tier": bool(m.get("tier")), "schemes": m["schemes"],
-            "levels": [{"id": k, "label": v} for k, v in LEVELS.items()],
-            "places": [{"id": k, "label": v} for k, v in PLACES.items()],
-            "assumptions": {str(y): [{"path": p.path, "label": p.label, "value": str(p.value), "unit": p.unit,
-                                      "display": p.display, "reason": p.reason}
-                                     for p in rp.parameters(y) if p.provenance == "assumption"]
-                            for y in m["years"]},
+            "id": rid, "name": m["name"], "province": m["province"], "document": rp.document,
+            "title": m.get("title", ""), "document_date": m.get("document_date", ""),
+            "years": rp.years, "default_year": rp.default_year,
+            "year_notes": {str(k): v for k, v in rp.year_notes.items()},
+            "identities": [{"id": i, "label": label, "short": vocab.identity_label(i), "plain": vocab.identity_plain(i)}
+                           for i, label in rp.identities.items()],
+            "tier": bool(m.get("tier")), "schemes": [{"id": x, "label": vocab.SCHEMES[x]} for x in m["schemes"]],
+            "levels": [{"id": k, "label": v + "医院"} for k, v in vocab.LEVELS.items()],
+            "places": [{"id": k, "label": v} for k, v in rp.places.items()],
+            "features": _feature_flags(rp),
+            "assumptions": {str(y): _assumption_meta(rp, y) for y in rp.years},
         })
-    return {"regions": regions, "rules": {k: {"title": r.title, "plain": r.plain, "cite": r.cite, "anchor": r.anchor,
-                                              "region": r.region} for k, r in RULES.items()}}
+    return {
+        "vocab": {"payers": [{"id": k, "label": v} for k, v in vocab.PAYERS.items()],
+                  "provenance": vocab.PROVENANCE, "levels": vocab.LEVELS, "places": vocab.PLACES,
+                  "schemes": vocab.SCHEMES, "tiers": vocab.TIERS},
+        "regions": regions,
+        "rules": {r.id: {"title": r.title, "plain": r.plain, "cite": r.cite, "anchor": r.anchor, "region": r.region}
+                  for rid in _params.region_ids() for r in _params.load(rid).rules.values()},
+    }
 
 
 def meta():

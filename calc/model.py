@@ -1,18 +1,21 @@
-"""Small frozen records passed between the API and the tiers."""
+"""Small records passed between the API and the payer steps."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
+
+from .money import ZERO
 
 
 @dataclass(frozen=True)
 class Stay:
     total: Decimal
-    out_of_policy: Decimal
+    out_of_policy: Optional[Decimal]   # None = unknown: a disclosed typical share is assumed
     level: str
     place: str
-    referral: bool
-    hospital_waiver: Decimal = Decimal("0")
-    tehuibao: Decimal = Decimal("0")
+    referral: bool = False             # 规范转诊
+    transferred: bool = False          # transferred from the previous stay (连续计算起付线)
+    hospital_waiver: Decimal = ZERO
+    tehuibao: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,59 @@ class Person:
 @dataclass(frozen=True)
 class CareYear:
     stays: tuple
-    chronic: Decimal = Decimal("0")
-    special_drugs: Decimal = Decimal("0")
+    chronic: Decimal = ZERO
+    special_drugs: Decimal = ZERO
+
+
+@dataclass
+class StayCalc:
+    """One stay as it is settled, payer by payer (the steps fill it in order)."""
+    index: int
+    stay: Stay
+    total: Decimal = ZERO
+    out_of_policy: Decimal = ZERO
+    in_policy: Decimal = ZERO
+    oop_assumed: bool = False
+    hospital_bears: Decimal = ZERO
+    deductible: Decimal = ZERO          # the deductible this stay actually paid
+    crit_below: Decimal = ZERO          # self-pay of this stay below the person's 大病 threshold
+    basic: Decimal = ZERO
+    critical: Decimal = ZERO
+    assistance: Decimal = ZERO          # in-policy assistance
+    oop_assistance: Decimal = ZERO      # assistance on out-of-policy cost (YC-OOP-2)
+    tilt: Decimal = ZERO
+    re_assistance: Decimal = ZERO
+    other: Decimal = ZERO
+    other_in_policy: Decimal = ZERO
+    resident: Decimal = ZERO
+    admission_payment: Optional[Decimal] = None
+
+    @property
+    def oop_resident(self):
+        """Out-of-policy cost left to the patient after the hospital's share."""
+        return self.out_of_policy - self.hospital_bears
+
+    @property
+    def in_policy_left(self):
+        """In-policy cost not yet paid by anyone."""
+        return (self.in_policy - self.basic - self.critical - self.assistance - self.tilt
+                - self.re_assistance - self.other_in_policy)
+
+
+@dataclass
+class YearState:
+    """Yearly accumulators: they carry across stays in input order, then outpatient care."""
+    basic_used: Decimal = ZERO
+    crit_base: Decimal = ZERO
+    crit_paid: Decimal = ZERO
+    drugs_paid: Decimal = ZERO
+    assist_base: Decimal = ZERO
+    assist_paid: Decimal = ZERO
+    tilt_base: Decimal = ZERO
+    re_base: Decimal = ZERO
+    re_paid: Decimal = ZERO
+    self136: Decimal = ZERO
+    prev_deductible: Optional[Decimal] = None
 
 
 @dataclass(frozen=True)
@@ -45,9 +99,12 @@ class Figure:
 
 @dataclass
 class Step:
-    rule: str
     tier: str
     stay: Optional[int]
     text: str
     amount: Decimal
+    rule: Optional[str] = None
+    cite: str = ""
+    basis: str = "document"
     figures: list = field(default_factory=list)
+    reading: Optional[dict] = None

@@ -2,6 +2,7 @@
 from decimal import Decimal, ROUND_HALF_UP
 
 ZERO = Decimal("0")
+ONE = Decimal("1")
 FEN = Decimal("0.01")
 
 
@@ -29,5 +30,5 @@ def yuan(x) -> str:
 
 
 def pct(r) -> str:
-    v = (D(r) * 100).normalize()
+    v = (D(r) * 100).quantize(Decimal("0.01")).normalize()
     return f"{v:f}%"

@@ -1,21 +1,28 @@
-"""Region parameters: one TOML per region, dated values, provenance, user overrides.
+"""Region parameters: one TOML per region plus `_national.toml` (figures shared by all regions).
 
-A parameter is any TOML table holding a `value`; a list of such tables is one parameter
-with several dated variants (since/until). Paths are the dotted TOML keys.
+A parameter is any TOML table holding `value`; a list of such tables is one parameter with dated
+variants (since/until). Paths are the dotted TOML keys. A table's `_defaults` (rule, cite,
+provenance, since, until, unit, kind) are inherited by every parameter below it, so a region file
+states its document once and each parameter cites only its section.
+
+Lookup: the region's own variant active in the year, else the national one. Citations, rule ids
+and identity lists all come from here; the engine never names a region or a rule.
 """
 import datetime
 import tomllib
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Optional
 
+from . import vocab
 from .money import pct
 
-REGIONS = ("xianning", "yangcheng", "dongzhi", "yiyuan", "chongqing")
-UNITS = ("yuan", "ratio", "count", "text")
-PROVENANCE = ("document", "public", "assumption")
+UNITS = ("yuan", "ratio", "count", "text", "ids", "date")
+PROVENANCE = tuple(vocab.PROVENANCE)
+INHERITED = ("rule", "cite", "provenance", "since", "until", "unit", "kind", "reason", "who")
 
 
 class ParamError(ValueError):
@@ -26,6 +33,17 @@ class ParamError(ValueError):
 
 
 @dataclass(frozen=True)
+class Rule:
+    id: str
+    region: str
+    title: str
+    plain: str
+    section: str
+    cite: str      # document number + section
+    anchor: str
+
+
+@dataclass(frozen=True)
 class Param:
     path: str
     label: str
@@ -33,12 +51,16 @@ class Param:
     value: object
     unit: str
     provenance: str
-    cite: str
+    cite: str          # shown citation: "<document> <section>" for document figures, the source otherwise
     reason: str
     since: Optional[datetime.date]
     until: Optional[datetime.date]
     rule: str
-    kind: str = ""          # "floor" / "target" when the document states only that
+    kind: str = ""     # "floor" / "target" when the document states only that
+    who: str = ""      # for whom, in words (empty: derived from the path)
+    reading: str = ""  # how we read an ambiguous clause, where it changes the amount ...
+    alternative: str = ""  # ... and the other reading
+    reading_for: tuple = ()  # identities the reading concerns even when the list leaves them out
     overridden: bool = False
 
     @property
@@ -47,7 +69,11 @@ class Param:
         if self.unit == "ratio":
             d = pct(v)
         elif self.unit == "yuan":
-            d = f"{v:,f} 元".replace(".00 元", " 元")
+            d = f"{v:,.2f}".removesuffix(".00") + " 元"
+        elif self.unit == "ids":
+            d = "、".join(vocab.identity_label(i) for i in v)
+        elif self.unit == "text" and self.plain:
+            d = self.plain
         else:
             d = str(v)
         if self.kind == "floor":
@@ -56,6 +82,13 @@ class Param:
             d = "约" + d
         return d
 
+    @property
+    def edit(self) -> str:
+        """The value as a person types it in 高级: ratios as percent numbers ("75")."""
+        if self.unit == "ratio":
+            return f"{(self.value * 100).normalize():f}"
+        return f"{self.value.normalize():f}" if isinstance(self.value, Decimal) else str(self.value)
+
     def active(self, year: Optional[int]) -> bool:
         if year is None:
             return True
@@ -63,95 +96,242 @@ class Param:
         return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
 
 
-def _convert(unit, raw):
-    if unit == "text":
+def _convert(unit, raw, path):
+    if unit == "ids":
+        ids = list(raw) if isinstance(raw, list) else [x.strip() for x in str(raw).split(",") if x.strip()]
+        unknown = [i for i in ids if i not in vocab.IDENTITIES]
+        if unknown:
+            raise ValueError(f"{path}: unknown identities {unknown}")
+        return tuple(ids)
+    if unit in ("text", "date"):
         return str(raw)
     return Decimal(str(raw))
 
 
-class RegionParams:
-    def __init__(self, data: dict):
-        self.meta = data["region"]
-        self.id = self.meta["id"]
-        self._by_path = {}
-        self._walk(data, "")
+class Table:
+    """Parameters of one TOML file, by path (several dated variants per path)."""
 
-    def _walk(self, node, prefix):
+    def __init__(self, data: dict, document: str):
+        self.document = document
+        self.by_path: dict[str, list[Param]] = {}
+        self._walk(data, "", {})
+
+    def _walk(self, node, prefix, defaults):
+        defaults = {**defaults, **node.get("_defaults", {})}
         for key, val in node.items():
-            if key == "region" and not prefix:
+            if key.startswith("_") or (not prefix and key in ("region", "rules")):
                 continue
             path = f"{prefix}.{key}" if prefix else key
             if isinstance(val, dict) and "value" in val:
-                self._add(path, val)
+                self._add(path, {**defaults, **val})
             elif isinstance(val, list) and val and isinstance(val[0], dict) and "value" in val[0]:
                 for v in val:
-                    self._add(path, v)
+                    self._add(path, {**defaults, **v})
             elif isinstance(val, dict):
-                self._walk(val, path)
+                self._walk(val, path, defaults)
 
     def _add(self, path, t):
         unit = t.get("unit", "yuan")
-        p = Param(
-            path=path, label=t.get("label", ""), plain=t.get("plain", ""),
-            value=_convert(unit, t["value"]), unit=unit,
-            provenance=t.get("provenance", ""), cite=t.get("cite", ""),
-            reason=t.get("reason", ""), since=t.get("since"), until=t.get("until"),
-            rule=t.get("rule", ""), kind=t.get("kind", ""))
-        self._by_path.setdefault(path, []).append(p)
+        prov = t.get("provenance", "")
+        if unit not in UNITS or prov not in PROVENANCE:
+            raise ValueError(f"{path}: bad unit {unit!r} or provenance {prov!r}")
+        cite = t.get("cite", "")
+        if prov == "document":
+            cite = f"{self.document} {cite}".strip()
+        p = Param(path=path, label=t.get("label", ""), plain=t.get("plain", ""),
+                  value=_convert(unit, t["value"], path), unit=unit, provenance=prov, cite=cite,
+                  reason=t.get("reason", ""), since=t.get("since"), until=t.get("until"),
+                  rule=t.get("rule", ""),
+                  kind=t.get("kind", ""), who=t.get("who", ""),
+                  reading=t.get("reading", ""), alternative=t.get("alternative", ""),
+                  reading_for=tuple(t.get("reading_for", ())))
+        self.by_path.setdefault(path, []).append(p)
 
-    def parameters(self, year=None):
-        for variants in self._by_path.values():
-            for p in variants:
-                if p.active(year):
-                    yield p
+    def get(self, path, year):
+        for p in self.by_path.get(path, ()):
+            if p.active(year):
+                return p
+        return None
+
+
+class RegionParams:
+    def __init__(self, data: dict, national: Optional[Table]):
+        self.meta = dict(data["region"])
+        self.id = self.meta["id"]
+        self.document = self.meta["document"]
+        self.own = Table(data, self.document)
+        self.national = national
+        self.rules = {rid: Rule(rid, self.id, r["title"], r["plain"], r["section"],
+                                f"{self.document} {r['section']}", rid.lower())
+                      for rid, r in data.get("rules", {}).items()}
+        self.identities = dict(self.meta["identities"])          # offered: id -> document's words
+        self.migrate = dict(self.meta.get("migrate", {}))         # legacy id -> (new id)
+        self.years = list(self.meta["years"])
+        self.default_year = self.meta.get("default_year", max(self.years))
+        self.places = dict(self.meta.get("places", vocab.PLACE_SHORT))
+        self.migrate_places = dict(self.meta.get("migrate_places", {}))
+        self.migrate_overrides = dict(self.meta.get("migrate_overrides", {}))
+        self.year_notes = {int(k): v for k, v in self.meta.get("year_notes", {}).items()}
+        self._groups = {}
+
+    def groups(self, prefix):
+        """Names of the tables directly under `prefix` that carry an `identities` list."""
+        cached = self._groups.get(prefix)
+        if cached is None:
+            head = prefix + "."
+            cached = self._groups[prefix] = [
+                k[len(head):-len(".identities")] for k in self.paths()
+                if k.startswith(head) and k.endswith(".identities") and k.count(".") == prefix.count(".") + 2]
+        return cached
+
+    def children(self, prefix):
+        """Names of the tables directly under `prefix` (e.g. the region's notes)."""
+        head = prefix + "."
+        return list(dict.fromkeys(k[len(head):].split(".")[0] for k in self.paths()
+                                  if k.startswith(head) and k.count(".") > prefix.count(".") + 1))
+
+    def _tables(self):
+        return (self.own, self.national) if self.national else (self.own,)
 
     def paths(self):
-        return list(self._by_path)
+        seen = {}
+        for t in self._tables():
+            for k in t.by_path:
+                seen.setdefault(k, None)
+        return list(seen)
+
+    def parameters(self, year=None):
+        """Every parameter in force in `year` (all variants when year is None), region first."""
+        for path in self.paths():
+            if year is None:
+                for t in self._tables():
+                    yield from t.by_path.get(path, ())
+            else:
+                p = self.get(path, year)
+                if p is not None:
+                    yield p
 
     def get(self, path, year, overrides=None) -> Optional[Param]:
-        for p in self._by_path.get(path, ()):
-            if p.active(year):
+        for t in self._tables():
+            p = t.get(path, year)
+            if p is not None:
                 if overrides and path in overrides:
                     return replace(p, value=overrides[path], overridden=True)
                 return p
         return None
 
-    def check_overrides(self, year, raw: dict) -> dict:
-        """Validate user overrides: only `assumption` parameters may change."""
-        out = {}
-        for path, val in raw.items():
-            field = f"overrides.{path}"
-            p = self.get(path, year)
-            if p is None:
-                raise ParamError(field, f"没有名为“{_safe(path)}”的可修改参数")
-            if p.provenance != "assumption":
-                raise ParamError(field, f"“{p.label}”是文件或公开来源规定的数字，不能修改")
-            if p.unit == "text":
-                raise ParamError(field, f"“{p.label}”不能修改")
-            try:
-                d = Decimal(str(val).strip().replace("%", "")) if not isinstance(val, bool) else None
-            except InvalidOperation:
-                d = None
-            if d is None or not d.is_finite() or d < 0:
-                raise ParamError(field, f"“{p.label}”须填一个不小于0的数字")
-            if p.unit == "ratio" and str(val).strip().endswith("%"):
-                d = d / 100
-            if p.unit == "ratio" and d > 1:
-                raise ParamError(field, f"“{p.label}”是比例，须在0到1之间（或填百分数如75%）")
-            if p.unit == "yuan" and d > Decimal("10000000"):
-                raise ParamError(field, f"“{p.label}”数额过大")
-            out[path] = d
-        return out
+    @staticmethod
+    def label_level(level):
+        return vocab.LEVELS.get(level, level)
+
+    def label_of(self, ident):
+        return self.identities.get(ident) or vocab.identity_label(ident)
+
+
+MAX_OVERRIDE_YUAN = Decimal("10000000")
+
+
+def parse_override(p: Param, raw) -> Decimal:
+    """A plain decimal with bounded digits ("500", "0.75", "75%"); ratios between 0 and 100%."""
+    field = f"overrides.{p.path}"
+    text = str(raw).strip().translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%")) \
+        if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool) else None
+    if isinstance(raw, float) and raw == raw and abs(raw) < 1e12:
+        text = repr(raw)
+    percent = bool(text) and text.endswith("%")
+    body = text[:-1].strip() if percent else text
+    if not body or len(body) > 16 or not all(c.isdigit() or c == "." for c in body) or body.count(".") > 1 \
+            or body == ".":
+        raise ParamError(field, f"“{p.label}”须填一个不小于0的数字" + ("（百分数如 75%）" if p.unit == "ratio" else ""))
+    d = Decimal(body)
+    if p.unit == "ratio":
+        if percent:
+            d = d / 100
+        if d > 1:
+            raise ParamError(field, f"“{p.label}”是比例，须在0%到100%之间（如 75%）")
+        return d.quantize(Decimal("0.0001")).normalize()
+    if percent:
+        raise ParamError(field, f"“{p.label}”是金额，请填数字，不要加%")
+    if d > MAX_OVERRIDE_YUAN:
+        raise ParamError(field, f"“{p.label}”数额过大")
+    return d.quantize(Decimal("0.01")).normalize()
+
+
+def check_overrides(rp: RegionParams, year, raw: dict) -> dict:
+    """Validate user overrides: only `assumption` parameters may change; Chinese errors."""
+    out = {}
+    for path, val in raw.items():
+        safe = _safe(path)
+        p = rp.get(path, year) if isinstance(path, str) and len(path) <= 80 else None
+        if p is None:
+            raise ParamError(f"overrides.{safe}", f"没有名为“{safe}”的可修改参数")
+        if p.provenance != "assumption":
+            raise ParamError(f"overrides.{path}", f"“{p.label}”是文件或公开来源规定的数字，不能修改")
+        if p.unit not in ("yuan", "ratio"):
+            raise ParamError(f"overrides.{path}", f"“{p.label}”不能修改")
+        out[path] = parse_override(p, val)
+    return out
 
 
 def _safe(s):
-    s = str(s)
-    return "".join(ch for ch in s if ch not in "<>&\"'")[:60]
+    return "".join(ch for ch in str(s) if ch not in "<>&\"'")[:60]
+
+
+# ---- registry -------------------------------------------------------------------------------
+_FILES: dict[str, object] = {}     # region id -> Traversable/Path of its TOML
+
+
+def _read(f) -> dict:
+    return tomllib.loads(f.read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def national() -> Table:
+    f = resources.files("calc.regions").joinpath("_national.toml")
+    data = _read(f)
+    return Table(data, data.get("_meta", {}).get("document", ""))
+
+
+def _discover():
+    if not _FILES:
+        found = []
+        for f in resources.files("calc.regions").iterdir():
+            if f.name.endswith(".toml") and not f.name.startswith("_"):
+                data = _read(f)
+                found.append((data["region"].get("order", 99), data["region"]["id"], f))
+        for _, rid, f in sorted(found):
+            _FILES[rid] = f
+
+
+def region_ids() -> tuple:
+    _discover()
+    return tuple(_FILES)
+
+
+def register(path) -> str:
+    """Add a region from a TOML file outside the package (a sixth region: data, no Python)."""
+    _discover()
+    data = _read(Path(path))
+    rid = data["region"]["id"]
+    _FILES[rid] = Path(path)
+    load.cache_clear()
+    return rid
+
+
+def unregister(region_id: str) -> None:
+    _FILES.pop(region_id, None)
+    load.cache_clear()
 
 
 @lru_cache(maxsize=None)
 def load(region_id: str) -> RegionParams:
-    if region_id not in REGIONS:
+    _discover()
+    if region_id not in _FILES:
         raise KeyError(region_id)
-    text = resources.files("calc.regions").joinpath(f"{region_id}.toml").read_text("utf-8")
-    return RegionParams(tomllib.loads(text))
+    return RegionParams(_read(_FILES[region_id]), national())
+
+
+def __getattr__(name):
+    if name == "REGIONS":  # the regions shipped with calc (kept for older callers)
+        return region_ids()
+    raise AttributeError(name)

@@ -77,6 +77,8 @@ def _get(obj, name, default=None):
 def _param_row(p) -> dict:
     g = lambda n: _get(p, n)
     value = g("value")
+    if isinstance(value, tuple):  # identity lists
+        value = ",".join(value)
     return {
         "path": g("path"), "label": g("label") or g("path"), "plain": g("plain") or "",
         "value": "" if value is None else str(value), "unit": g("unit") or "",
@@ -130,8 +132,8 @@ ALL_LABELS: dict[str, str] = {}
 
 def humanize(p: dict, labels: dict[str, str]) -> str:
     """Text parameters hold ids ("tekun,dibao", "yes"); show them in words on the page."""
-    if p["unit"] != "text":
-        return p["display"]
+    if p["unit"] != "text" or p["display"] != p["value"]:
+        return p["display"]  # calc renders ids and worded texts itself
     v = p["value"]
     if v in TEXT_WORDS:
         return TEXT_WORDS[v]

@@ -1,78 +1,84 @@
-"""The year's premium: individual contribution, subsidy (highest eligibility, never two), employee scheme."""
+"""The year's premium: individual contribution, the highest subsidy any held identity gives (never
+two), or "文件未载明" where the document states none; the employee scheme's contributions."""
 from ..money import ZERO, fen, pct, yuan
 
 
-def _subsidy(ctx, ident, contribution):
-    base = f"premium.subsidy.{ident}"
-    if ctx.p(f"{base}.fixed") is not None:
-        sub = ctx.v(f"{base}.fixed")
-        fs = ctx.v(f"{base}.floor_share")
+def _subsidy(ctx, g, contribution):
+    """Subsidy of one group against a contribution; records its figures."""
+    ctx.use(ctx.p(f"{g}.identities"))
+    if ctx.p(f"{g}.fixed") is not None:
+        sub = ctx.v(f"{g}.fixed")
+        fs = ctx.v(f"{g}.floor_share")
         if fs is not None:
             sub = max(sub, contribution * fs)
-    elif ctx.p(f"{base}.base") is not None:
-        sub = ctx.v(f"{base}.base") * ctx.v(f"{base}.base_share")
-    elif ctx.p(f"{base}.share") is not None:
-        sub = contribution * ctx.v(f"{base}.share")
-        mn = ctx.v(f"{base}.minimum")
+    elif ctx.p(f"{g}.base") is not None:
+        sub = ctx.v(f"{g}.base") * ctx.v(f"{g}.base_share")
+    elif ctx.p(f"{g}.share") is not None:
+        sub = contribution * ctx.v(f"{g}.share")
+        mn = ctx.v(f"{g}.minimum")
         if mn is not None:
             sub = max(sub, mn)
-    elif ctx.p(f"{base}.amount") is not None:
-        sub = ctx.v(f"{base}.amount")
     else:
-        return None
+        sub = ctx.v(f"{g}.amount")
     return fen(min(sub, contribution))
 
 
-def premium(ctx, identities):
-    P = ctx.rule_prefix
+def premium(ctx):
     person = ctx.person
     if person.scheme == "employee":
-        er = ctx.v("premium.employee.employer_rate")
-        ee = ctx.v("premium.employee.employee_rate")
+        er, ee = ctx.v("premium.employee.employer_rate"), ctx.v("premium.employee.employee_rate")
         wage = person.wage or ZERO
-        emp = fen(wage * ee)
-        employer = fen(wage * er)
-        ctx.step("DZ-EMP-1", "premium", None,
-                 f"职工医保：个人按工资 {yuan(wage)} 元 × {pct(ee)} = {yuan(emp)} 元；单位按 {pct(er)} 缴 {yuan(employer)} 元",
-                 emp)
-        return {"contribution": emp, "subsidy": ZERO, "resident_pays": emp, "employer": employer,
-                "note": "职工医保按工资缴费（月缴费基数），困难人员资助只适用于居民医保"}
-    tier = person.tier if ctx.p("premium.tier2.contribution") is not None else None
-    if tier == 2:
-        contribution = ctx.v("premium.tier2.contribution")
-    elif tier == 1:
-        contribution = ctx.v("premium.tier1.contribution")
+        own, employer = fen(wage * ee), fen(wage * er)
+        ctx.step("premium", None, f"职工医保缴费：个人按工资 {yuan(wage)} 元的 {pct(ee)} 缴 {yuan(own)} 元；"
+                                  f"单位按工资总额的 {pct(er)} 缴 {yuan(employer)} 元。", own)
+        return {"contribution": own, "subsidy": ZERO, "resident_pays": own, "employer": employer, "identity": None,
+                "note": "职工医保按工资缴费；困难人员的参保资助只适用于居民医保。"}
+    tier2 = person.tier == 2 and ctx.p("premium.tier2.contribution") is not None
+    if ctx.p("premium.tier1.contribution") is not None:
+        tier1 = ctx.v("premium.tier1.contribution")
+        contribution = ctx.v("premium.tier2.contribution") if tier2 else tier1
     else:
-        contribution = ctx.v("premium.contribution")
-    ctx._fig_keep = list(ctx._fig)
-    best, best_id = ZERO, None
-    for ident in identities:
-        ctx._fig = []
-        if tier == 2 and ctx.p("premium.tier2.identities") and ident in ctx.ids("premium.tier2.identities"):
-            sub = fen(ctx.v("premium.tier1.contribution") * ctx.v("premium.tier2.share"))
-            sub = min(sub, contribution)
+        contribution = tier1 = ctx.v("premium.contribution")
+    kept = list(ctx._rec)
+    best, best_id, best_figs, unknown = None, None, [], []
+    for ident in person.identities:
+        ctx.drop()
+        if tier2 and ctx.member("premium.tier2.subsidy.identities", ident):
+            sub = fen(min(tier1 * ctx.v("premium.tier2.subsidy.base_share"), contribution))
         else:
-            sub = _subsidy(ctx, ident, ctx.v("premium.tier1.contribution") if tier == 2 else contribution)
-            if sub is not None and tier == 2:
-                sub = min(sub, contribution)
-        if sub is not None and (best_id is None or sub > best):
-            best, best_id, figs = sub, ident, list(ctx._fig)
-    ctx._fig = ctx._fig_keep + (figs if best_id else [])
+            g = ctx.group("premium.subsidy", ident)
+            if g is None:
+                unknown.append(ident)
+                continue
+            sub = _subsidy(ctx, g, tier1)
+            sub = min(sub, contribution)
+        if best is None or sub > best:
+            best, best_id, best_figs = sub, ident, list(ctx._rec)
+    ctx._rec = kept + best_figs
+    if best is None:
+        who = "、".join(ctx.who(i) for i in unknown)
+        ctx.step("premium", None, f"参保缴费：个人缴费 {yuan(contribution)} 元；{who}的资助标准文件没有写，这里不计算资助。",
+                 contribution)
+        return {"contribution": fen(contribution), "subsidy": None, "resident_pays": None, "employer": None,
+                "identity": None, "note": "文件未载明这一年、这类人员的资助标准"}
     pays = contribution - best
-    sub_rule = {"XN": "XN-SUB-1", "YC": "YC-SUB-1", "DZ": "DZ-SUB-1", "CQ": "CQ-SUB-1", "YY": "YY-CI-1"}[P]
-    if best_id == "wending" and P == "CQ":
-        sub_rule = "CQ-SUB-2"
-    from ..api import IDENTITY_LABELS
-    who = IDENTITY_LABELS.get(best_id, "") if best_id else ""
-    text = (f"参保缴费：个人缴费 {yuan(contribution)} 元，按{who}资助 {yuan(best)} 元（多种身份按就高资助、不重复），"
-            f"自己交 {yuan(pays)} 元") if best_id else f"参保缴费：个人缴费 {yuan(contribution)} 元，无资助，自己交 {yuan(pays)} 元"
-    if P == "YY":
-        text += "（源医保发〔2020〕8号未规定资助参保标准）"
-    ctx.step(sub_rule, "premium", None, text, pays)
-    note = "多种身份时按资助最高的一种，不重复资助"
-    if P == "DZ" and person.newborn:
-        ctx.step("DZ-NEW-1", "premium", None,
-                 "新生儿出生3个月内参保（只缴个人部分），自出生之日起享受待遇", ZERO)
-        note += "；新生儿出生3个月内参保自出生起享受待遇"
-    return {"contribution": fen(contribution), "subsidy": best, "resident_pays": fen(pays),
-            "employer": None, "note": note}
+    text = (f"参保缴费：个人缴费 {yuan(contribution)} 元，按{ctx.who(best_id)}资助 {yuan(best)} 元，"
+            f"自己交 {yuan(pays)} 元。") if best > 0 else \
+        f"参保缴费：个人缴费 {yuan(contribution)} 元，{ctx.who(best_id)}没有资助，自己交 {yuan(pays)} 元。"
+    notes = []
+    if len(person.identities) > 1:
+        if ctx.p("premium.subsidy.highest") is not None:
+            ctx.v("premium.subsidy.highest")
+            notes.append("同时符合几种资助的，按最高的一种，不重复资助")
+        else:
+            notes.append("有几种身份时按资助最高的一种算（文件未规定，按假设）")
+    if unknown:
+        notes.append("、".join(ctx.who(i) for i in unknown) + "的资助标准文件没有写")
+    if notes:
+        text += "（" + "；".join(notes) + "）"
+    ctx.step("premium", None, text, pays)
+    if ctx.p("premium.newborn.months") is not None and person.newborn:
+        m = ctx.v("premium.newborn.months")
+        ctx.step("premium", None, f"新生儿出生 {m} 个月内参保（只交个人部分），从出生之日起享受当年待遇。")
+    return {"contribution": fen(contribution), "subsidy": best, "resident_pays": fen(pays), "employer": None,
+            "identity": best_id, "note": "；".join(notes)}

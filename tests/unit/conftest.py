@@ -30,3 +30,7 @@ def D(x):
 
 def rules_in(out):
     return [t["rule"] for t in out["trace"]]
+
+
+def steps_of(out, tier):
+    return [t for t in out["trace"] if t["tier"] == tier]

@@ -1,46 +1,41 @@
-"""东至县 东医保办〔2022〕11号 (2022)."""
-from decimal import Decimal
-
-from .conftest import run, stay, rules_in
+"""东至县 东医保办〔2022〕11号 (2022): whom each rule reaches."""
+from .conftest import run, rules_in, stay, steps_of
 
 R = "dongzhi"
 
 
-def test_DZ_BASE_1_resident_70_employee_80_outpatient_50():
-    """Resident 6,000: (6,000 − 400) × 75% = 4,200 = 70%. Employee: (6,000 − 600) × 88.89% = 4,800.06 ≈ 80%.
-    Outpatient chronic 1,000 × 50% (floor) = 500."""
-    assert run(R, ["putong"], [stay(6000)])["stays"][0]["basic"] == "4200.00"
-    e = run(R, ["putong"], [stay(6000)], scheme="employee", wage="5000")
-    assert abs(Decimal(e["stays"][0]["basic"]) / 6000 - Decimal("0.80")) < Decimal("0.001")
-    assert run(R, ["putong"], outpatient={"chronic": "1000"})["outpatient"]["basic"] == "500.00"
+def test_DZ_BASE_1_chronic_outpatient_ratio_is_an_assumption_not_the_50_percent():
+    o = run(R, ["dibao"], outpatient={"chronic": "1000"})
+    step = next(t for t in steps_of(o, "basic") if t["stay"] is None)
+    ratio = next(f for f in step["figures"] if f["param"] == "basic.outpatient.ratio")
+    assert ratio["provenance"] == "assumption"
+    assert not any(f["param"] == "basic.outpatient.general_ratio" for f in step["figures"])
 
 
-def test_DZ_CI_1_bands_and_tilt():
-    """100,000: self-pay 25,300. 普通 (25,300 − 17,564) × 60% = 4,641.60; 低保 (25,300 − 8,782) × 65% = 10,736.70."""
-    assert run(R, ["putong"], [stay(100000)])["stays"][0]["critical"] == "4641.60"
-    assert run(R, ["dibao"], [stay(100000)])["stays"][0]["critical"] == "10736.70"
+def test_DZ_CI_1_tilt_not_for_monitoring_or_edge():
+    for ident in ("jiance", "dibao_edge", "yinbing"):
+        assert run(R, [ident], [stay(100000)])["stays"][0]["critical"] == "4641.60", ident
 
 
-def test_DZ_AST_1_assistance_floor_70_percent():
-    """低保 100,000: (25,300 − 10,736.70) × 70% = 10,194.31 (modelled at the floor)."""
-    o = run(R, ["dibao"], [stay(100000)])
-    assert o["stays"][0]["assistance"] == "10194.31"
-    assert any("下限" in t["text"] for t in o["trace"] if t["rule"] == "DZ-AST-1")
+def test_DZ_SUB_1_edge_and_illness_subsidy_not_stated():
+    for ident in ("dibao_edge", "yinbing"):
+        assert run(R, [ident])["premium"]["subsidy"] is None
 
 
-def test_DZ_SUB_1_premium_subsidy():
-    """Contribution 320: 低保 90% → pays 32; 返贫致贫 80% → 64; 监测 50% → 160; 特困 → 0."""
-    pays = lambda i: run(R, [i])["premium"]["resident_pays"]
-    assert [pays("dibao"), pays("fanpin"), pays("jiance"), pays("tekun")] == ["32.00", "64.00", "160.00", "0.00"]
+def test_DZ_EMP_1_resident_subsidies_do_not_apply_to_employees():
+    p = run(R, ["dibao"], scheme="employee", wage="5000")["premium"]
+    assert p["subsidy"] == "0.00" and p["resident_pays"] == "100.00"
 
 
-def test_DZ_EMP_1_employee_contributions():
-    """Wage 5,000: employee 2% = 100; employer 6.5% = 325."""
-    p = run(R, ["putong"], scheme="employee", wage="5000")["premium"]
-    assert (p["resident_pays"], p["employer"]) == ("100.00", "325.00")
+def test_DZ_NEW_1_only_when_newborn():
+    assert "DZ-NEW-1" not in rules_in(run(R, ["putong"]))
 
 
-def test_DZ_NEW_1_newborn_covered_from_birth():
-    """A newborn flag adds the DZ-NEW-1 step and note."""
-    o = run(R, ["putong"], newborn=True)
-    assert "DZ-NEW-1" in rules_in(o) and "新生儿" in o["premium"]["note"]
+def test_DZ_AST_1_every_named_recipient_gets_assistance_with_disclosed_figures():
+    for ident in ("dibao_edge", "fanpin", "jiance", "yinbing"):
+        o = run(R, [ident], [stay(50000)])
+        assert o["year"]["assistance"] != "0.00", ident
+        step = next(t for t in steps_of(o, "assistance") if t["stay"] == 0)
+        assert step["rule"] == "DZ-AST-1" and step["cite"].endswith("三（一）3")
+        assert any(f["provenance"] == "assumption" for f in step["figures"])
+    assert run(R, ["putong"], [stay(50000)])["year"]["assistance"] == "0.00"

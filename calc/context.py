@@ -1,0 +1,115 @@
+"""What a payer step sees: the region's parameters for the year, the identity each payer uses,
+and a recorder that turns the parameters a step read into its figures and its citation.
+
+A step's rule and clause are those of the first document parameter it read (steps read their
+basis first); a step that read none says "文件未规定，按假设". Nothing here names a region or a rule.
+"""
+from decimal import Decimal
+
+from .model import Figure, Step
+from .money import fen
+
+
+class Ctx:
+    def __init__(self, rp, person, overrides, schedule):
+        self.rp = rp
+        self.person = person
+        self.year = person.year
+        self.ov = overrides or {}
+        self.schedule = schedule          # payer -> identity id
+        self.steps: list[Step] = []
+        self.used: dict = {}              # path -> Param, every parameter any step read
+        self._rec: list = []
+        self._readings: list = []         # readings that concern a non-member (reading_for)
+
+    # ---- reading parameters ------------------------------------------------------------------
+    def p(self, path):
+        """Look a parameter up without recording it."""
+        return self.rp.get(path, self.year, self.ov)
+
+    def use(self, param):
+        if param is not None:
+            self._rec.append(param)
+            self.used[param.path] = param
+        return param
+
+    def v(self, path, default=None):
+        """The value of `path`, recorded as a figure of the next step."""
+        p = self.use(self.p(path))
+        return default if p is None else p.value
+
+    def first(self, *paths, default=None):
+        for path in paths:
+            if self.p(path) is not None:
+                return self.v(path)
+        return default
+
+    def member(self, path, ident) -> bool:
+        """Is `ident` in the identity list at `path`? Recorded only when it is."""
+        p = self.p(path)
+        if p is not None and p.reading and ident in p.reading_for:
+            self._readings.append(p)
+        if p is not None and ident in p.value:
+            self.use(p)
+            return True
+        return False
+
+    def places(self, path):
+        p = self.p(path)
+        return None if p is None else set(p.value.split(","))
+
+    def group(self, prefix, ident):
+        """The table under `prefix` whose `identities` list holds `ident` (not recorded)."""
+        for name in self.rp.groups(prefix):
+            p = self.p(f"{prefix}.{name}.identities")
+            if p is not None and ident in p.value:
+                return f"{prefix}.{name}"
+        return None
+
+    def has_groups(self, prefix) -> bool:
+        return any(self.p(f"{prefix}.{n}.identities") is not None for n in self.rp.groups(prefix))
+
+    def ident(self, payer):
+        return self.schedule[payer]
+
+    def who(self, ident):
+        return self.rp.label_of(ident)
+
+    def drop(self):
+        """Forget what was read since the last step (the step did not happen)."""
+        self._rec = []
+        self._readings = []
+
+    # ---- writing steps -----------------------------------------------------------------------
+    def step(self, tier, stay, text, amount=Decimal(0)):
+        figures, seen, basis, reading = [], set(), None, None
+        for p in self._rec:
+            if p.path in seen:
+                continue
+            seen.add(p.path)
+            figures.append(Figure(p.path, p.label, str(p.value) if p.unit != "ids" else ",".join(p.value),
+                                  p.display, p.provenance, p.cite if p.provenance != "assumption" else p.reason))
+            if basis is None and p.provenance == "document" and p.rule:
+                basis = p
+            # A reading is told where it can change the amount: the step paid something.
+            if reading is None and p.reading and amount and not p.reading_for:
+                reading = {"chosen": p.reading, "alternative": p.alternative}
+        for p in self._readings:
+            reading = reading or {"chosen": p.reading, "alternative": p.alternative}
+        self._rec, self._readings = [], []
+        st = Step(tier, stay, text, fen(amount), figures=figures, reading=reading)
+        if basis is not None:
+            if basis.rule not in self.rp.rules:
+                raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
+            st.rule, st.cite, st.basis = basis.rule, basis.cite, "document"
+            if any(f.provenance == "assumption" for f in figures):
+                st.text = text + "（部分数字是假设）"
+        elif any(f.provenance == "assumption" for f in figures):
+            st.basis = "assumption"
+            st.text = text + "（文件未规定，按假设计算）"
+        elif figures:
+            st.basis = "public"
+        else:
+            st.basis = "input"
+        self.steps.append(st)
+        return st
