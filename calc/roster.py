@@ -246,7 +246,8 @@ class Labels:
     def __init__(self, region_meta=None):
         self.identity = {}
         pairs = [(i, label) for i, (label, _) in vocab.IDENTITIES.items()]
-        pairs += [(i["id"], i["label"]) for i in (region_meta or {}).get("identities", [])]
+        for i in (region_meta or {}).get("identities", []):
+            pairs += [(i["id"], i["label"])] + ([(i["id"], i["short"])] if i.get("short") else [])
         for iid, label in pairs:
             for word in (iid, label, re.sub(r"[（(].*$", "", label)):
                 self.identity.setdefault(word, iid)

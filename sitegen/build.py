@@ -261,7 +261,6 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
         written.append(p)
 
     provinces: dict[str, list] = {}
-    region_pages: list[dict] = []
     for rm in regions:
         data = region_data(rm)
         rid = data["rid"]
@@ -275,10 +274,9 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
             written.append(docs_dir / rid / "qr" / f"{ident['id']}.png")
         data["settings"] = settings.for_pages()  # staff toolkit: office, hotline, date, preview
         put(f"{rid}/index.md", e.get_template("region.md.j2").render(**data))
-        written += staff.write_sheets(docs_dir, data, settings, e, put)  # staff toolkit: 明白纸
-        region_pages.append(data)
+        written += staff.write_sheets(docs_dir, rm, settings, e, put)  # staff toolkit: 明白纸
         provinces.setdefault(rm.get("province") or "其他", []).append(rm)
     put("index.md", e.get_template("home.md.j2").render(provinces=provinces, base_url=base_url,
                                                         settings=settings.for_pages()))
-    written += staff.write_pages(docs_dir, regions, region_pages, settings, e, put)  # staff toolkit
+    written += staff.write_pages(docs_dir, regions, settings, e, put)  # staff toolkit
     return written

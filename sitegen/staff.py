@@ -64,28 +64,45 @@ def _estimate(inp: dict) -> dict:
 
 
 # ---- 明白纸 -----------------------------------------------------------------------------------
-def sheet_topics(params: list[dict]) -> list[dict]:
-    """An identity's figures grouped by the rule that sets them (titles from calc.rules, so a
-    region's own topics such as 沂源's 再救助 always reach its sheets)."""
-    from calc.rules import RULES
+def identity_params(rp, year, ident: str) -> list:
+    """The parameters that concern `ident` in `year`: a path segment names it, or a group above it
+    lists it in its `identities` (e.g. reassist.identities = ["jianka", "jishi"])."""
+    lists = {p.path[: -len(".identities")]: set(p.value) | set(p.reading_for)
+             for p in rp.parameters(year) if p.path.endswith(".identities") and p.unit == "ids"}
+    out = []
+    for p in rp.parameters(year):
+        if p.path.endswith(".identities") or p.unit not in ("yuan", "ratio", "count"):
+            continue
+        parts = p.path.split(".")
+        groups = [".".join(parts[:i]) for i in range(1, len(parts))]
+        if ident in parts or any(ident in lists.get(g, ()) for g in groups):
+            out.append(p)
+    return out
+
+
+def sheet_topics(rp, params: list) -> list[dict]:
+    """An identity's figures grouped by the rule that sets them: titles come from the region's own
+    rules (data), so a region's topics such as 沂源's 再救助 always reach its sheets."""
+    from calc import vocab
     groups: dict[str, dict] = {}
     for p in params:
-        rule = RULES.get(p.get("rule") or "")
+        rule = rp.rules.get(p.rule)
         title = rule.title if rule else "其他规定"
         g = groups.setdefault(title, {"title": title, "figures": [], "cites": [], "more": 0})
         if len(g["figures"]) < SHEET_FIGURES_PER_RULE:
-            g["figures"].append(p)
+            g["figures"].append({"label": p.label, "shown": p.display, "provenance": p.provenance,
+                                 "provenance_words": vocab.PROVENANCE.get(p.provenance, p.provenance)})
         else:
             g["more"] += 1
-        cite = p.get("cite") or (rule.cite if rule else "")
-        if cite and p.get("provenance") == "document" and cite not in g["cites"]:
-            g["cites"].append(cite)
+        if p.provenance == "document" and p.cite and p.cite not in g["cites"]:
+            g["cites"].append(p.cite)
     return list(groups.values())
 
 
-def sheet_data(data: dict, ident: dict, settings) -> dict:
-    from .build import _for_identity
-    rid, year, iid = data["rid"], data["year"], ident["id"]
+def sheet_data(rm: dict, ident: dict, settings) -> dict:
+    from calc import params
+    rid, year, iid = rm["id"], rm["default_year"], ident["id"]
+    rp = params.load(rid)
     examples, premium = [], None
     for total in BILLS:
         res = _estimate(bill_input(rid, year, iid, total))
@@ -93,23 +110,24 @@ def sheet_data(data: dict, ident: dict, settings) -> dict:
         y = res["year"]
         examples.append({"total": y["total"], "resident": y["resident"],
                          "reimbursed": str(Decimal(y["total"]) - Decimal(y["resident"]))})
-    prefill = share_link(settings.base_url, prefill_input(rid, year, iid))
-    return {"examples": examples, "topics": sheet_topics(_for_identity(data["params"], iid)),
-            "calc_url": prefill, "oop_pct": int(OOP_SHARE * 100), "premium": premium or {}}
+    return {"examples": examples, "topics": sheet_topics(rp, identity_params(rp, year, iid)),
+            "calc_url": share_link(settings.base_url, prefill_input(rid, year, iid)),
+            "oop_pct": int(OOP_SHARE * 100), "premium": premium or {}}
 
 
-def write_sheets(docs_dir: pathlib.Path, data: dict, settings, env, put) -> list[pathlib.Path]:
+def write_sheets(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[pathlib.Path]:
     """docs/<region>/print/<identity>/index.md + qr.png (the calculator pre-filled for that identity)."""
     written = []
-    for ident in data["identities"]:
-        sheet = sheet_data(data, ident, settings)
-        folder = docs_dir / data["rid"] / "print" / ident["id"]
+    rid = rm["id"]
+    for ident in rm["identities"]:
+        sheet = sheet_data(rm, ident, settings)
+        folder = docs_dir / rid / "print" / ident["id"]
         folder.mkdir(parents=True, exist_ok=True)
         qr.save(sheet["calc_url"], folder / "qr.png")
         written += [folder / "qr.png", folder / "qr.svg"]
-        put(f"{data['rid']}/print/{ident['id']}/index.md",
-            env.get_template("print.md.j2").render(ident=ident, sheet=sheet, settings=settings.for_pages(),
-                                                   **{k: v for k, v in data.items() if k != "settings"}))
+        put(f"{rid}/print/{ident['id']}/index.md", env.get_template("print.md.j2").render(
+            rm=rm, rid=rid, year=rm["default_year"], ident=ident, sheet=sheet,
+            page_url=f"{settings.base_url}{rid}/", settings=settings.for_pages()))
     return written
 
 
@@ -181,8 +199,8 @@ def write_wheels(docs_dir: pathlib.Path) -> tuple[list[dict], list[pathlib.Path]
 # ---- staff pages -------------------------------------------------------------------------------
 def form_regions(regions: list[dict]) -> list[dict]:
     """What the link builder and roster forms need from calc's meta (labels included)."""
-    keep = ("id", "name", "years", "default_year", "identities", "levels", "places", "tier", "schemes",
-            "year_notes")
+    keep = ("id", "name", "document", "years", "default_year", "identities", "levels", "places", "tier",
+            "schemes", "year_notes", "features")
     return [{k: r[k] for k in keep if k in r} for r in regions]
 
 
@@ -212,14 +230,12 @@ def compare_data(regions: list[dict], base_url: str) -> dict:
     return {"identities": tables, "regions": regions, "oop_pct": int(OOP_SHARE * 100)}
 
 
-def write_pages(docs_dir: pathlib.Path, regions: list[dict], region_pages: list[dict], settings, env,
-                put) -> list[pathlib.Path]:
+def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put) -> list[pathlib.Path]:
     """docs/staff/: index, link builder, roster (+ template CSV), comparison."""
     from calc import roster, vocab
     wheels, written = write_wheels(docs_dir)
     common = {"settings": settings.for_pages(), "regions": form_regions(regions), "staff_root": "../"}
-    put(f"{STAFF}/index.md", env.get_template("staff/index.md.j2").render(
-        region_pages=region_pages, **common))
+    put(f"{STAFF}/index.md", env.get_template("staff/index.md.j2").render(**common))
     put(f"{STAFF}/link/index.md", env.get_template("staff/link.md.j2").render(
         wheels=[dict(w, path="../../" + w["path"]) for w in wheels], qr_module=QR_MODULE,
         payers=list(vocab.PAYERS.items()), **common))  # a list: tojson sorts object keys

@@ -49,6 +49,7 @@ class LinkBuilder {
     $("lb-region").replaceChildren(...this.data.regions.map((r) => el("option", { value: r.id, text: r.name })));
     if (this.data.regions.some((r) => r.id === want)) $("lb-region").value = want;
     $("lb-region").addEventListener("change", () => { this.fillRegion(); this.changed(); });
+    $("lb-year").addEventListener("change", () => this.yearNote());
     $("lb-add-stay").addEventListener("click", () => { this.addStay(); this.staysBox().lastElementChild.querySelector("input").focus(); this.changed(); });
     this.form.addEventListener("input", () => this.changed());
     this.form.addEventListener("change", () => this.changed());
@@ -72,11 +73,18 @@ class LinkBuilder {
   setState(s) { this.out.dataset.state = s; }
   staysBox() { return $("lb-stays"); }
 
+  yearNote() {
+    const note = (this.region().year_notes || {})[$("lb-year").value];
+    $("lb-year-note").textContent = note || "";
+    $("lb-year-note").hidden = !note;
+  }
+
   fillRegion() {
     const r = this.region();
     const year = $("lb-year");
     year.replaceChildren(...r.years.map((y) => el("option", { value: y, text: `${y} 年` })));
     year.value = String(r.default_year);
+    this.yearNote();
     const ident = $("lb-identity");
     const was = ident.value;
     ident.replaceChildren(...r.identities.map((i) => el("option", { value: i.id, text: i.label })));
@@ -85,8 +93,14 @@ class LinkBuilder {
     for (const box of this.staysBox().children) this.fillStayChoices(box);
   }
 
+  // Optional stay fields only where the region's document makes them matter (meta.features).
   fillStayChoices(box) {
     const r = this.region();
+    const index = [...this.staysBox().children].indexOf(box);
+    for (const lab of box.querySelectorAll("[data-feature]")) {
+      const f = lab.dataset.feature;
+      lab.hidden = !(r.features ? r.features[f] : f === "referral") || (f === "transferred" && index < 1);
+    }
     for (const [name, list] of [["level", r.levels], ["place", r.places]]) {
       const sel = box.querySelector(`select[name="${name}"]`);
       const was = sel.value || sel.dataset.want;
@@ -120,9 +134,12 @@ class LinkBuilder {
       field("total", "住院总费用（元）", "可以写 30000、3万、三万五"),
       field("out_of_policy", "其中目录外费用（元）", "不知道就空着，按常见比例估算；没有就填 0"),
       select("level", "医院等级"), select("place", "就医地点"),
-      el("label", { class: "staff-check" },
+      el("label", { class: "staff-check", "data-feature": "referral" },
         el("input", { type: "checkbox", name: "referral", "data-field": `stays[${i}].referral`, checked: v.referral !== false }),
         " 规范转诊（按规定办了转诊手续，或在县域内就医）"),
+      el("label", { class: "staff-check", "data-feature": "transferred" },
+        el("input", { type: "checkbox", name: "transferred", "data-field": `stays[${i}].transferred`, checked: v.transferred === true }),
+        " 这次是从上一次住院直接转院过来的（连续计算起付线）"),
       el("p", { class: "field-error", id: `lb-err-stays[${i}]`, hidden: true }),
       remove);
     box.append(fs);
@@ -139,6 +156,7 @@ class LinkBuilder {
       for (const e of fs.querySelectorAll("[id^='lb-hint-stays[']")) e.id = e.id.replace(/stays\[\d+\]/, `stays[${i}]`);
       for (const e of fs.querySelectorAll("[aria-describedby]")) e.setAttribute("aria-describedby", e.getAttribute("aria-describedby").replace(/stays\[\d+\]/g, `stays[${i}]`));
     });
+    for (const fs of this.staysBox().children) this.fillStayChoices(fs);
     $("lb-add-stay").hidden = this.staysBox().children.length >= MAX_STAYS;
   }
 
@@ -147,7 +165,11 @@ class LinkBuilder {
     const r = this.region();
     const stays = [...this.staysBox().children].map((fs) => {
       const val = (n) => fs.querySelector(`[name="${n}"]`).value.trim();
-      const s = { total: val("total"), level: val("level"), place: val("place"), referral: fs.querySelector('[name="referral"]').checked };
+      const s = { total: val("total"), level: val("level"), place: val("place") };
+      for (const f of ["referral", "transferred"]) {
+        const box = fs.querySelector(`[name="${f}"]`);
+        if (!box.closest("[data-feature]").hidden) s[f] = box.checked;
+      }
       if (val("out_of_policy") !== "") s.out_of_policy = val("out_of_policy");
       return s;
     });

@@ -170,8 +170,16 @@ def test_region_pages_have_the_staff_part(built_site, regions):
         assert "linkbuilder.js" not in html and "roster.js" not in html and "segno" not in html
 
 
+def reassisted() -> list[str]:
+    """沂源's 再救助 identities, as its region file lists them (源医保发〔2020〕8号 三（二）四是)."""
+    from calc import params
+    rp = params.load("yiyuan")
+    return list(rp.get("reassist.identities", rp.default_year).value)
+
+
 def test_yiyuan_sheets_show_re_assistance(built_site):
-    for ident in ("tekun", "dibao", "fanpin", "yinbing"):
+    assert reassisted()
+    for ident in reassisted():
         html = (built_site / "yiyuan" / "print" / ident / "index.html").read_text("utf-8")
         assert "再救助：" in html and "三（二）四是" in html, ident
 
