@@ -4,16 +4,25 @@ PIP     := .venv/bin/pip
 PORT    ?= 8000
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test build dist bench venv site-deps test-deps node chromium clean
+.PHONY: serve test build dist bench venv site-deps test-deps node chromium clean lock
 
 .venv/bin/python:
 	python3 -m venv .venv
 
+# Installs come from the hashed locks (every transitive package pinned, sha256-checked by pip).
+# requirements-*.txt are the human-edited inputs; `make lock` regenerates the locks from them.
 site-deps: .venv/bin/python
-	$(PIP) install -q -r requirements-site.txt
+	$(PIP) install -q --require-hashes -r requirements-site.lock
 
 test-deps: .venv/bin/python
-	$(PIP) install -q -r requirements-test.txt
+	$(PIP) install -q --require-hashes -r requirements-test.lock
+
+PIPTOOLS := .build/piptools/bin
+lock:
+	[ -x $(PIPTOOLS)/pip-compile ] || { python3 -m venv .build/piptools && $(PIPTOOLS)/pip install -q pip-tools==7.6.2; }
+	for k in site test; do CUSTOM_COMPILE_COMMAND="make lock" $(PIPTOOLS)/pip-compile -q --generate-hashes \
+	  --allow-unsafe --no-emit-find-links --no-emit-index-url --strip-extras \
+	  -o requirements-$$k.lock requirements-$$k.txt; done
 
 node_modules/pyodide/pyodide.mjs: package-lock.json
 	npm ci --no-audit --no-fund
