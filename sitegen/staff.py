@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import io
-import json
 import pathlib
+import re
 import subprocess
 import sys
 import zipfile
@@ -21,11 +21,9 @@ from . import qr
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".build" / "wheels"
 STAFF = "staff"          # docs/staff/ → /staff/
-# The segno wheel the link builder runs in Pyodide: the same version as requirements-site.txt
-# pins for the build (checked below), fetched once with pip and checked against PyPI's hash.
-SEGNO_VERSION = "1.6.6"
-SEGNO_WHEEL = f"segno-{SEGNO_VERSION}-py3-none-any.whl"
-SEGNO_SHA256 = "28c7d081ed0cf935e0411293a465efd4d500704072cdb039778a2ab8736190c7"
+# The segno wheel the link builder runs in Pyodide is the one the build uses: its version and
+# hashes come from requirements-site.lock (make lock); pip fetches it once into .build/wheels/.
+LOCK = ROOT / "requirements-site.lock"
 QR_MODULE = "staff_qr"   # sitegen/qr.py as the browser knows it
 # Bills for the 明白纸 and the comparison (one in-county stay at a level-2 hospital, referred).
 BILLS = ["10000", "50000", "200000"]
@@ -136,27 +134,37 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def segno_wheel() -> bytes:
-    """The pinned segno wheel (pip download once into .build/wheels/, hash-checked every build)."""
+def locked(name: str, lock: pathlib.Path = LOCK) -> tuple[str, set[str]]:
+    """(version, sha256 hashes) of `name` in a pip-compile --generate-hashes lock."""
+    m = re.search(rf"^{re.escape(name)}==(\S+)((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{{64}})+)", lock.read_text("utf-8"), re.M)
+    if not m:
+        raise SystemExit(f"sitegen.staff: {name} is not in {lock.name} (make lock)")
+    return m[1], set(re.findall(r"sha256:([0-9a-f]{64})", m[2]))
+
+
+def segno_wheel() -> tuple[str, bytes]:
+    """(file name, bytes) of the locked segno wheel: the build's own version, hash-checked."""
+    version, hashes = locked("segno")
     installed = importlib.metadata.version("segno")
-    if installed != SEGNO_VERSION:
-        raise SystemExit(f"sitegen.staff: segno {installed} is installed but the link builder ships "
-                         f"{SEGNO_VERSION}; update SEGNO_VERSION/SEGNO_SHA256 together with requirements-site.txt")
-    path = CACHE / SEGNO_WHEEL
+    if installed != version:
+        raise SystemExit(f"sitegen.staff: segno {installed} is installed but {LOCK.name} locks {version}; "
+                         "run `make build` (it installs from the lock)")
+    name = f"segno-{version}-py3-none-any.whl"
+    path = CACHE / name
     if not path.is_file():
         CACHE.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-               "--dest", str(CACHE), f"segno=={SEGNO_VERSION}"]
+               "--dest", str(CACHE), f"segno=={version}"]
         try:
             subprocess.run(cmd, check=True, capture_output=True, text=True)
         except subprocess.CalledProcessError as e:
-            raise SystemExit(f"sitegen.staff: could not download {SEGNO_WHEEL} for the link builder "
+            raise SystemExit(f"sitegen.staff: could not download {name} for the link builder "
                              f"({e.stderr.strip()}); put the wheel into {CACHE} by hand") from None
     data = path.read_bytes()
-    if _sha256(data) != SEGNO_SHA256:
+    if _sha256(data) not in hashes:
         path.unlink()
-        raise SystemExit(f"sitegen.staff: {SEGNO_WHEEL} does not match its pinned SHA-256; removed it")
-    return data
+        raise SystemExit(f"sitegen.staff: {name} does not match the hashes in {LOCK.name}; removed it")
+    return name, data
 
 
 def qr_wheel() -> bytes:
@@ -185,7 +193,7 @@ def _b64(digest: bytes) -> str:
 def write_wheels(docs_dir: pathlib.Path) -> tuple[list[dict], list[pathlib.Path]]:
     """docs/staff/wheels/<hash>/<name>: content-addressed, so caches can keep them forever."""
     out, written = [], []
-    for name, data in ((SEGNO_WHEEL, segno_wheel()), (f"{QR_MODULE}-1.0-py3-none-any.whl", qr_wheel())):
+    for name, data in (segno_wheel(), (f"{QR_MODULE}-1.0-py3-none-any.whl", qr_wheel())):
         digest = _sha256(data)
         rel = f"{STAFF}/wheels/{digest[:12]}/{name}"
         p = docs_dir / rel
