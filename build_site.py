@@ -4,9 +4,11 @@
    cannot target Pyodide 314 — see README), SOURCE_DATE_EPOCH pinned so the zip is reproducible
 2. sitegen.generate(docs/)  — generated markdown pages
 3. mkdocs build
-4. post-processing: Pyodide runtime files from node_modules/pyodide into pyodide/, the wheel into
-   wheels/<hash>/, assets/calc-manifest.json, CSP script hashes, external fonts removed,
-   service worker version + precache list, deterministic sitemap.xml.gz, pre-compressed .br/.gz
+4. post-processing (postprocess): the Pyodide runtime into pyodide/<version>-<hash>/, the wheel
+   into wheels/<hash>/, assets/calc-manifest.json (sha256 + size of each file the worker checks),
+   one CSP for every page (meta) and the host configs (_headers; scripts/http_rules.py), external
+   fonts removed, service worker version + precache list, deterministic sitemap.xml.gz,
+   pre-compressed .br/.gz, file dates derived from content (see normalise_mtimes)
 
 Building twice gives byte-identical output (tests/site/test_reproducible.py).
 """
@@ -23,20 +25,34 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from scripts import http_rules
 
 ROOT = Path(__file__).resolve().parent
 DOCS = ROOT / "docs"
 PYODIDE_SRC = ROOT / "node_modules" / "pyodide"
-# Only what loadPyodide actually fetches (no packages from the lockfile are used).
-PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+# The runtime the worker loads, by role — the one list: the copy into pyodide/<version>-<hash>/,
+# the manifest the worker checks every byte against, the pages' preload hints and the service
+# worker's precache all come from it. Only what loadPyodide needs (no lockfile packages are used).
+# A derived file (a trimmed stdlib, a snapshot) replaces or joins an entry here; the worker finds
+# files by role ("loader", "asm", "wasm", "stdlib", "lock"). Pyodide itself requires the names
+# pyodide.asm.wasm next to the loader; other names are free.
+RUNTIME = {
+    "loader": PYODIDE_SRC / "pyodide.mjs",
+    "asm": PYODIDE_SRC / "pyodide.asm.mjs",
+    "wasm": PYODIDE_SRC / "pyodide.asm.wasm",
+    "stdlib": PYODIDE_SRC / "python_stdlib.zip",
+    "lock": PYODIDE_SRC / "pyodide-lock.json",
+}
+PRELOAD_ROLES = ("wasm", "stdlib")  # the big ones: the page starts them before the worker runs
 CACHE = ROOT / ".build"
 # Fixed build time: wheel zip entries, mkdocs dates, gzip headers. Override via env if wanted.
 SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01T00:00:00Z
 COMPRESS_EXT = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".svg", ".xml", ".txt", ".map"}
 COMPRESS_MIN = 1024
-CSP_PLACEHOLDER = "__CSP_SCRIPT_HASHES__"
+CSP_PLACEHOLDER = "__CSP__"
+PRELOAD_PLACEHOLDER = re.compile(r"<!--RUNTIME-PRELOAD (\S*)-->")
 
 
 def log(msg: str) -> None:
@@ -78,48 +94,73 @@ def run_mkdocs(out: Path) -> None:
     run([sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "--site-dir", str(out)])
 
 
-def sha256_b64(text: str) -> str:
-    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
-
-
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 EXTERNAL_FONT = re.compile(
     r"<link[^>]*(?:fonts\.googleapis\.com|fonts\.gstatic\.com)[^>]*>\s*", re.I)
 
 
-def process_html(path: Path) -> None:
+def process_html(path: Path, manifest: dict) -> None:
+    """External fonts out; runtime preload hints (from RUNTIME) in."""
     html = path.read_text("utf-8")
     html = EXTERNAL_FONT.sub("", html)
-    hashes = []
-    for attrs, body in INLINE_SCRIPT.findall(html):
-        if re.search(r"type=[\"']?application/(ld\+)?json", attrs):
-            continue  # data blocks are not executed, CSP does not apply
-        h = f"'sha256-{sha256_b64(body)}'"
-        if h not in hashes:
-            hashes.append(h)
-    if CSP_PLACEHOLDER in html:
-        html = html.replace(CSP_PLACEHOLDER, " ".join(hashes))
-    elif hashes and "Content-Security-Policy" not in html:
-        log(f"warning: {path} has inline scripts but no CSP meta (overrides/main.html not used?)")
+
+    def preloads(m):
+        base = m.group(1).rstrip("/")
+        return "".join(
+            f'<link rel="preload" href="{base}/{manifest["files"][role]["url"]}" as="fetch" crossorigin="anonymous">'
+            for role in PRELOAD_ROLES)
+
+    html = PRELOAD_PLACEHOLDER.sub(preloads, html)
     path.write_text(html, "utf-8")
 
 
-def copy_runtime(out: Path, wheel: Path) -> str:
-    dst = out / "pyodide"
-    dst.mkdir(parents=True, exist_ok=True)
-    for name in PYODIDE_FILES:
-        src = PYODIDE_SRC / name
+def apply_csp(out: Path) -> str:
+    """One policy for the whole site (pages, worker, service worker): the union of the pages'
+    inline-script hashes. Written into each page's CSP meta and returned for the host configs."""
+    policy = http_rules.csp(http_rules.inline_script_hashes(out))
+    for path in out.rglob("*.html"):
+        html = path.read_text("utf-8")
+        if CSP_PLACEHOLDER in html:
+            path.write_text(html.replace(CSP_PLACEHOLDER, policy), "utf-8")
+        elif http_rules.script_hashes_of(html):
+            log(f"warning: {path} has inline scripts but no CSP meta (overrides/main.html not used?)")
+    return policy
+
+
+def write_host_configs(out: Path, policy: str) -> None:
+    """Netlify / Cloudflare Pages read _headers from the published directory. The nginx config
+    and a copy of _headers are checked in under deploy/ (tests/site/test_host_configs.py)."""
+    (out / "_headers").write_text(http_rules.render_headers_file(policy), "utf-8")
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def copy_runtime(out: Path, wheel: Path) -> dict:
+    """Runtime + wheel into content-addressed directories; assets/calc-manifest.json lists each
+    file the worker loads with its sha256 and size (the worker refuses anything else)."""
+    digests = {}
+    for role, src in RUNTIME.items():
         if not src.is_file():
             raise SystemExit(f"{src} missing — run `npm ci` first")
-        shutil.copyfile(src, dst / name)
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()[:12]
-    rel = f"wheels/{digest}/{wheel.name}"
+        digests[role] = sha256_file(src)
+    combined = hashlib.sha256("".join(f"{RUNTIME[r].name}:{digests[r]}\n" for r in sorted(RUNTIME)).encode())
+    runtime_dir = f"pyodide/{pyodide_version()}-{combined.hexdigest()[:10]}/"
+    (out / runtime_dir).mkdir(parents=True, exist_ok=True)
+    files = {}
+    for role, src in RUNTIME.items():
+        shutil.copyfile(src, out / runtime_dir / src.name)
+        files[role] = {"url": runtime_dir + src.name, "sha256": digests[role], "bytes": src.stat().st_size}
+    wheel_sha = sha256_file(wheel)
+    rel = f"wheels/{wheel_sha[:12]}/{wheel.name}"
     (out / rel).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(wheel, out / rel)
+    files["wheel"] = {"url": rel, "sha256": wheel_sha, "bytes": wheel.stat().st_size}
+    manifest = {"pyodide": pyodide_version(), "runtime": runtime_dir, "files": files,
+                "bytes": sum(f["bytes"] for f in files.values())}
     (out / "assets").mkdir(exist_ok=True)
-    manifest = {"wheel": rel, "wheel_bytes": wheel.stat().st_size, "pyodide": pyodide_version()}
     (out / "assets" / "calc-manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
-    return rel
+    return manifest
 
 
 def pyodide_version() -> str:
@@ -158,37 +199,43 @@ def site_files(out: Path):
     return sorted(p for p in out.rglob("*") if p.is_file())
 
 
+def is_derived(rel: str) -> bool:
+    """Files made from others (compressed copies) or read only by hosts (_headers)."""
+    return rel.endswith((".gz", ".br")) or rel == "_headers"
+
+
 def write_service_worker(out: Path) -> None:
-    sw = out / "sw.js"
-    if not sw.is_file():
-        return
-    files = [p.relative_to(out).as_posix() for p in site_files(out)]
+    """sw.js from the docs/sw.js template: a version that changes with any file of the site (so a
+    corrected figure means a new worker and a new cache), the precache list, and the URL prefixes
+    whose files never change (reused from the previous cache instead of downloaded again)."""
+    template = (DOCS / "sw.js").read_text("utf-8")
     precache = []
-    for rel in files:
-        if rel == "sw.js" or rel.endswith((".gz", ".br", ".map")) or rel.startswith(("search/", "assets/javascripts/lunr/")):
+    h = hashlib.sha256(template.encode())
+    for p in site_files(out):
+        rel = p.relative_to(out).as_posix()
+        if rel == "sw.js" or is_derived(rel):
             continue
-        if rel.startswith("sitemap") or rel == "404.html":
+        h.update(rel.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+        if rel.endswith(".map") or rel.startswith(("search/", "assets/javascripts/lunr/", "sitemap")):
             continue
         # Big media (screenshots etc.) are not needed offline; the runtime and wheel always are.
-        if not rel.startswith(("pyodide/", "wheels/")) and (out / rel).stat().st_size > 100_000:
+        if not rel.startswith(("pyodide/", "wheels/")) and p.stat().st_size > 100_000:
             continue
         if rel.endswith("index.html"):
             rel = rel[: -len("index.html")] or "./"
         precache.append(rel)
-    h = hashlib.sha256()
-    for p in site_files(out):
-        if p.name != "sw.js":
-            h.update(p.relative_to(out).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     version = h.hexdigest()[:16]
-    text = sw.read_text("utf-8")
-    text = text.replace("__SW_VERSION__", version)
+    text = template.replace("__SW_VERSION__", version)
     text = text.replace("/*__SW_PRECACHE__*/ []", json.dumps(precache, indent=0))
-    sw.write_text(text, "utf-8")
+    text = text.replace("/*__SW_IMMUTABLE__*/ []", json.dumps([p.lstrip("/") for p in http_rules.IMMUTABLE_PREFIXES]))
+    (out / "sw.js").write_text(text, "utf-8")
     log(f"service worker version {version}, {len(precache)} precached URLs")
 
 
 def precompress(out: Path) -> None:
     for p in site_files(out):
+        if is_derived(p.relative_to(out).as_posix()):
+            continue
         if p.suffix not in COMPRESS_EXT or p.stat().st_size < COMPRESS_MIN:
             continue
         data = p.read_bytes()
@@ -196,10 +243,34 @@ def precompress(out: Path) -> None:
         p.with_name(p.name + ".br").write_bytes(brotli_bytes(data))
 
 
+CONTENT_DATE_SPAN = 10 * 365 * 86400
+
+
 def normalise_mtimes(out: Path) -> None:
-    t = int(SOURCE_DATE_EPOCH)
+    """Every file's date is derived from its sha256 (a fixed date within the ten years before
+    SOURCE_DATE_EPOCH): reproducible, yet different whenever the content differs, so hosts that
+    validate by date and size (nginx's ETag, an exact If-Modified-Since) revalidate correctly.
+    A single fixed date made a corrected page of the same size look unchanged."""
+    base = int(SOURCE_DATE_EPOCH)
     for p in site_files(out):
+        t = base - int(sha256_file(p)[:12], 16) % CONTENT_DATE_SPAN
         os.utime(p, (t, t))
+
+
+def postprocess(out: Path, manifest: dict) -> None:
+    for html in out.rglob("*.html"):
+        process_html(html, manifest)
+    policy = apply_csp(out)
+    write_host_configs(out, policy)
+    fix_sitemap(out)
+    refresh(out)
+
+
+def refresh(out: Path) -> None:
+    """The steps that follow from the files' content: rerun after changing a built site (tests)."""
+    write_service_worker(out)
+    precompress(out)
+    normalise_mtimes(out)
 
 
 def build(out: Path) -> Path:
@@ -212,13 +283,8 @@ def build(out: Path) -> Path:
     log(f"mkdocs build -> {out}")
     run_mkdocs(out)
     log("post-processing")
-    copy_runtime(out, wheel)
-    for html in out.rglob("*.html"):
-        process_html(html)
-    fix_sitemap(out)
-    write_service_worker(out)
-    precompress(out)
-    normalise_mtimes(out)
+    manifest = copy_runtime(out, wheel)
+    postprocess(out, manifest)
     log("done")
     return out
 

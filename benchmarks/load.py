@@ -21,6 +21,7 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -49,11 +50,21 @@ def share_code(inp):
 
 
 def serve_tree(site: Path) -> Path:
-    """site/ plus the floor page at /__floor__/, via symlinks (site/ itself is not touched)."""
+    """A copy of site/ (hard links) plus the floor page at /__floor__/, pointed at the same versioned
+    runtime directory; site/ itself is not touched. (serve.py refuses symlinks leading outside.)"""
     tmp = Path(tempfile.mkdtemp(prefix="bench-site-"))
-    for entry in site.iterdir():
-        (tmp / entry.name).symlink_to(entry)
-    (tmp / "__floor__").symlink_to(ROOT / "benchmarks" / "floor")
+
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(site, tmp, dirs_exist_ok=True, copy_function=link)
+    runtime = json.loads((site / "assets" / "calc-manifest.json").read_text())["runtime"]
+    (tmp / "__floor__").mkdir()
+    for f in (ROOT / "benchmarks" / "floor").iterdir():
+        (tmp / "__floor__" / f.name).write_text(f.read_text().replace("__RUNTIME__", runtime))
     return tmp
 
 
@@ -195,7 +206,7 @@ def write_report(res, runs, site, worker_ms, native_ms, trace_len, report):
     lines += [f"| {b} | {'PASS' if ok else 'FAIL'} | {v} |" for b, ok, v in budgets]
     lines += [
         "", "## Engine", "",
-        f"- wheel `{man['wheel'].rsplit('/', 1)[-1]}`: {man['wheel_bytes']:,} bytes (uncompressed zip)",
+        f"- wheel `{man['files']['wheel']['url'].rsplit('/', 1)[-1]}`: {man['files']['wheel']['bytes']:,} bytes (uncompressed zip)",
         f"- one estimate natively (CPython {m['python']}, full trace of {trace_len} steps): {native_ms:.2f} ms",
         f"- one estimate through the worker (postMessage + JSON + Pyodide, page already booted): {worker_ms:.2f} ms",
         "", "Runtime files are served pre-compressed (.br/.gz written by build_site.py); the worker starts when "
@@ -231,6 +242,7 @@ def main(argv=None):
         worker_ms = worker_call_time(browser, base, args.region)
         browser.close()
     server.shutdown()
+    shutil.rmtree(tree, ignore_errors=True)
     try:
         native_ms, trace_len = native_time()
     except Exception as e:  # calc not importable natively: report it rather than crash

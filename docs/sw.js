@@ -1,18 +1,52 @@
-// Service worker: repeat visits and offline use. build_site.py replaces the two placeholders
-// with the site's content hash and the precache list; a new deployment has a new hash, so
-// the new worker installs a fresh cache and deletes every older one on activate.
+// Service worker: fast repeat visits and offline use. build_site.py fills in the version (a hash
+// of every file of the site), the precache list and the URL prefixes whose files never change.
+//
+// Updates: a new deployment means a new sw.js (served no-cache, registered with updateViaCache
+// "none", so the browser always sees it). The new worker installs a complete new cache next to
+// the old one and then WAITS: an open page keeps the version it started with, never a mix of old
+// and new files. update-banner.js then shows "本站内容已更新"; its button sends SKIP_WAITING, the
+// new worker activates and deletes every older cache, and the page reloads. Without the button
+// the new version takes over once every tab of the site has been closed.
+//
+// Privacy: cache keys are the site's own URLs without query or fragment — the `#calc=` data of
+// a share link is never stored. The caches hold only the site's own files.
 const VERSION = "__SW_VERSION__";
 const PRECACHE = /*__SW_PRECACHE__*/ [];
+const IMMUTABLE = /*__SW_IMMUTABLE__*/ [];
 const CACHE = "mbz-" + VERSION;
 const BASE = new URL("./", self.location).href;
+const NOT_FOUND = new URL("404.html", BASE).href;
+
+function cacheKey(url) {
+  const u = new URL(url);
+  u.hash = "";
+  u.search = "";
+  return u.href;
+}
+const isImmutable = (url) => IMMUTABLE.some((prefix) => url.startsWith(BASE + prefix));
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  await Promise.all(PRECACHE.map(async (path) => {
+    const url = new URL(path, BASE).href;
+    if (isImmutable(url)) {
+      // Same URL, same bytes: reuse the previous version's copy instead of downloading 13 MB again.
+      const old = await caches.match(url);
+      if (old) return cache.put(url, old);
+    }
+    // Everything else is revalidated (ETag) so the new cache never gets an outdated copy.
+    const resp = await fetch(new Request(url, { cache: isImmutable(url) ? "default" : "no-cache" }));
+    if (!resp.ok) throw new Error(`precache ${url}: HTTP ${resp.status}`);
+    await cache.put(url, resp);
+  }));
+}
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches.open(CACHE)
-      // Same URLs the page already fetched: the HTTP cache (immutable runtime) answers most of them.
-      .then((c) => c.addAll(PRECACHE.map((p) => new URL(p, BASE).href)))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil(precache());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
 });
 
 self.addEventListener("activate", (event) => {
@@ -23,25 +57,33 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+async function respond(req) {
+  const cache = await caches.open(CACHE);
+  const key = cacheKey(req.url);
+  // cache "reload"/"no-store": the worker fetching a runtime file again after a failed sha256 check.
+  if (req.cache !== "reload" && req.cache !== "no-store") {
+    const hit = await cache.match(key);
+    if (hit) return hit;
+  }
+  try {
+    const resp = await fetch(req);
+    if (resp.status === 200 && resp.type === "basic") {
+      const copy = resp.clone();
+      cache.put(key, copy).catch(() => {});
+    }
+    return resp;
+  } catch (err) {
+    if (req.mode === "navigate") {
+      // Offline and never saved: our own 404 page says so (in Chinese), not the browser's error.
+      const page = await cache.match(NOT_FOUND);
+      if (page) return new Response(page.body, { status: 404, headers: page.headers });
+    }
+    throw err;
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const req = event.request;
-  if (req.method !== "GET" || !req.url.startsWith(BASE)) return;
-  if (req.mode === "navigate") {
-    // Pages: network first so a new deployment shows at once; the cache when offline.
-    event.respondWith(
-      fetch(req).then((resp) => {
-        if (resp.ok) { const copy = resp.clone(); caches.open(CACHE).then((c) => c.put(req, copy)); }
-        return resp;
-      }).catch(() => caches.match(req, { ignoreSearch: true }).then((r) => r || caches.match(new URL("index.html", req.url).href)))
-        .then((r) => r || Response.error()),
-    );
-    return;
-  }
-  // Runtime, wheel and assets: versioned by the cache name, so cache first.
-  event.respondWith(
-    caches.match(req, { ignoreSearch: false }).then((hit) => hit || fetch(req).then((resp) => {
-      if (resp.ok && resp.type === "basic") { const copy = resp.clone(); caches.open(CACHE).then((c) => c.put(req, copy)); }
-      return resp;
-    })),
-  );
+  if (req.method !== "GET" || !req.url.startsWith(BASE) || req.headers.has("range")) return;
+  event.respondWith(respond(req));
 });

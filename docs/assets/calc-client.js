@@ -1,24 +1,50 @@
 // calc-client.js — the only seam between the page UI and the Python engine (ES module).
 //
-//   import { startCalc } from "./calc-client.js";
-//   const calc = await startCalc({ onProgress: ({ stage, percent }) => ... });
+//   import { startCalc, restartCalc } from "./calc-client.js";
+//   const calc = await startCalc({ onProgress: (p) => ... });
 //   const result = await calc.estimate({ region: "xianning", identities: ["dibao"], stays: [...] });
 //   const meta = await calc.meta();
 //
 // startCalc() returns a Promise resolving to { estimate(obj|json_text) -> Promise<obj>,
-// meta() -> Promise<obj> } once Pyodide and the calc wheel are loaded; it rejects with a Chinese
-// message (no WebAssembly, network cut, boot failure). ONE module worker is started as soon as this
-// module is imported, so boot overlaps page rendering. onProgress gets {stage, percent} with stage
-// in runtime | wheel | stdlib | import | ready (percent 0-100); late subscribers get the latest one.
-// For tests: window.__calcReady is the same promise as startCalc().
-// After the engine is ready, the service worker (../sw.js) is registered so a repeat visit and
+// meta() -> Promise<obj> } once Pyodide and the calc wheel are loaded and checked. ONE module
+// worker is started as soon as this module is imported, so boot overlaps page rendering.
+//
+// Every failure is an Error with a Chinese `message` (fit to show as it is) and a `kind`:
+//   "network"     a file could not be downloaded       "timeout"  a loading stage took too long
+//   "integrity"   a file differs from what the build published (refused, never run)
+//   "crashed"     the engine died or stopped answering  "unsupported"  the browser cannot run it
+// Each loading stage has a deadline (worker.js), so startCalc() settles in bounded time.
+// A worker that dies (noticed at once: it holds a Web Lock while alive) or does not answer a call
+// within CALL_MS is restarted once per page and the call is sent again; after that, calls reject
+// with kind "crashed" and a "calc-fatal" event (detail: the Error) is dispatched on window.
+// restartCalc() starts over (for a retry button) and returns the new ready promise.
+//
+// onProgress gets {stage, percent, loaded, total, file?, fileLoaded?, fileTotal?}: bytes received
+// so far and expected in all (and for the file that just advanced) — see ARCHITECTURE.md
+// "Browser"; late subscribers get the latest one.
+// For tests: window.__calcReady is always the current ready promise.
+// After the engine is ready the service worker (../sw.js) is registered, so a repeat visit and
 // offline use are served from cache; registering later keeps the first visit's bytes unchanged.
 
+const CALL_MS = 8_000;       // an estimate takes milliseconds: no answer by then = dead or stuck
+const SILENCE_MS = 90_000;   // a starting worker that sends nothing for this long is stuck
+
 const listeners = new Set();
-let last = { stage: "runtime", percent: 0 };
-let worker = null;
+let last = { stage: "download", percent: 0, loaded: 0, total: 0 };
+let current = null;          // the running engine: {id, name, worker, ready, pending, dead, isReady}
+let ready = null;            // the promise callers wait on
+let autoRestarts = 1;
+let generation = 0;
 let nextId = 1;
-const pending = new Map();
+let swRegistered = false;
+
+const HELP = "请点“重试”；也可以看本页下面的算例，对照着估算。";
+
+function calcError(kind, message, extra = {}) {
+  const e = new Error(message);
+  e.kind = kind;
+  return Object.assign(e, extra);
+}
 
 function emit(p) {
   last = p;
@@ -27,41 +53,137 @@ function emit(p) {
   }
 }
 
-const ready = new Promise((resolve, reject) => {
-  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    reject(new Error("您的浏览器不支持 WebAssembly 或 Web Worker，无法在手机上计算。请换用较新版本的浏览器（如系统自带浏览器、微信最新版）。"));
-    return;
-  }
-  try {
-    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-  } catch (e) {
-    reject(new Error("计算程序无法启动：浏览器不支持模块化 Web Worker，请换用较新版本的浏览器。"));
-    return;
-  }
-  worker.onmessage = (ev) => {
-    const m = ev.data || {};
-    if (m.type === "progress") emit({ stage: m.stage, percent: m.percent });
-    else if (m.type === "ready") resolve(api);
-    else if (m.type === "error") reject(new Error(m.message || "计算程序启动失败，请刷新页面重试"));
-    else if (m.id !== undefined && pending.has(m.id)) {
-      const { res } = pending.get(m.id);
-      pending.delete(m.id);
-      try { res(JSON.parse(m.payload)); }
-      catch (e) { res({ ok: false, errors: [{ field: "json", message: "计算结果无法读取，请刷新页面重试" }] }); }
-    }
-  };
-  worker.onerror = (ev) => {
-    ev.preventDefault?.();
-    reject(new Error("计算程序加载失败（可能是网络中断），请检查网络后刷新页面"));
-  };
-});
+function publish(promise) {
+  ready = promise;
+  ready.catch(() => {});  // no unhandled-rejection noise; callers see the rejection
+  if (typeof window !== "undefined") window.__calcReady = ready;
+  return ready;
+}
 
-function call(type, payload) {
-  return ready.then(() => new Promise((res) => {
+function spawn() {
+  const gen = { id: ++generation, pending: new Map(), dead: false, isReady: false, heard: false };
+  gen.name = `calc-engine-${gen.id}-${Math.random().toString(36).slice(2)}`;
+  gen.ready = new Promise((resolve, reject) => {
+    gen.reject = reject;
+    if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+      reject(calcError("unsupported", "您的浏览器不支持 WebAssembly 或 Web Worker，无法在手机上计算。请换用较新版本的浏览器（如系统自带浏览器、微信最新版）。"));
+      return;
+    }
+    try {
+      gen.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: gen.name });
+    } catch (e) {
+      reject(calcError("unsupported", "计算程序无法启动：浏览器不支持模块化 Web Worker，请换用较新版本的浏览器。"));
+      return;
+    }
+    const quiet = () => {
+      clearTimeout(gen.silence);
+      gen.silence = setTimeout(() => die(gen, calcError("timeout", `计算器启动时很久没有进展。${HELP}`, { restartable: true })), SILENCE_MS);
+    };
+    quiet();
+    gen.worker.onmessage = (ev) => {
+      const m = ev.data || {};
+      gen.heard = true;
+      if (m.type === "progress") {
+        quiet();
+        const { type, ...p } = m;
+        emit(p);
+      } else if (m.type === "alive") {
+        watchLife(gen);
+      } else if (m.type === "ready") {
+        clearTimeout(gen.silence);
+        gen.isReady = true;
+        resolve(api);
+      } else if (m.type === "error") {
+        die(gen, calcError(m.kind || "crashed", m.message || `计算器启动失败。${HELP}`, { file: m.file }));
+      } else if (m.id !== undefined && gen.pending.has(m.id)) {
+        const { res, timer } = gen.pending.get(m.id);
+        clearTimeout(timer);
+        gen.pending.delete(m.id);
+        try { res(JSON.parse(m.payload)); }
+        catch (e) { res({ ok: false, errors: [{ field: "json", message: "计算结果无法读取，请刷新页面重试" }] }); }
+      }
+    };
+    gen.worker.onerror = (ev) => {
+      ev.preventDefault?.();
+      die(gen, gen.heard
+        ? calcError("crashed", `计算器出错停止了。${HELP}`, { restartable: true })
+        : calcError("network", "计算器的程序没能下载（可能是网络中断）。请检查网络后点“重试”。"));
+    };
+  });
+  return gen;
+}
+
+// The worker holds a lock named after it while alive; once it is gone, we are granted it.
+function watchLife(gen) {
+  if (!navigator.locks) return;
+  navigator.locks.request(gen.name, () => {
+    die(gen, calcError("crashed", `计算器停止运行了（可能是手机内存不够）。${HELP}`, { restartable: true }));
+  }).catch(() => {});
+}
+
+// End an engine: its start and its open calls fail with err. -> false if it had already ended.
+function stop(gen, err) {
+  if (gen.dead) return false;
+  gen.dead = true;
+  clearTimeout(gen.silence);
+  gen.worker?.terminate();
+  gen.reject(err);
+  for (const { rej, timer } of gen.pending.values()) { clearTimeout(timer); rej(err); }
+  gen.pending.clear();
+  return true;
+}
+
+function die(gen, err) {
+  if (!stop(gen, err)) return;
+  if (gen !== current || !gen.isReady) return;  // a start that fails is handled by launch()
+  if (err.restartable && autoRestarts > 0) {
+    autoRestarts--;
+    publish(launch());
+  } else {
+    publish(Promise.reject(err));
+    if (typeof window !== "undefined") window.dispatchEvent(new CustomEvent("calc-fatal", { detail: err }));
+  }
+}
+
+// Start an engine; a start that dies or hangs (not one refused for network or integrity) is tried once more.
+function launch() {
+  const gen = spawn();
+  current = gen;
+  return gen.ready.then((value) => {
+    registerServiceWorker();
+    return value;
+  }, (err) => {
+    if (current === gen && err.restartable && autoRestarts > 0) {
+      autoRestarts--;
+      return launch();
+    }
+    throw err;
+  });
+}
+
+function send(gen, type, payload) {
+  return new Promise((res, rej) => {
+    if (gen.dead) { rej(calcError("crashed", `计算器停止运行了。${HELP}`, { restartable: true })); return; }
     const id = nextId++;
-    pending.set(id, { res });
-    worker.postMessage({ id, type, payload: typeof payload === "string" ? payload : JSON.stringify(payload ?? null) });
-  }));
+    const timer = setTimeout(() => die(gen, calcError("crashed", `计算器没有反应。${HELP}`, { restartable: true })), CALL_MS);
+    gen.pending.set(id, { res, rej, timer });
+    gen.worker.postMessage({ id, type, payload: typeof payload === "string" ? payload : JSON.stringify(payload ?? null) });
+  });
+}
+
+async function call(type, payload) {
+  await ready;
+  const gen = current;
+  try {
+    return await send(gen, type, payload);
+  } catch (err) {
+    // The engine died during this call and was restarted: send it once more to the new one.
+    if (current !== gen) {
+      await ready;
+      return send(current, type, payload);
+    }
+    throw err;
+  }
 }
 
 const api = {
@@ -73,11 +195,13 @@ const api = {
   call: (module, fn, arg) => call("call", { module, fn, arg }),
 };
 
-ready.then(registerServiceWorker, () => {});
-
 function registerServiceWorker() {
-  if (!("serviceWorker" in navigator) || !/^https?:$/.test(location.protocol)) return;
-  navigator.serviceWorker.register(new URL("../sw.js", import.meta.url), { scope: new URL("../", import.meta.url).pathname })
+  if (swRegistered || typeof navigator === "undefined" || !("serviceWorker" in navigator)) return;
+  if (!/^https?:$/.test(location.protocol)) return;
+  swRegistered = true;
+  // updateViaCache "none": the browser always asks the server for sw.js, so a new deployment is seen.
+  navigator.serviceWorker.register(new URL("../sw.js", import.meta.url),
+    { scope: new URL("../", import.meta.url).pathname, updateViaCache: "none" })
     .catch(() => { /* offline support is a bonus; the calculator works without it */ });
 }
 
@@ -86,7 +210,12 @@ export function startCalc({ onProgress } = {}) {
   return ready;
 }
 
-if (typeof window !== "undefined") {
-  window.__calcReady = ready;
-  ready.catch(() => {}); // avoid an unhandled-rejection console error; callers see the rejection
+// Retry after a failure (or to recover by hand): a fresh engine, a fresh restart allowance.
+export function restartCalc() {
+  if (current) stop(current, calcError("crashed", `计算器已重新启动，请再算一次。`));
+  autoRestarts = 1;
+  emit({ stage: "download", percent: 0, loaded: 0, total: last.total || 0 });
+  return publish(launch());
 }
+
+publish(launch());

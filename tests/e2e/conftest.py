@@ -41,8 +41,8 @@ BOOT_TIMEOUT_MS = 120_000  # Pyodide cold boot is ~4.4 s CPU; generous for a loa
 @pytest.fixture(scope="session")
 def site_dir() -> Path:
     site = ROOT / "site"
-    if not (site / "index.html").is_file() or not (site / "pyodide" / "pyodide.mjs").is_file():
-        pytest.fail("site/ is not built (or has no pyodide/): run `python build_site.py` or `make test`")
+    if not (site / "index.html").is_file() or not (site / "assets" / "calc-manifest.json").is_file():
+        pytest.fail("site/ is not built (or has no calc-manifest.json): run `python build_site.py` or `make test`")
     return site
 
 
