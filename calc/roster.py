@@ -1,9 +1,11 @@
 """批量测算: a roster of people (CSV or .xlsx, one row each) → an estimate per person and totals.
 
 The roster format lives only here: the template file, the roster page's help text, the browser
-(the worker calls run_json) and the command line all read it from this module.
+and the command line all read it from this module.
 
     python -m calc roster people.csv --region yiyuan [--year 2020] [--out result.csv] [--jobs N]
+
+The browser calls prepare_json / estimate_json / summary_json through the worker (docs/assets/roster.js).
 
 Columns (header row, Chinese; order free, unknown columns are reported and ignored):
   姓名/编号 · 村/乡镇 (optional, subtotals) · 身份 · 住院1总费用 · 住院1目录外 · 住院1医院等级 ·
@@ -436,18 +438,41 @@ def run(data, region: str, year=None) -> dict:
     return summarise([_estimate_one(j) for j in jobs], unknown, region)
 
 
-def run_json(payload: str) -> str:
-    """Worker entry: {"region", "year"?, "text" | "base64"} -> JSON of run()."""
+# Worker entries (JSON text in and out). The page sends a roster in three steps so that no single
+# call runs long (calc-client restarts a worker that is silent for seconds) and it can show progress:
+# prepare_json (read + check the file) -> estimate_json per chunk of jobs -> summary_json.
+def _answer(fn, payload: str) -> str:
     try:
-        p = json.loads(payload)
-        data = base64.b64decode(p["base64"]) if p.get("base64") else p.get("text", "")
-        region = p.get("region")
-        if region not in {r["id"] for r in json.loads(api.meta())["regions"]}:
-            return json.dumps({"ok": False, "message": "请选择地区"}, ensure_ascii=False)
-        year = p.get("year") or None
-        return json.dumps(run(data, region, year), ensure_ascii=False)
+        out = fn(json.loads(payload))
+    except RosterError as e:
+        out = {"ok": False, "message": str(e)}
     except (ValueError, KeyError, TypeError) as e:
-        return json.dumps({"ok": False, "message": f"名单读不出来：{e}"}, ensure_ascii=False)
+        out = {"ok": False, "message": f"名单读不出来：{e}"}
+    return json.dumps(out, ensure_ascii=False)
+
+
+def _prepare(p: dict) -> dict:
+    region = p.get("region")
+    if region not in {r["id"] for r in json.loads(api.meta())["regions"]}:
+        return {"ok": False, "message": "请选择地区"}
+    data = base64.b64decode(p["base64"]) if p.get("base64") else p.get("text", "")
+    jobs, unknown = prepare(data, region, p.get("year") or None)
+    return {"ok": True, "region": region, "jobs": jobs, "unknown": unknown}
+
+
+def prepare_json(payload: str) -> str:
+    """{"region", "year"?, "text" | "base64"} -> {"ok", "region", "jobs", "unknown"} | {"ok": false, "message"}."""
+    return _answer(_prepare, payload)
+
+
+def estimate_json(payload: str) -> str:
+    """{"jobs": [...]} (a slice of prepare_json's) -> {"ok", "rows"}."""
+    return _answer(lambda p: {"ok": True, "rows": [_estimate_one(j) for j in p["jobs"]]}, payload)
+
+
+def summary_json(payload: str) -> str:
+    """{"region", "rows", "unknown"} -> run()'s answer: columns, rows, totals, csv."""
+    return _answer(lambda p: summarise(p["rows"], p.get("unknown", []), p["region"]), payload)
 
 
 # ---- command line -------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def write_wheels(docs_dir: pathlib.Path) -> tuple[list[dict], list[pathlib.Path]
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
         written.append(p)
-        out.append({"path": rel, "sha256": digest})
+        out.append({"path": rel, "sha256": digest, "bytes": len(data)})
     return out, written
 
 

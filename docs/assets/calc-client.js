@@ -191,7 +191,7 @@ const api = {
   meta: () => call("meta"),
   // staff toolkit: unpack a hash-checked wheel from our origin; module.fn(text) returns JSON text,
   // resolved here parsed (like estimate)
-  wheel: (url, sha256) => call("wheel", { url, sha256 }),
+  wheel: (url, sha256, bytes) => call("wheel", { url, sha256, bytes }),
   call: (module, fn, arg) => call("call", { module, fn, arg }),
 };
 

@@ -251,18 +251,33 @@ class LinkBuilder {
       el("p", { class: "field-hint", text: `${res.region?.name ?? ""} ${res.input?.year ?? ""}年 · 按“${res.identity?.label ?? ""}”计算 · 以医保经办机构结算为准` }));
   }
 
-  // segno in the worker: the wheels load once (hash-checked), then one call per link.
+  // segno in the worker: the wheels load once per worker (hash-checked there), then one call per
+  // link. A worker restarted by calc-client has lost them: load again and retry once.
+  async qr(url, again = true) {
+    this.qrReady = this.qrReady || (async () => {
+      for (const w of this.data.wheels) {
+        const r = await this.calc.wheel(new URL(w.path, location.href).href, w.sha256, w.bytes);
+        if (!r || !r.ok) throw new Error(r?.message || "二维码程序没能加载");
+      }
+    })();
+    try {
+      await this.qrReady;
+      const res = await this.calc.call(this.data.qr_module, "call", JSON.stringify({ text: url }));
+      if (!res || !res.ok) throw new Error(res?.message || res?.errors?.[0]?.message || "二维码生成失败");
+      return res;
+    } catch (e) {
+      this.qrReady = null;
+      if (again) return this.qr(url, false);
+      throw e;
+    }
+  }
+
   async drawQr(url, seq) {
     const box = $("lb-qr");
     box.dataset.state = "loading";
     try {
-      this.qrReady = this.qrReady || (async () => {
-        for (const w of this.data.wheels) await this.calc.wheel(new URL(w.path, location.href).href, w.sha256);
-      })();
-      await this.qrReady;
-      const res = await this.calc.call(this.data.qr_module, "call", JSON.stringify({ text: url }));
+      const res = await this.qr(url);
       if (seq !== this.seq) return;
-      if (!res || !res.ok) throw new Error(res?.message || res?.errors?.[0]?.message || "二维码生成失败");
       const svg = new DOMParser().parseFromString(res.svg, "image/svg+xml").documentElement;
       if (svg.nodeName !== "svg") throw new Error("二维码生成失败");
       box.replaceChildren(document.importNode(svg, true));
@@ -273,7 +288,6 @@ class LinkBuilder {
       const png = Uint8Array.from(atob(res.png), (c) => c.charCodeAt(0));
       $("lb-qr-download").href = URL.createObjectURL(new Blob([png], { type: "image/png" }));
     } catch (e) {
-      this.qrReady = null;
       box.dataset.state = "error";
       box.replaceChildren(el("p", { class: "staff-error", text: `二维码没能生成：${e.message || e}。链接可以照常复制使用。` }));
     }

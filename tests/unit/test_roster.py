@@ -112,7 +112,19 @@ def test_whole_file_problems_are_one_chinese_message():
     assert roster.run("姓名,住院1总费用\nA,1\n", "xianning")["message"] == roster.MESSAGES["no_identity"]
     assert roster.run("姓名,身份\nA,低保\n", "xianning")["message"] == roster.MESSAGES["no_cost"]
     assert roster.run(b"PK\x03\x04broken", "xianning")["message"] == roster.MESSAGES["xlsx"]
-    assert json.loads(roster.run_json(json.dumps({"region": "mars", "text": "x"})))["ok"] is False
+    assert json.loads(roster.prepare_json(json.dumps({"region": "mars", "text": "x"})))["ok"] is False
+    assert json.loads(roster.prepare_json(json.dumps({"region": "xianning", "text": ""}))) == \
+        {"ok": False, "message": roster.MESSAGES["empty"]}
+
+
+def test_worker_steps_in_chunks_give_the_same_answer_as_one_run():
+    text, _ = sample(120, "chongqing", bad_rows=3, seed=2)
+    prep = json.loads(roster.prepare_json(json.dumps({"region": "chongqing", "text": text})))
+    rows = []
+    for i in range(0, len(prep["jobs"]), 50):
+        rows += json.loads(roster.estimate_json(json.dumps({"jobs": prep["jobs"][i:i + 50]})))["rows"]
+    done = json.loads(roster.summary_json(json.dumps({"region": "chongqing", "rows": rows, "unknown": prep["unknown"]})))
+    assert done == json.loads(json.dumps(_run(text, "chongqing"), ensure_ascii=False))
 
 
 def test_command_line_on_all_cores_gives_the_same_csv(tmp_path, capsys):
