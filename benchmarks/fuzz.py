@@ -1,8 +1,11 @@
-"""Hypothesis soak of the engine's invariants: python -m benchmarks.fuzz --count 100000.
+"""Hypothesis soak of the engine: python -m benchmarks.fuzz --count 100000.
 
-Invariants for any valid input: every payment >= 0; payers + resident == bill to the fen (per stay and
-for the year); yearly caps hold; the resident's share never falls when a stay's cost rises.
-tests/unit/test_properties.py runs the same check with a few hundred examples.
+Valid inputs (every region, year, identity mix, stays, outpatient, overrides): every payment >= 0;
+payers + resident == bill to the fen (per stay and for the year); yearly caps hold; the resident's
+share never falls when the last stay's cost rises.
+Hostile inputs (wrong types, unicode digits, exponents, huge and nested values, markup, mangled share
+links): estimate() never raises, always answers {"ok": ...} JSON, and the answer to an input under
+10 KB stays under OUTPUT_LIMIT. tests/unit/test_properties.py runs both with a few hundred examples.
 """
 import argparse
 import sys
@@ -11,8 +14,10 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+import json
+
 from calc import params
-from calc.api import estimate_dict
+from calc.api import estimate, estimate_dict
 
 PAYERS = ("hospital_bears", "basic", "critical", "assistance", "tilt", "re_assistance", "other", "resident")
 LEVELS = ("1", "2", "3")
@@ -48,9 +53,52 @@ def inputs(draw):
          "outpatient": {"chronic": draw(fen_amount(0, 5_000_000)), "special_drugs": draw(fen_amount(0, 5_000_000))}}
     if meta.get("tier"):
         d["tier"] = draw(st.sampled_from([1, 2]))
+    if draw(st.booleans()):
+        d["overrides"] = {"basic.level2.ratio": f"{draw(st.integers(0, 100))}%",
+                          "critical.ordinary.threshold": str(draw(st.integers(0, 50000)))}
     if "employee" in meta["schemes"] and draw(st.booleans()):
         d["scheme"], d["wage"] = "employee", draw(fen_amount(100_000, 5_000_000))
     return d
+
+
+OUTPUT_LIMIT = 120_000  # bytes; the largest valid answer (20 verbose stays, 3 identities) is ~110 KB
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40), st.sampled_from(["²", "１２", "٣", "1e999", "1E-999999", "-0", "3万", "三万五", "<script>",
+                                          "NaN", "Infinity", "9" * 400, "0x10", "1_000", " ", "元", "万万"]))
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                       st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+                      max_leaves=12)
+KEYS = ["region", "year", "identities", "scheme", "tier", "stays", "outpatient", "wage", "overrides", "newborn"]
+STAY_KEYS = ["total", "out_of_policy", "level", "place", "referral", "transferred", "hospital_waiver", "tehuibao"]
+
+
+@st.composite
+def hostile(draw):
+    """A mostly-plausible input with a few fields replaced by anything at all."""
+    d = draw(inputs())
+    for _ in range(draw(st.integers(1, 4))):
+        key = draw(st.sampled_from(KEYS + ["stay", "override", "junk"]))
+        if key == "stay" and isinstance(d.get("stays"), list) and d["stays"] and isinstance(d["stays"][0], dict):
+            d["stays"][0][draw(st.sampled_from(STAY_KEYS))] = draw(VALUES)
+        elif key == "override":
+            d["overrides"] = {draw(st.sampled_from(["basic.level2.ratio", "basic.level2.deductible", "x" * 90,
+                                                    "critical.ordinary.threshold", "assistance.cap"])): draw(VALUES)}
+        else:
+            d[key] = draw(VALUES)
+    return d
+
+
+def check_hostile(d):
+    text = json.dumps(d, ensure_ascii=False, default=str)
+    out = estimate(text)
+    parsed = json.loads(out)
+    assert parsed["ok"] in (True, False)
+    if not parsed["ok"]:
+        assert parsed["errors"] and all(e["message"] for e in parsed["errors"])
+    if len(text.encode()) < 10_000:
+        assert len(out.encode()) < OUTPUT_LIMIT, (len(out), text[:200])
+    return parsed
 
 
 def check(d):
@@ -69,12 +117,11 @@ def check(d):
     limit = rp.get("basic.annual_limit", d["year"]).value
     assert sum(Decimal(s["basic"]) for s in out["stays"]) <= limit
     cap = None
-    for t in out["trace"]:
-        for f in t["figures"]:
-            if f["param"].endswith(".cap") and f["param"].startswith("assistance"):
-                cap = Decimal(f["value"])
-    topup = any(t["figures"] and t["figures"][0]["param"].endswith(".topup") for t in out["trace"])
-    oop_assist = any(f["param"].startswith("oop_assist") for t in out["trace"] for f in t["figures"])
+    for path, f in out["figures"].items():
+        if path.endswith(".cap") and path.startswith("assistance"):
+            cap = Decimal(f["value"])
+    topup = any(path.endswith(".topup") for path in out["figures"])
+    oop_assist = any(path.startswith("oop_assist") for path in out["figures"])
     if cap is not None and not topup and not oop_assist:
         assert Decimal(y["assistance"]) <= cap, (d, y)
     # monotone: a dearer *last* stay never lowers the resident's share. (A dearer earlier stay can: with
@@ -93,9 +140,10 @@ def check(d):
 def soak(count):
     @settings(max_examples=count, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck))
-    @given(inputs())
-    def run(d):
+    @given(inputs(), hostile())
+    def run(d, h):
         check(d)
+        check_hostile(h)
     run()
 
 
@@ -106,7 +154,8 @@ def main(argv=None):
     t = time.perf_counter()
     soak(a.count)
     dt = time.perf_counter() - t
-    print(f"fuzz: {a.count} inputs checked in {dt:.1f} s ({dt / a.count * 1000:.2f} ms each), invariants held")
+    print(f"fuzz: {a.count} valid + {a.count} hostile inputs checked in {dt:.1f} s "
+          f"({dt / a.count * 1000:.2f} ms a pair): invariants held, no exception, answers bounded")
     return 0
 
 

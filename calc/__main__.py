@@ -27,7 +27,8 @@ def render(out):
     lines += ["", "计算过程："]
     for i, t in enumerate(out["trace"], 1):
         lines.append(f"{i:>2}. {t['text']}" + (f"  （{t['cite']}）" if t["cite"] else ""))
-        for f in t["figures"]:
+        for path in t["figures"]:
+            f = out["figures"][path]
             src = {"document": "文件", "public": "公开数据", "assumption": "假设"}[f["provenance"]]
             lines.append(f"      · {f['label']} = {f['display']}（{src}：{f['cite']}）")
     return "\n".join(lines)

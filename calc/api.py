@@ -9,7 +9,7 @@ from . import params as _params
 from . import vocab
 from .engine import PAYER_WORDS, YEAR_KEYS, choose, payers_in
 from .input import InputError, parse
-from .money import ZERO, s, yuan
+from .money import s, yuan
 from .tiers.premium import premium
 from .tiers.warning import warning
 
@@ -110,9 +110,8 @@ def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
             notes.append({"kind": "assumption", "text": f"第{i + 1}次住院没有填目录外费用，按总费用的一定比例估算了，"
                                                         "知道的话请填出院结算单上的“全自费/目录外”金额。"})
     seen = set()
-    for st in ctx.steps:
-        r = st.reading
-        if r and r["chosen"] not in seen:
+    for r in (r for st in ctx.steps for r in st.readings):
+        if r["chosen"] not in seen:
             seen.add(r["chosen"])
             notes.append({"kind": "reading", "text": f"本站的理解：{r['chosen']}（另一种理解：{r['alternative']}）。"})
     notes += region_notes
@@ -157,14 +156,17 @@ def estimate_dict(data):
         "warnings": warnings,
         "notes": _result_notes(rp, person, run, norm, overrides, migrated, region_notes),
         "trace": [_step_json(rp, st) for st in ctx.steps],
+        "figures": {f.param: {"label": f.label, "value": f.value, "display": f.display, "provenance": f.provenance,
+                              "cite": f.cite} for st in ctx.steps for f in st.figures},
         "assumptions": _assumptions(rp, ctx, overrides),
     }
 
 
 def _step_json(rp, st):
     return {"rule": st.rule, "tier": st.tier, "stay": st.stay, "text": st.text, "amount": s(st.amount),
-            "basis": st.basis, "figures": [f.__dict__ for f in st.figures], "cite": st.cite,
-            "anchor": st.rule.lower() if st.rule else None, "reading": st.reading}
+            "basis": st.basis, "figures": [f.param for f in st.figures], "cite": st.cite,
+            "anchor": st.rule.lower() if st.rule else None,
+            "reading": st.readings[0] if st.readings else None, "readings": st.readings}
 
 
 def _bad(field, message):
@@ -182,7 +184,7 @@ def estimate(json_text):
         out = estimate_dict(data)
     except RecursionError:
         out = {"ok": False, "errors": [{"field": "json", "message": "输入嵌套太深"}]}
-    return json.dumps(out, ensure_ascii=False)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
 def _feature_flags(rp):

@@ -82,7 +82,7 @@ class Ctx:
 
     # ---- writing steps -----------------------------------------------------------------------
     def step(self, tier, stay, text, amount=Decimal(0)):
-        figures, seen, basis, reading = [], set(), None, None
+        figures, seen, basis, readings = [], set(), None, []
         for p in self._rec:
             if p.path in seen:
                 continue
@@ -92,12 +92,11 @@ class Ctx:
             if basis is None and p.provenance == "document" and p.rule:
                 basis = p
             # A reading is told where it can change the amount: the step paid something.
-            if reading is None and p.reading and amount and not p.reading_for:
-                reading = {"chosen": p.reading, "alternative": p.alternative}
-        for p in self._readings:
-            reading = reading or {"chosen": p.reading, "alternative": p.alternative}
+            if p.reading and amount and not p.reading_for:
+                readings.append({"chosen": p.reading, "alternative": p.alternative})
+        readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings]
         self._rec, self._readings = [], []
-        st = Step(tier, stay, text, fen(amount), figures=figures, reading=reading)
+        st = Step(tier, stay, text, fen(amount), figures=figures, readings=readings)
         if basis is not None:
             if basis.rule not in self.rp.rules:
                 raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
@@ -106,7 +105,8 @@ class Ctx:
                 st.text = text + "（部分数字是假设）"
         elif any(f.provenance == "assumption" for f in figures):
             st.basis = "assumption"
-            st.text = text + "（文件未规定，按假设计算）"
+            if tier != "note":  # a note already says what it rests on
+                st.text = text + "（文件未规定，按假设计算）"
         elif figures:
             st.basis = "public"
         else:

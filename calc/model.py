@@ -107,4 +107,4 @@ class Step:
     cite: str = ""
     basis: str = "document"
     figures: list = field(default_factory=list)
-    reading: Optional[dict] = None
+    readings: list = field(default_factory=list)   # how ambiguous clauses were read, where it matters

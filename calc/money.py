@@ -32,3 +32,13 @@ def yuan(x) -> str:
 def pct(r) -> str:
     v = (D(r) * 100).quantize(Decimal("0.01")).normalize()
     return f"{v:f}%"
+
+
+def short(x) -> str:
+    """A limit or threshold in words: 17,564 / 8,782.50 (no trailing .00)."""
+    return yuan(x).removesuffix(".00")
+
+
+def points(r) -> str:
+    """A ratio increase in percentage points: 0.05 -> "5 个百分点"."""
+    return pct(r)[:-1] + " 个百分点"

@@ -1,5 +1,5 @@
 """医疗救助 on in-policy self-pay after basic and 大病: threshold, ratio(s), yearly cap."""
-from ..money import ZERO, fen, pct, pos, yuan
+from ..money import ZERO, fen, pct, pos, short, yuan
 
 
 def cap_words(ctx, cap, room, raw, pay):
@@ -7,12 +7,25 @@ def cap_words(ctx, cap, room, raw, pay):
     shared = ctx.p("assistance.shared_cap") is not None
     if shared:
         ctx.v("assistance.shared_cap")
-    name = f"医疗救助一年最多 {yuan(cap)} 元" + ("（门诊和住院共用）" if shared else "")
+    name = f"医疗救助一年最多 {short(cap)} 元" + ("（门诊和住院共用）" if shared else "")
     if raw <= room:
         return f"{name}，这次救助 {yuan(pay)} 元。"
     if room <= 0:
         return f"{name}，今年的额度已经用完，这次救助 0 元。"
     return f"{name}，今年还剩 {yuan(room)} 元，所以这次救助 {yuan(pay)} 元。"
+
+
+def within_cap(ctx, y, cap, raw):
+    """Pay `raw` within what is left of the yearly assistance cap: (amount, words)."""
+    if cap is None:
+        pay = fen(raw)
+        words = f"这次救助 {yuan(pay)} 元。"
+    else:
+        room = pos(cap - y.assist_paid)
+        pay = fen(min(raw, room))
+        words = cap_words(ctx, cap, room, raw, pay)
+    y.assist_paid += pay
+    return pay, words
 
 
 def figures(ctx, g, ident):
@@ -54,7 +67,7 @@ def assistance(ctx, s, y):
     y.assist_base += remain
     text = f"医疗救助：基本医保和大病保险报销后，这次还剩目录内自付 {yuan(remain)} 元。"
     if thr > 0:
-        text += (f"救助起付线一年 {yuan(thr)} 元，" +
+        text += (f"救助起付线一年 {short(thr)} 元，" +
                  (f"这次有 {yuan(skip)} 元在起付线以内，不救助。" if skip > 0 else "今年已经超过。"))
     if ratio_above is not None:
         raw, words = _split(ctx, s, remain, skip, ratio, ratio_above)
@@ -64,15 +77,9 @@ def assistance(ctx, s, y):
         text += f"{'剩下的 ' + yuan(remain - skip) + ' 元' if skip else ''}按 {pct(ratio)} 救助，应救助 {yuan(raw)} 元。"
     if floor:
         text += f"（文件规定“不低于 {pct(ratio)}”，这里按最低的算。）"
-    if cap is None:
-        pay = fen(raw)
-        text += f"这次救助 {yuan(pay)} 元。"
-    else:
-        room = pos(cap - y.assist_paid)
-        pay = fen(min(raw, room))
-        text += cap_words(ctx, cap, room, raw, pay)
-    y.assist_paid += pay
+    pay, words = within_cap(ctx, y, cap, raw)
     s.assistance = pay
+    text += words
     ctx.step("assistance", s.index, text, pay)
     _topup(ctx, s, y, g)
 

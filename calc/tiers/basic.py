@@ -1,5 +1,5 @@
 """基本医保: (in-policy − deductible) × ratio, within the yearly limit."""
-from ..money import ONE, ZERO, fen, pct, pos, yuan
+from ..money import ONE, fen, pct, points, pos, short, yuan
 
 
 def _continuous(ctx, s, y, ident, ded):
@@ -40,11 +40,11 @@ def basic(ctx, s, y):
         ctx.v("basic.poverty.places")
         f, bonus = ctx.v("basic.poverty.deductible_factor"), ctx.v("basic.poverty.ratio_bonus")
         ded, ratio = fen(ded * f), min(ONE, ratio + bonus)
-        notes.append(f"{ctx.who(ident)}在区县级医院起付线降低一半、报销比例提高 {pct(bonus)}")
+        notes.append(f"{ctx.who(ident)}在区县级医院起付线降低一半、报销比例提高 {points(bonus)}")
     if st.place == "outside":
         cut = ctx.v("basic.outside_ratio_cut")
         ratio = pos(ratio - cut)
-        notes.append(f"在省外住院，报销比例按低 {pct(cut)} 算")
+        notes.append(f"在省外住院，报销比例按低 {points(cut)} 算")
     pending = list(ctx._rec)
     ctx.drop()
     full = ded
@@ -63,7 +63,7 @@ def basic(ctx, s, y):
     text = (f"基本医保：目录内 {yuan(s.in_policy)} 元，先扣起付线 {yuan(ded)} 元，剩下 {yuan(s.in_policy - ded)} 元"
             f"按 {pct(ratio)} 报销")
     if raw > room:
-        text += f"，应报 {yuan(raw)} 元；但基本医保一年最多报 {yuan(limit)} 元，今年还能报 {yuan(room)} 元，所以报 {yuan(pay)} 元。"
+        text += f"，应报 {yuan(raw)} 元；但基本医保一年最多报 {short(limit)} 元，今年还能报 {yuan(room)} 元，所以报 {yuan(pay)} 元。"
     else:
         text += f"，报 {yuan(pay)} 元。"
     if notes:

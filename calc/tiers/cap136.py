@@ -1,6 +1,6 @@
 """阳城 “136” (until 2021): a yearly cap on in-catalog self-pay by hospital level; the excess was
 paid by the poverty supplementary insurance (a reading the data states)."""
-from ..money import fen, pos, yuan
+from ..money import fen, pos, short, yuan
 
 
 def cap136(ctx, s, y):
@@ -17,7 +17,7 @@ def cap136(ctx, s, y):
     s.other += extra
     s.other_in_policy += extra
     where = ctx.rp.places.get(place, place)
-    text = (f"“136”自付封顶（2021年）：{ctx.who(ident)}在{where}住院，一年目录内自付最多 {yuan(cap)} 元；"
+    text = (f"“136”自付封顶（2021年）：{ctx.who(ident)}在{where}住院，一年目录内自付最多 {short(cap)} 元；"
             f"这次目录内自付 {yuan(remain)} 元")
     text += (f"，超出的 {yuan(extra)} 元由当时的补充医疗保险支付。" if extra > 0 else "，没有超过封顶。")
     ctx.step("other", s.index, text, extra)

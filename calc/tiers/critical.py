@@ -1,5 +1,5 @@
 """大病保险: the year's accumulated in-policy self-pay above a threshold, paid by bands."""
-from ..money import ONE, ZERO, fen, pct, pos, yuan
+from ..money import ONE, ZERO, fen, pct, points, pos, short, yuan
 
 
 def band_pay(base, thr, bands):
@@ -24,7 +24,7 @@ def schedule(ctx, ident):
         bands = [(ctx.v(pre + "band1_upper"), ctx.v(pre + "band1_ratio")),
                  (ctx.v(pre + "band2_upper"), ctx.v(pre + "band2_ratio")), (None, ctx.v(pre + "band3_ratio"))]
         ctx.v(pre + "no_ceiling")
-        return thr, bands, None, f"{ctx.who(ident)}的大病起付线是 {yuan(thr)} 元，不设封顶"
+        return thr, bands, None, f"{ctx.who(ident)}的大病起付线是 {short(thr)} 元，不设封顶"
     tilt = ctx.member("critical.tilt.identities", ident)
     if not tilt:
         ctx.use(ctx.p("critical.ordinary.min_ratio"))
@@ -34,11 +34,11 @@ def schedule(ctx, ident):
              (ctx.v(pre + "band2_upper"), ctx.v(pre + "band2_ratio")), (None, ctx.v(pre + "band3_ratio"))]
     limit = ctx.v(pre + "annual_limit")
     if not tilt:
-        return thr, bands, limit, f"大病起付线是 {yuan(thr)} 元"
+        return thr, bands, limit, f"大病起付线是 {short(thr)} 元"
     factor, bonus = ctx.v("critical.tilt.threshold_factor"), ctx.v("critical.tilt.ratio_bonus")
     tthr = fen(thr * factor)
     bands = [(u, min(ONE, r + bonus)) for u, r in bands]
-    words = (f"{ctx.who(ident)}享受大病倾斜：起付线从 {yuan(thr)} 元降到 {yuan(tthr)} 元，每段多报 {pct(bonus)}")
+    words = (f"{ctx.who(ident)}享受大病倾斜：起付线从 {short(thr)} 元降到 {short(tthr)} 元，每段多报 {points(bonus)}")
     if ctx.p("critical.tilt.no_ceiling") is not None:
         ctx.v("critical.tilt.no_ceiling")
         return tthr, bands, None, words + "，不设封顶"
@@ -57,8 +57,8 @@ def describe(bands, thr):
         lower = upper
     if len({r for _, _, r in used}) == 1:
         return f"按 {pct(used[0][2])} 报"
-    return "，".join((f"{yuan(lo)} 元到 {yuan(up)} 元的部分按 {pct(r)} 报" if up is not None
-                     else f"{yuan(lo)} 元以上的部分按 {pct(r)} 报") for lo, up, r in used)
+    return "分段报（" + "，".join((f"{short(lo)} 元到 {short(up)} 元按 {pct(r)}" if up is not None
+                                 else f"{short(lo)} 元以上按 {pct(r)}") for lo, up, r in used) + "）"
 
 
 def _exclude_deductible(ctx, s, ident, selfpay):
@@ -91,6 +91,6 @@ def critical(ctx, s, y):
     else:
         text += f"超过起付线的部分{describe(bands, thr)}，这次报 {yuan(pay)} 元"
         if room is not None and raw > room:
-            text += f"（一年最多报 {yuan(limit)} 元，今年只剩 {yuan(room)} 元）"
+            text += f"（大病保险一年最多报 {short(limit)} 元，今年只剩 {yuan(room)} 元）"
         text += "。"
     ctx.step("critical", s.index, text, pay)

@@ -17,5 +17,5 @@ def other(ctx, s, y):
     parts = [f"医院减免 {yuan(st.hospital_waiver)} 元"] if st.hospital_waiver > 0 else []
     parts += [f"特惠保赔付 {yuan(st.tehuibao)} 元"] if st.tehuibao > 0 else []
     text = "其他：" + "、".join(parts) + f"（您填的数），计入 {yuan(amount)} 元"
-    text += "。" if amount == given else f"（不超过还要自己付的钱）。"
+    text += "。" if amount == given else "（不超过还要自己付的钱）。"
     ctx.step("other", s.index, text, amount)

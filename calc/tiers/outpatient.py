@@ -1,6 +1,6 @@
 """Outpatient chronic-disease care and special drugs for the year: basic, 大病特药, assistance."""
-from ..money import ZERO, fen, pct, pos, yuan
-from .assistance import cap_words
+from ..money import ZERO, fen, pct, pos, short, yuan
+from .assistance import within_cap
 
 
 def outpatient(ctx, y, chronic, drugs):
@@ -16,9 +16,12 @@ def outpatient(ctx, y, chronic, drugs):
     b_d = ZERO if drug_rule else fen(drugs * ratio)
     r["basic"] = b_c + b_d
     base = chronic if drug_rule else chronic + drugs
-    what = "门诊慢特病" + ("" if drug_rule or drugs == 0 else "和特殊药品") if chronic > 0 else "门诊特殊药品"
-    ctx.step("basic", None, f"门诊：{what} {yuan(base)} 元，基本医保按 {pct(ratio)} 报销 {yuan(b_c + b_d)} 元。",
-             b_c + b_d)
+    if base > 0:
+        what = ("门诊慢特病" + ("" if drug_rule or drugs == 0 else "和特殊药品")) if chronic > 0 else "门诊特殊药品"
+        ctx.step("basic", None, f"门诊：{what} {yuan(base)} 元，基本医保按 {pct(ratio)} 报销 {yuan(b_c + b_d)} 元。",
+                 b_c + b_d)
+    else:
+        ctx.drop()
     if drug_rule:
         ctx.member("critical.drugs.identities", crit_ident)
         dr, cap = ctx.v("critical.drugs.ratio"), ctx.v("critical.drugs.cap")
@@ -28,7 +31,7 @@ def outpatient(ctx, y, chronic, drugs):
         r["critical"] = pay
         ctx.step("critical", None,
                  f"大病保险特药：特药费用 {yuan(drugs)} 元不设起付线，由大病保险按 {pct(dr)} 报 {yuan(pay)} 元"
-                 f"（一年最多 {yuan(cap)} 元）。", pay)
+                 f"（一年最多 {short(cap)} 元）。", pay)
     sp_c, sp_d = chronic - b_c, drugs - b_d - r["critical"]
     r["assistance"] = _assistance(ctx, y, sp_c, sp_d)
     r["resident"] = r["total"] - r["basic"] - r["critical"] - r["assistance"]
@@ -66,17 +69,10 @@ def _assistance(ctx, y, sp_c, sp_d):
         parts.append(f"特殊药品报销后还剩自付 {yuan(sp_d)} 元，按 {pct(rd)} 救助")
     text = "门诊救助：" + "；".join(parts)
     if skip > 0:
-        text += f"（救助起付线一年 {yuan(thr)} 元，其中 {yuan(sk_c + sk_d)} 元在起付线以内）"
+        text += f"（救助起付线一年 {short(thr)} 元，其中 {yuan(sk_c + sk_d)} 元在起付线以内）"
     text += f"，应救助 {yuan(raw)} 元。"
-    if cap is None:
-        pay = fen(raw)
-        text += f"这次救助 {yuan(pay)} 元。"
-    else:
-        room = pos(cap - y.assist_paid)
-        pay = fen(min(raw, room))
-        text += cap_words(ctx, cap, room, raw, pay)
-        if raw > room and y.assist_paid > 0:
-            text += "（本站先算住院、再算门诊，实际按结算的先后。）"
-    y.assist_paid += pay
+    after_stays = cap is not None and y.assist_paid > 0 and raw > pos(cap - y.assist_paid)
+    pay, words = within_cap(ctx, y, cap, raw)
+    text += words + ("（本站先算住院、再算门诊，实际按结算的先后。）" if after_stays else "")
     ctx.step("assistance", None, text, pay)
     return pay

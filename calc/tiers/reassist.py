@@ -1,5 +1,5 @@
 """再救助: after every other payer, the year's in-policy remainder above a threshold, capped."""
-from ..money import fen, pct, pos, yuan
+from ..money import fen, pct, pos, short, yuan
 
 
 def reassist(ctx, s, y):
@@ -17,11 +17,11 @@ def reassist(ctx, s, y):
     y.re_paid += pay
     s.re_assistance = pay
     text = (f"再救助：前面各项报销后，这次还剩目录内自付 {yuan(remain)} 元，今年累计 {yuan(y.re_base)} 元。"
-            f"超过 {yuan(thr)} 元的部分按 {pct(ratio)} 再救助")
+            f"超过 {short(thr)} 元的部分按 {pct(ratio)} 再救助")
     if eligible <= 0:
         text += "，还没有超过，这次没有再救助。"
     elif raw <= room:
-        text += f"，这次 {yuan(eligible)} 元 × {pct(ratio)} = {yuan(pay)} 元（一年最多 {yuan(cap)} 元）。"
+        text += f"，这次 {yuan(eligible)} 元 × {pct(ratio)} = {yuan(pay)} 元（一年最多 {short(cap)} 元）。"
     else:
-        text += f"，应再救助 {yuan(raw)} 元；一年最多 {yuan(cap)} 元，今年还剩 {yuan(room)} 元，所以这次 {yuan(pay)} 元。"
+        text += f"，应再救助 {yuan(raw)} 元；一年最多 {short(cap)} 元，今年还剩 {yuan(room)} 元，所以这次 {yuan(pay)} 元。"
     ctx.step("re_assistance", s.index, text, pay)

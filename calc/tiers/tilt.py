@@ -1,5 +1,5 @@
 """倾斜救助: a share of the year's remaining in-policy burden above a threshold."""
-from ..money import fen, pct, pos, yuan
+from ..money import fen, pct, pos, short, yuan
 
 
 def tilt(ctx, s, y):
@@ -27,7 +27,7 @@ def tilt(ctx, s, y):
     pay = fen(eligible * ratio)
     s.tilt = pay
     text = (f"倾斜救助：三重保障后这次还剩目录内自付 {yuan(remain)} 元，今年累计 {yuan(y.tilt_base)} 元。"
-            f"超过 {yuan(thr)} 元的部分按 {pct(ratio)} 救助")
+            f"超过 {short(thr)} 元的部分按 {pct(ratio)} 救助")
     text += (f"，这次 {yuan(eligible)} 元 × {pct(ratio)} = {yuan(pay)} 元。" if eligible > 0
              else "，还没有超过，这次没有倾斜救助。")
     ctx.step("tilt", s.index, text, pay)

@@ -15,7 +15,7 @@ def test_XN_BASE_1_same_basic_benefit_for_every_identity():
     assert a["stays"][0]["basic"] == b["stays"][0]["basic"] == "4200.00"
     step = steps_of(b, "basic")[0]
     assert step["rule"] == "XN-BASE-1" and step["cite"] == "咸医保发〔2021〕31号 二（三）"
-    assert any(f["provenance"] == "assumption" for f in step["figures"])
+    assert any(b["figures"][p]["provenance"] == "assumption" for p in step["figures"])
 
 
 def test_XN_CI_1_tilt_only_for_tekun_dibao_fanpin():
