@@ -102,14 +102,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # network emulation of the page does not) and a count of body bytes sent.
     shaper = None  # Shaper or None
     stats = None  # dict with "bytes", "requests" or None
-    # Test hook: {url path suffix: "abort" | "500" | "truncate" | "short" | "stall"}; each faulted
-    # request is appended to fault_hits (so a test knows the fault reached the worker's request).
+    # Test hooks: faults = {url path suffix: "abort" | "500" | "truncate" | "short" | "stall"};
+    # request_log = list that gets (url path, fault or None) of every request.
     faults = None
-    fault_hits = None
+    request_log = None
 
     def log_message(self, fmt, *args):  # quiet: tests and benchmark run many requests
         if os.environ.get("SERVE_VERBOSE"):
             super().log_message(fmt, *args)
+
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True  # the client went away mid-answer: nothing to tell it
 
     def _resolve(self) -> tuple[str, Path | None]:
         """(url path, file or directory inside site_dir) — None when outside or missing."""
@@ -139,6 +145,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _send(self, head: bool):
         url_path, target = self._resolve()
+        requested = url_path
         if target is not None and target.is_dir():
             if not url_path.endswith("/"):
                 loc = urllib.parse.urlsplit(self.path)
@@ -154,7 +161,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             status, target, url_path = 404, self.site_dir / "404.html", "/404.html"
             if not self._inside(target):
                 return self._plain_404(head)
-        fault = self._fault(url_path)
+        fault = self._fault(url_path) if status == 200 else None
+        if self.request_log is not None:
+            self.request_log.append((requested, fault))
         available = [enc for enc, ext in ENCODINGS
                      if target.suffix != ext and self._inside(target.with_name(target.name + ext))]
         encoding = None if fault else choose_encoding(self.headers.get("Accept-Encoding", ""), available)
@@ -206,8 +215,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _fault(self, url_path: str) -> str | None:
         for suffix, mode in (self.faults or {}).items():
             if url_path.endswith(suffix):
-                if self.fault_hits is not None:
-                    self.fault_hits.append((url_path, mode))
                 return mode
         return None
 
@@ -229,6 +236,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", http_rules.mime_type(target.name))
         self.send_header("Content-Length", str(declared))
         for k, v in common.items():
+            if k == "Cache-Control" and status != 200:
+                v = "no-store"  # an error must never be kept (a cached 500 would outlive the fix)
             if k != "ETag":
                 self.send_header(k, v)
         self.end_headers()
@@ -288,20 +297,21 @@ class Shaper:
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a page opens many connections at once (the default backlog is 5)
 
 
 def make_server(site_dir, host="127.0.0.1", port=0, shaper=None, stats=None, faults=None,
-                fault_hits=None) -> Server:
+                request_log=None) -> Server:
     site = Path(site_dir).resolve()
     policy = http_rules.csp(http_rules.inline_script_hashes(site))
     handler = type("SiteHandler", (Handler,), {"site_dir": site, "policy": policy, "shaper": shaper,
-                                               "stats": stats, "faults": faults, "fault_hits": fault_hits})
+                                               "stats": stats, "faults": faults, "request_log": request_log})
     return Server((host, port), handler)
 
 
 def start(site_dir, host="127.0.0.1", port=0, **hooks):
     """Serve in a daemon thread; returns (server, base_url). Call server.shutdown() to stop.
-    hooks: shaper=, stats= (benchmark), faults=, fault_hits= (tests)."""
+    hooks: shaper=, stats= (benchmark), faults=, request_log= (tests)."""
     server = make_server(site_dir, host, port, **hooks)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://{host}:{server.server_address[1]}/"
