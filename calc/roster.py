@@ -154,10 +154,12 @@ def read_xlsx(data: bytes) -> list:
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError) as e:
         raise RosterError(MESSAGES["xlsx"]) from e
     rows = []
-    for r in root.iterfind("m:sheetData/m:row", _NS):
+    sheet_data = root.find("m:sheetData", _NS)
+    for r in (sheet_data if sheet_data is not None else ()):
         cells = {}
-        for c in r.findall("m:c", _NS):
-            col = _col_index(c.get("r", "")) if c.get("r") else len(cells)
+        for c in r:
+            ref = c.get("r")
+            col = _col_index(ref) if ref else len(cells)
             cells[col] = _cell_text(c, shared)
         rows.append([cells.get(i, "").strip() for i in range(max(cells) + 1)] if cells else [])
     return rows
@@ -180,20 +182,27 @@ def _first_sheet(z, names):
     return "xl/worksheets/sheet1.xml"
 
 
+_COLUMNS: dict = {}
+_V = f"{{{_NS['m']}}}v"
+
+
 def _col_index(ref: str) -> int:
-    n = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        n = n * 26 + ord(ch.upper()) - 64
-    return n - 1
+    """"AB12" -> 27 (cached per letters: a sheet repeats the same few)."""
+    letters = ref.rstrip("0123456789")
+    n = _COLUMNS.get(letters)
+    if n is None:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch.upper()) - 64
+        n = _COLUMNS[letters] = n - 1
+    return n
 
 
 def _cell_text(c, shared) -> str:
     kind = c.get("t")
     if kind == "inlineStr":
         return "".join(t.text or "" for t in c.iter(f"{{{_NS['m']}}}t"))
-    v = c.find("m:v", _NS)
+    v = next((x for x in c if x.tag == _V), None)
     text = v.text if v is not None and v.text is not None else ""
     if kind == "s":
         return shared[int(text)] if text.isdigit() and int(text) < len(shared) else ""

@@ -6,6 +6,7 @@
 import { startCalc } from "./calc-client.js";
 
 const $ = (id) => document.getElementById(id);
+const XLSX_MAX_BYTES = 500_000;
 const CHUNK = 200;  // rows per call: about half a second on a desktop, a few on a cheap phone
 
 function el(tag, attrs = {}, ...kids) {
@@ -74,6 +75,14 @@ class Roster {
     const f = $("ro-file").files[0];
     this.file = null;
     if (!f) { this.reading = null; return; }
+    // A big .xlsx is parsed in one step that could outlast calc-client's answer deadline on a slow
+    // phone; CSV is read in a fraction of the time. (~500 kB is about 6,000 rows.)
+    if (/\.xlsx$/i.test(f.name) && f.size > XLSX_MAX_BYTES) {
+      this.reading = null;
+      $("ro-file").value = "";
+      this.fail(`这个 Excel 文件比较大（${Math.round(f.size / 1024)} KB），请在 Excel 里“另存为”→“CSV UTF-8（逗号分隔）”，再打开那个 CSV 文件，算得更快、更稳。`);
+      return;
+    }
     this.reading = f.arrayBuffer().then((buf) => {
       this.file = { name: f.name, base64: base64(buf) };
       $("ro-text").value = "";
