@@ -3,6 +3,7 @@
 // into the page with textContent / DOM properties — never innerHTML — so a tampered share link
 // cannot inject markup or script.
 
+import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery (issue 13)
 import { SHARE_KEY, encodeShare, decodeShare, shareUrl, shareCodeFromHash } from "./share.js";
 
 // ---- small DOM helpers ----------------------------------------------------------------------
@@ -493,24 +494,6 @@ class Calculator {
   }
 }
 
-// ---- delivery (issue 13): retry after a failed start or an engine crash ----------------------
-// The reason is shown in #calc-failed (by setFailed) with a #calc-retry button; restartCalc()
-// (calc-client.js) starts a fresh engine, then `again` runs.
-function offerRetry(root, again) {
-  const fail = $(root, "#calc-failed");
-  if (!fail || $(fail, "#calc-retry")) return;
-  const b = el("button", { type: "button", id: "calc-retry", class: "calc-btn", text: "重试" });
-  b.addEventListener("click", async () => {
-    b.remove();
-    fail.hidden = true;
-    delete root.dataset.failed;
-    const status = $(root, "#calc-status"); if (status) status.hidden = false;
-    (await import("./calc-client.js")).restartCalc();
-    again();
-  });
-  fail.append(b);
-}
-
 // ---- boot ---------------------------------------------------------------------------------
 async function boot() {
   const root = document.getElementById("calculator");
@@ -546,17 +529,16 @@ async function boot() {
     if (typeof meta === "string") meta = JSON.parse(meta);
   } catch (e) {
     setFailed(typeof e?.message === "string" && /[\u4e00-\u9fff]/.test(e.message) ? e.message : "计算器没能加载（可能网络断了，或浏览器太旧）。");
-    offerRetry(root, boot);
+    offerRetry(root, () => { if (status) status.hidden = false; boot(); });  // delivery (issue 13): 重试
     return;
   }
   const calc = new Calculator(root, client, meta);
   if (!calc.region) { setFailed("计算器没有这个地区的数据。"); return; }
   calc.build();
   if (status) status.hidden = true;
-  window.addEventListener("calc-fatal", (ev) => {  // delivery: the engine died after the start
-    setFailed(ev.detail?.message);
-    offerRetry(root, () => window.__calcReady.then(() => { if (status) status.hidden = true; root.dataset.ready = "true"; },
-      (e) => { setFailed(e?.message); offerRetry(root, () => {}); }));
+  onEngineFatal(function fatal(err) {  // delivery (issue 13): the engine died for good after its start
+    setFailed(err?.message);
+    offerRetry(root, (ready) => ready.then(() => { if (status) status.hidden = true; root.dataset.ready = "true"; }, fatal));
   });
   window.addEventListener("hashchange", () => calc.fromHash());
   // Printing after a result: print only the calculator (inputs, result, trace) on one A4 page.

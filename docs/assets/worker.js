@@ -6,7 +6,7 @@
 //   bootRuntime   Pyodide from the checked bytes only (deadline: BOOT_MS)
 //   loadWheel     unpack the checked wheel into site-packages (no micropip)
 //   importApi     calc.api
-// Messages (ARCHITECTURE.md "Browser"): in {id, type: "estimate"|"meta", payload: json_text};
+// Messages (ARCHITECTURE.md "Browser"): in {id, type: "estimate"|"meta"|"chart", payload: json_text};
 // out {id, ok, payload} | {type: "progress", stage, percent, loaded, total, file?, fileLoaded?,
 // fileTotal?} | {type: "alive"} | {type: "ready"} | {type: "error", kind, message, file?}.
 import { fetchVerified, LoadError } from "./integrity.js";
@@ -142,6 +142,15 @@ engine.then(
                        message: e.kind ? e.message : "计算引擎启动时出错了。请点“重试”；也可以看本页下面的算例。" }),
 );
 
+// The calls the page may make: type -> (api, payload json_text, pyodide) -> json_text.
+const CALLS = {
+  estimate: (api, payload) => api.estimate(payload),
+  meta: (api) => api.meta(),
+  chart: (api, payload, pyodide) => pyodide.pyimport("calc.chart").chart(payload),  // resident UI (issue 11)
+  wheel: (api, payload, pyodide) => staffMessage(pyodide, "wheel", payload),  // staff toolkit (below)
+  call: (api, payload, pyodide) => staffMessage(pyodide, "call", payload),    // staff toolkit (below)
+};
+
 onmessage = async (ev) => {
   const { id, type, payload } = ev.data || {};
   let engineReady;
@@ -151,16 +160,13 @@ onmessage = async (ev) => {
     return;  // already reported as {type: "error"}
   }
   const { pyodide, api } = engineReady;
+  const fail = (message) => postMessage({ id, ok: false, payload: JSON.stringify({ ok: false, errors: [{ field: "json", message }] }) });
+  if (!Object.hasOwn(CALLS, type)) return fail(`计算出错：unknown message type ${type}`);
   try {
-    let out;
-    if (type === "estimate") out = api.estimate(typeof payload === "string" ? payload : JSON.stringify(payload));
-    else if (type === "meta") out = api.meta();
-    else if (type === "wheel" || type === "call") out = await staffMessage(pyodide, type, payload); // staff toolkit
-    else throw new Error(`unknown message type ${type}`);
+    const out = await CALLS[type](api, typeof payload === "string" ? payload : JSON.stringify(payload), pyodide);
     postMessage({ id, ok: true, payload: out });
   } catch (e) {
-    const detail = String(e && e.message ? e.message : e);
-    postMessage({ id, ok: false, payload: JSON.stringify({ ok: false, errors: [{ field: "json", message: "计算出错：" + detail }] }) });
+    fail("计算出错：" + String(e && e.message ? e.message : e));
     // Anything but a Python exception means the runtime itself is broken: end this worker so the
     // page notices (the lock is released) and starts a fresh one.
     if (!(e instanceof pyodide.ffi.PythonError)) close();
