@@ -27,7 +27,8 @@
 // offline use are served from cache; registering later keeps the first visit's bytes unchanged.
 
 const CALL_MS = 8_000;       // an estimate takes milliseconds: no answer by then = dead or stuck
-const SILENCE_MS = 90_000;   // a starting worker that sends nothing for this long is stuck
+const FIRST_WORD_MS = 20_000; // worker.js (a few kB) not running by then: its download is stuck
+const SILENCE_MS = 90_000;   // a started worker that sends nothing for this long is stuck
 
 const listeners = new Set();
 let last = { stage: "download", percent: 0, loaded: 0, total: 0 };
@@ -77,12 +78,15 @@ function spawn() {
     }
     const quiet = () => {
       clearTimeout(gen.silence);
-      gen.silence = setTimeout(() => die(gen, calcError("timeout", `计算器启动时很久没有进展。${HELP}`, { restartable: true })), SILENCE_MS);
+      gen.silence = setTimeout(() => die(gen, gen.heard
+        ? calcError("timeout", `计算器启动时很久没有进展。${HELP}`, { restartable: true })
+        : calcError("timeout", "计算器的程序很久没有下载下来（网络太慢或已断开）。请检查网络后点“重试”。")),
+      gen.heard ? SILENCE_MS : FIRST_WORD_MS);
     };
     quiet();
     gen.worker.onmessage = (ev) => {
       const m = ev.data || {};
-      gen.heard = true;
+      if (!gen.heard) { gen.heard = true; quiet(); }
       if (m.type === "progress") {
         quiet();
         const { type, ...p } = m;
@@ -138,11 +142,18 @@ function die(gen, err) {
   if (gen !== current || !gen.isReady) return;  // a start that fails is handled by launch()
   if (err.restartable && autoRestarts > 0) {
     autoRestarts--;
-    publish(launch());
+    // A failed restart is told at once too (unless a retry has replaced it meanwhile).
+    const restarted = launch().catch((e) => { if (ready === restarted) tell(e); throw e; });
+    publish(restarted);
   } else {
     publish(Promise.reject(err));
-    if (typeof window !== "undefined") window.dispatchEvent(new CustomEvent("calc-fatal", { detail: err }));
+    tell(err);
   }
+}
+
+// The engine is gone for good after having started: the page may say so before the next call.
+function tell(err) {
+  if (typeof window !== "undefined") window.dispatchEvent(new CustomEvent("calc-fatal", { detail: err }));
 }
 
 // Start an engine; a start that dies or hangs (not one refused for network or integrity) is tried once more.

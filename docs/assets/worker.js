@@ -1,7 +1,8 @@
 // Module Web Worker: the calculator's engine (Pyodide 314 + the calc wheel, all from our origin).
 // It runs nothing the build did not publish: every runtime file and the wheel is checked against
 // the sha256 in calc-manifest.json before use. Stages, each one function so it can be swapped:
-//   loadManifest  assets/calc-manifest.json (build_site.py: url, sha256, bytes of each file by role)
+//   loadManifest  assets/calc-manifest.json (build_site.py: url, sha256, bytes of each file by role;
+//                 deadline: STALL_MS)
 //   downloadAll   all files in parallel through integrity.js (deadline: STALL_MS without data)
 //   bootRuntime   Pyodide from the checked bytes only (deadline: BOOT_MS)
 //   loadWheel     unpack the checked wheel into site-packages (no micropip)
@@ -36,16 +37,27 @@ function progress(stage, extra = {}) {
 
 // ---- stages ---------------------------------------------------------------------------------
 async function loadManifest() {
-  let resp;
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), STALL_MS);
   try {
-    resp = await netFetch(abs("assets/calc-manifest.json"));
+    let resp;
+    try {
+      resp = await netFetch(abs("assets/calc-manifest.json"), { signal: ctrl.signal });
+    } catch (e) {
+      throw ctrl.signal.aborted
+        ? new LoadError("timeout", `下载计算器文件清单时，网络 ${STALL_MS / 1000} 秒没有反应。请检查网络后点“重试”。`, "calc-manifest.json")
+        : new LoadError("network", "下载计算器文件清单时网络中断了。请检查网络后点“重试”。", "calc-manifest.json");
+    }
+    if (!resp.ok) throw new LoadError("network", `下载计算器文件清单失败（服务器回答 ${resp.status}）。请稍后点“重试”。`, "calc-manifest.json");
+    const manifest = await resp.json();
+    bytes.total = manifest.bytes;
+    return manifest;
   } catch (e) {
-    throw new LoadError("network", "下载计算器文件清单时网络中断了。请检查网络后点“重试”。", "calc-manifest.json");
+    if (e instanceof LoadError) throw e;
+    throw new LoadError("network", "计算器文件清单没有下载完整。请检查网络后点“重试”。", "calc-manifest.json");
+  } finally {
+    clearTimeout(timer);
   }
-  if (!resp.ok) throw new LoadError("network", `下载计算器文件清单失败（服务器回答 ${resp.status}）。请稍后点“重试”。`, "calc-manifest.json");
-  const manifest = await resp.json();
-  bytes.total = manifest.bytes;
-  return manifest;
 }
 
 async function downloadAll(manifest) {
