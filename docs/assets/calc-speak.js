@@ -11,7 +11,7 @@ export function speakButton(getText) {
   const b = el("button", { type: "button", id: "calc-speak", class: "calc-btn calc-btn-secondary calc-speak", text: "读给我听", hidden: true });
   const show = () => { b.hidden = !chineseVoice(); };
   show();
-  s.addEventListener?.("voiceschanged", show);
+  s.onvoiceschanged = show;  // one listener: the latest answer's button
   b.addEventListener("click", () => {
     if (s.speaking) { s.cancel(); b.textContent = "读给我听"; return; }
     const u = new SpeechSynthesisUtterance(getText());

@@ -159,6 +159,8 @@ const CALLS = {
   estimate: (api, payload) => api.estimate(payload),
   meta: (api) => api.meta(),
   chart: (api, payload, pyodide) => pyodide.pyimport("calc.chart").chart(payload),  // resident UI (issue 11)
+  wheel: (api, payload, pyodide) => staffMessage(pyodide, "wheel", payload),  // staff toolkit (below)
+  call: (api, payload, pyodide) => staffMessage(pyodide, "call", payload),    // staff toolkit (below)
 };
 
 onmessage = async (ev) => {
@@ -173,7 +175,7 @@ onmessage = async (ev) => {
   const fail = (message) => postMessage({ id, ok: false, payload: JSON.stringify({ ok: false, errors: [{ field: "json", message }] }) });
   if (!Object.hasOwn(CALLS, type)) return fail(`计算出错：unknown message type ${type}`);
   try {
-    const out = CALLS[type](api, typeof payload === "string" ? payload : JSON.stringify(payload), pyodide);
+    const out = await CALLS[type](api, typeof payload === "string" ? payload : JSON.stringify(payload), pyodide);
     postMessage({ id, ok: true, payload: out });
   } catch (e) {
     fail("计算出错：" + String(e && e.message ? e.message : e));
@@ -182,3 +184,38 @@ onmessage = async (ev) => {
     if (!(e instanceof pyodide.ffi.PythonError)) close();
   }
 };
+
+// --- staff toolkit (issue 12): extra wheels and calls into Python, sent only by staff pages ---
+// {type:"wheel", payload: JSON {url, sha256, bytes}} unpacks a pure-Python wheel from our own
+// origin, checked like the engine's files (integrity.js), once per worker (the link builder's
+// segno); {type:"call", payload: JSON {module, fn, arg}} answers module.fn(arg), text in and out
+// (calc.roster.*_json, staff_qr.call). A refused wheel is an answer {ok:false, message}, never a
+// reason to end the worker; Python errors take the usual path above.
+const wheels = new Map();
+
+async function staffMessage(pyodide, type, payload) {
+  const p = JSON.parse(payload);
+  if (type === "wheel") {
+    const url = new URL(p.url, SITE);
+    if (url.origin !== SITE.origin) return JSON.stringify({ ok: false, message: "只能加载本站的程序文件" });
+    if (!wheels.has(url.href)) {
+      const loading = fetchVerified(url.href, { sha256: p.sha256, bytes: p.bytes },
+        { what: "二维码程序", stallMs: STALL_MS, fetch: netFetch, onBytes: () => {} })
+        .then((buf) => pyodide.unpackArchive(buf, "wheel"));
+      wheels.set(url.href, loading);
+      loading.catch(() => wheels.delete(url.href));
+    }
+    try {
+      await wheels.get(url.href);
+    } catch (e) {
+      return JSON.stringify({ ok: false, message: String(e && e.message ? e.message : e) });
+    }
+    return JSON.stringify({ ok: true });
+  }
+  if (!/^[A-Za-z_][\w.]*$/.test(String(p.module)) || !/^[A-Za-z]\w*$/.test(String(p.fn))) {
+    return JSON.stringify({ ok: false, message: "bad call" });
+  }
+  const fn = pyodide.pyimport(`${p.module}.${p.fn}`);
+  try { return String(fn(String(p.arg ?? ""))); } finally { fn.destroy?.(); }
+}
+// --- end staff toolkit ---

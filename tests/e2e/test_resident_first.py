@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -204,8 +205,14 @@ def test_tap_before_the_engine_is_ready_shows_progress_then_the_answer(browser, 
             page.fill("#calc-stay0-total", "50000")
             page.click("#calc-submit")
             page.wait_for_selector("#calc-wait.calc-wait-active", timeout=10_000)
+            # bytes really received and what is left (the wheel is still held back)
+            page.wait_for_function("document.querySelector('#calc-wait-text').textContent.includes('还剩')")
             line = page.text_content("#calc-wait-text")
-            assert "准备好就马上算出结果" in line and ("MB" in line or "%" in line), line
+            got = re.search(r"已下载 ([\d.]+) MB，共 ([\d.]+) MB，还剩 ([\d.]+) MB", line)
+            assert got and "准备好就马上算出结果" in line, line
+            loaded, total, left = map(float, got.groups())
+            assert 0 < loaded < total and abs(loaded + left - total) <= 0.11, line
+            assert page.get_attribute("#calc-progress", "max") is not None
             assert page.evaluate(IN_VIEW, "#calc-wait")
             for _ in range(100):
                 if held:
