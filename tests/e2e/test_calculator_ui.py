@@ -324,6 +324,9 @@ def test_calculator_print_fits_one_a4_page(calc_page, case):
     today = date.today()
     assert f"{today.year}年{today.month}月{today.day}日" in text
     assert flat(native["region"]["document"]) in text
+    from sitegen.settings import load  # the deployment's office and hotline (site-settings.toml)
+    office = load(log=None)
+    assert flat(office.hotline) in text and flat(office.office_name) in text
     assert estimate_dict(decode_code(url.split("#calc=")[1]))["year"] == native["year"]
     steps = [flat(s["text"])[:12] for s in (native["trace"][0], native["trace"][-1])]
     if case == "one stay":  # the 算账单 is printed expanded
