@@ -4,7 +4,7 @@ PIP     := .venv/bin/pip
 PORT    ?= 8000
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test build bench venv site-deps test-deps node chromium clean lock
+.PHONY: serve test build dist bench venv site-deps test-deps node chromium clean lock
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -38,6 +38,10 @@ chromium:
 build: site-deps node
 	$(PY) build_site.py
 
+# A deployable site in dist/: needs base_url and figures_date in site-settings.toml (see README).
+dist: site-deps node
+	$(PY) build_site.py --production --out dist
+
 serve: build
 	$(PY) scripts/serve.py --dir site --port $(PORT)
 
@@ -46,6 +50,7 @@ test: test-deps node chromium build
 
 bench: test-deps node chromium
 	$(PY) -m benchmarks.load
+	$(PY) -m benchmarks.roster
 
 clean:
 	rm -rf site .build build dist *.egg-info

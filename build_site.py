@@ -312,7 +312,16 @@ def build(out: Path) -> Path:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description="Build the static site")
     ap.add_argument("--out", default=str(ROOT / "site"), help="output directory (default site/)")
+    # --- staff toolkit hook: deployment settings (sitegen/settings.py, site-settings.toml) ---
+    ap.add_argument("--production", action="store_true",
+                    help="deployable build: refuses a missing/local base_url or figures_date in site-settings.toml")
     args = ap.parse_args(argv)
+    if args.production:
+        os.environ["SITE_BUILD"] = "production"
+    sys.path.insert(0, str(ROOT))
+    from sitegen import settings as site_settings
+    site_settings.load(log=None)  # fail fast, naming the setting, before the ~60 s build
+    # --- end staff toolkit hook ---
     build(Path(args.out))
 
 

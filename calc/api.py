@@ -69,12 +69,18 @@ def _summary(y):
 
 
 def _year_sum(stays, opd, y):
+    """The line that adds stays and outpatient care up to the year (one stay: what the share is made of)."""
     parts = [f"第{st.index + 1}次住院您付 {yuan(st.resident)} 元" for st in stays]
     if opd["total"] > 0:
         parts.append(f"门诊您付 {yuan(opd['resident'])} 元")
-    if len(parts) == 1:
-        return parts[0].replace("您付", "您自己付") + "。"
-    return " + ".join(parts) + f" = 全年您自己付 {yuan(y['resident'])} 元。"
+    if len(parts) > 1:
+        return " + ".join(parts) + f" = 全年您自己付 {yuan(y['resident'])} 元。"
+    if stays:
+        st = stays[0]
+        inside = st.in_policy_left
+        return (f"您自己付的 {yuan(st.resident)} 元里，医保目录内的自付 {yuan(inside)} 元，"
+                f"目录外（全自费）{yuan(st.resident - inside)} 元。")
+    return parts[0].replace("您付", "您自己付") + "。" if parts else "这一年没有填住院和门诊费用。"
 
 
 def _assumptions(rp, ctx, overrides):

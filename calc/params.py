@@ -113,6 +113,7 @@ class Table:
 
     def __init__(self, data: dict, document: str):
         self.document = document
+        self.year_notes = {int(k): v for k, v in data.get("_meta", {}).get("year_notes", {}).items()}
         self.by_path: dict[str, list[Param]] = {}
         self._walk(data, "", {})
 
@@ -171,7 +172,10 @@ class RegionParams:
         self.places = dict(self.meta.get("places", vocab.PLACE_SHORT))
         self.migrate_places = dict(self.meta.get("migrate_places", {}))
         self.migrate_overrides = dict(self.meta.get("migrate_overrides", {}))
-        self.year_notes = {int(k): v for k, v in self.meta.get("year_notes", {}).items()}
+        own = {int(k): v for k, v in self.meta.get("year_notes", {}).items()}
+        shared = national.year_notes if national else {}
+        self.year_notes = {y: "".join(n for n in (own.get(y), shared.get(y)) if n)
+                           for y in self.years if y in own or y in shared}
         self._groups = {}
 
     def groups(self, prefix):

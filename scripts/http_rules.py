@@ -124,21 +124,28 @@ def headers_for(url_path: str, policy: str) -> dict[str, str]:
 GENERATED = "Generated from the built site by `python -m scripts.http_rules` — do not edit; the rules scripts/serve.py applies."
 
 
-def render_headers_file(policy: str) -> str:
+def _under(base: str, prefix: str) -> str:
+    """A site-root URL path moved under the site's base path ("/yibao/" + "/pyodide/")."""
+    return "/" + (base.strip("/") + "/" if base.strip("/") else "") + prefix.lstrip("/")
+
+
+def render_headers_file(policy: str, base: str = "/") -> str:
     """Netlify / Cloudflare Pages `_headers` (in the published directory).
 
     Both hosts join the values of one header set by two matching rules with a comma, so
     Cache-Control is set only where it differs from their default (`public, max-age=0,
     must-revalidate`, which means the same as no-cache); both send content-hash ETags."""
-    lines = [f"# {GENERATED}", "# Netlify / Cloudflare Pages: publish site/ with this file at its root.", "/*"]
+    lines = [f"# {GENERATED}", "# Netlify / Cloudflare Pages: publish site/ with this file at its root.",
+             _under(base, "/*")]
     lines += [f"  {k}: {v}" for k, v in security_headers(policy).items()]
     for prefix in IMMUTABLE_PREFIXES:
-        lines += [f"{prefix}*", f"  Cache-Control: {IMMUTABLE}"]
+        lines += [f"{_under(base, prefix)}*", f"  Cache-Control: {IMMUTABLE}"]
     return "\n".join(lines) + "\n"
 
 
-def render_nginx(policy: str) -> str:
-    """nginx: include inside the site's `server { }` block (root pointing at site/)."""
+def render_nginx(policy: str, base: str = "/") -> str:
+    """nginx: include inside the site's `server { }` block. `base` is the URL path the site is
+    published under ("/" or e.g. "/yibao/", served with `alias` to site/)."""
     sec = security_headers(policy)
 
     def add_headers(cache: str, indent: str) -> list[str]:
@@ -153,7 +160,9 @@ def render_nginx(policy: str) -> str:
         types.setdefault(mime.split(";")[0], []).append(ext[1:])
     out = [
         f"# {GENERATED}",
-        "# Usage, inside server { }:   root /srv/yibao/site;   include /srv/yibao/deploy/nginx.conf;",
+        ("# Usage, inside server { }:   root /srv/yibao/site;   include /srv/yibao/deploy/nginx.conf;" if base == "/"
+         else f"# Usage, inside server {{ }}:   location {_under(base, '/')} {{ alias /srv/yibao/site/; }}"
+              "   include this file;"),
         "types {",
         *[f"    {mime} {' '.join(exts)};" for mime, exts in types.items()],
         "}",
@@ -168,11 +177,13 @@ def render_nginx(policy: str) -> str:
         "etag on;",
         "if_modified_since exact;",
         "server_tokens off;",
-        "error_page 404 /404.html;",
+        f"error_page 404 {_under(base, '/404.html')};",
         *add_headers(REVALIDATE, ""),
     ]
     for prefix in IMMUTABLE_PREFIXES:
-        out += [f"location ^~ {prefix} {{", *add_headers(IMMUTABLE, "    "), "}"]
+        where = _under(base, prefix)
+        alias = "" if base == "/" else f"    alias /srv/yibao/site{prefix};"
+        out += [f"location ^~ {where} {{", *([alias] if alias else []), *add_headers(IMMUTABLE, "    "), "}"]
     return "\n".join(out) + "\n"
 
 
@@ -199,13 +210,14 @@ def headers_from_file(rules, url_path: str) -> dict[str, str]:
     return out
 
 
-def write_deploy(site_dir, deploy_dir) -> None:
-    """Render the checked-in host configs for a built site: `python -m scripts.http_rules`."""
+def write_deploy(site_dir, deploy_dir, base="/") -> None:
+    """Render the checked-in host configs for a built site: `python -m scripts.http_rules`
+    (`--base /yibao/` for a site published under a subpath)."""
     policy = csp(inline_script_hashes(site_dir))
     deploy = Path(deploy_dir)
     deploy.mkdir(exist_ok=True)
-    (deploy / "_headers").write_text(render_headers_file(policy), "utf-8")
-    (deploy / "nginx.conf").write_text(render_nginx(policy), "utf-8")
+    (deploy / "_headers").write_text(render_headers_file(policy, base), "utf-8")
+    (deploy / "nginx.conf").write_text(render_nginx(policy, base), "utf-8")
 
 
 if __name__ == "__main__":
@@ -214,5 +226,6 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="Write deploy/_headers and deploy/nginx.conf for a built site")
     ap.add_argument("--site", default="site")
     ap.add_argument("--out", default="deploy")
+    ap.add_argument("--base", default="/", help="URL path the site is published under, e.g. /yibao/")
     a = ap.parse_args()
-    write_deploy(a.site, a.out)
+    write_deploy(a.site, a.out, a.base)

@@ -6,29 +6,28 @@ Generated files go only into GENERATED_PATHS under docs_dir.
 """
 from __future__ import annotations
 
-import os
 import pathlib
 import shutil
 
-from . import build
+from . import build, settings
 
 # Paths (relative to docs/) that generate() writes; all are .gitignore-able.
-GENERATED_PATHS = ["index.md", "xianning/", "yangcheng/", "dongzhi/", "yiyuan/", "chongqing/"]
+GENERATED_PATHS = ["index.md", "xianning/", "yangcheng/", "dongzhi/", "yiyuan/", "chongqing/", "staff/"]
 
-DEFAULT_SITE_URL = "http://localhost:8000/"
+DEFAULT_SITE_URL = settings.LOCAL_URL
 
 
 def site_url() -> str:
-    """Absolute base for QR codes and printed links: env SITE_URL, default localhost."""
-    url = os.environ.get("SITE_URL", "").strip() or DEFAULT_SITE_URL
-    return url if url.endswith("/") else url + "/"
+    """Absolute base for QR codes and printed links: site-settings.toml / SITE_URL (sitegen/settings.py)."""
+    return settings.load(log=None).base_url
 
 
 def generate(docs_dir: pathlib.Path) -> list[pathlib.Path]:
     """Write all generated pages and assets into docs_dir; return the files written."""
     docs_dir = pathlib.Path(docs_dir)
+    s = settings.load()  # raises SettingsError for a production build without a public base_url
     for rel in GENERATED_PATHS:  # start clean so removed identities leave no stale pages
         p = docs_dir / rel
         if rel.endswith("/") and p.is_dir():
             shutil.rmtree(p)
-    return build.write_all(docs_dir, site_url())
+    return build.write_all(docs_dir, s.base_url, s)

@@ -240,7 +240,11 @@ def qr(url: str, out_png: pathlib.Path) -> None:
     code.save(str(out_png.with_suffix(".svg")), scale=4, border=4, xmldecl=False)
 
 
-def write_all(docs_dir: pathlib.Path, base_url: str) -> list[pathlib.Path]:
+def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[pathlib.Path]:
+    # --- staff toolkit: deployment settings (sitegen/settings.py) for every page ---
+    from . import settings as site_settings, staff
+    settings = settings or site_settings.load(log=None)
+    # --- end staff toolkit ---
     api, _, _ = _calc()
     meta = json.loads(api.meta())
     regions = meta["regions"] if isinstance(meta, dict) else meta
@@ -257,8 +261,10 @@ def write_all(docs_dir: pathlib.Path, base_url: str) -> list[pathlib.Path]:
         written.append(p)
 
     provinces: dict[str, list] = {}
+    from . import resident
     for rm in regions:
         data = region_data(rm)
+        data.update(resident.page_data(meta, rm, regions, data))  # calculator meta, cards, charts
         rid = data["rid"]
         data["page_url"] = f"{base_url}{rid}/"
         qr(data["page_url"], docs_dir / rid / "qr" / "region.png")
@@ -268,10 +274,11 @@ def write_all(docs_dir: pathlib.Path, base_url: str) -> list[pathlib.Path]:
             ident["print_url"] = f"{base_url}{rid}/print/{ident['id']}/"
             qr(ident["url"], docs_dir / rid / "qr" / f"{ident['id']}.png")
             written.append(docs_dir / rid / "qr" / f"{ident['id']}.png")
+        data["settings"] = settings.for_pages()  # staff toolkit: office, hotline, date, preview
         put(f"{rid}/index.md", e.get_template("region.md.j2").render(**data))
-        for ident in data["identities"]:
-            put(f"{rid}/print/{ident['id']}/index.md",
-                e.get_template("print.md.j2").render(ident=ident, **data))
+        written += staff.write_sheets(docs_dir, rm, settings, e, put)  # staff toolkit: 明白纸
         provinces.setdefault(rm.get("province") or "其他", []).append(rm)
-    put("index.md", e.get_template("home.md.j2").render(provinces=provinces, base_url=base_url))
+    put("index.md", e.get_template("home.md.j2").render(provinces=provinces, base_url=base_url,
+                                                        settings=settings.for_pages()))
+    written += staff.write_pages(docs_dir, regions, settings, e, put)  # staff toolkit
     return written

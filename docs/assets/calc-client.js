@@ -223,6 +223,10 @@ const api = {
   estimate: (input) => call("estimate", input),
   meta: () => call("meta"),
   chart: (req) => call("chart", req),  // resident UI (issue 11): calc/chart.py draws the person's picture
+  // staff toolkit: unpack a hash-checked wheel from our origin; module.fn(text) returns JSON text,
+  // resolved here parsed (like estimate)
+  wheel: (url, sha256, bytes) => call("wheel", { url, sha256, bytes }),
+  call: (module, fn, arg) => call("call", { module, fn, arg }),
 };
 
 function registerServiceWorker() {

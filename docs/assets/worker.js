@@ -300,6 +300,8 @@ const CALLS = {
     return first || eng.api.meta();
   },
   chart: (eng, payload) => eng.pyodide.pyimport("calc.chart").chart(payload),  // resident UI (issue 11)
+  wheel: (eng, payload) => staffMessage(eng.pyodide, "wheel", payload),  // staff toolkit (below)
+  call: (eng, payload) => staffMessage(eng.pyodide, "call", payload),    // staff toolkit (below)
 };
 
 onmessage = async (ev) => {
@@ -318,14 +320,14 @@ onmessage = async (ev) => {
   try {
     let out;
     try {
-      out = CALLS[type](engineReady, text);
+      out = await CALLS[type](engineReady, text);
     } catch (e) {
       if (!isImportError(e, engineReady)) throw e;
       // The trimmed standard library lacks a module this input needs: the stock one has it.
       status({ trim_error: reason(e) });
       engineReady.image = null;
       engine = full(engineReady.manifest, engineReady.files, engineReady.modules);
-      out = CALLS[type](await engine, text);
+      out = await CALLS[type](await engine, text);
     }
     postMessage({ id, ok: true, payload: out });
     const eng = await engine;
@@ -338,3 +340,40 @@ onmessage = async (ev) => {
     if (!(e instanceof pyodide.ffi.PythonError)) close();
   }
 };
+
+// --- staff toolkit (issue 12): extra wheels and calls into Python, sent only by staff pages ---
+// {type:"wheel", payload: JSON {url, sha256, bytes}} unpacks a pure-Python wheel from our own
+// origin, checked like the engine's files (integrity.js), once per worker (the link builder's
+// segno); {type:"call", payload: JSON {module, fn, arg}} answers module.fn(arg), text in and out
+// (calc.roster.*_json, staff_qr.call). A refused wheel is an answer {ok:false, message}, never a
+// reason to end the worker; Python errors take the usual path above.
+const wheelsOf = new WeakMap();  // per interpreter: a fallback engine (issue 14) starts with none
+
+async function staffMessage(pyodide, type, payload) {
+  const p = JSON.parse(payload);
+  if (!wheelsOf.has(pyodide)) wheelsOf.set(pyodide, new Map());
+  const wheels = wheelsOf.get(pyodide);
+  if (type === "wheel") {
+    const url = new URL(p.url, SITE);
+    if (url.origin !== SITE.origin) return JSON.stringify({ ok: false, message: "只能加载本站的程序文件" });
+    if (!wheels.has(url.href)) {
+      const loading = fetchVerified(url.href, { sha256: p.sha256, bytes: p.bytes },
+        { what: "二维码程序", stallMs: STALL_MS, fetch: netFetch, onBytes: () => {} })
+        .then((buf) => pyodide.unpackArchive(buf, "wheel"));
+      wheels.set(url.href, loading);
+      loading.catch(() => wheels.delete(url.href));
+    }
+    try {
+      await wheels.get(url.href);
+    } catch (e) {
+      return JSON.stringify({ ok: false, message: String(e && e.message ? e.message : e) });
+    }
+    return JSON.stringify({ ok: true });
+  }
+  if (!/^[A-Za-z_][\w.]*$/.test(String(p.module)) || !/^[A-Za-z]\w*$/.test(String(p.fn))) {
+    return JSON.stringify({ ok: false, message: "bad call" });
+  }
+  const fn = pyodide.pyimport(`${p.module}.${p.fn}`);
+  try { return String(fn(String(p.arg ?? ""))); } finally { fn.destroy?.(); }
+}
+// --- end staff toolkit ---

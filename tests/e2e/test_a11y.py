@@ -1,12 +1,13 @@
-"""Accessibility of the calculator on a phone: axe-core (no serious/critical violation, colour
-contrast AA included), keyboard-only use with visible focus, 200 % text without horizontal
-overflow, touch targets >= 44 px and 16 px+ input text."""
+"""Accessibility on a phone: axe-core (no serious/critical violation, colour contrast AA
+included) on every page kind and the calculator's parts in light and dark mode, keyboard-only
+use with visible focus, 200 % text without horizontal overflow, touch targets >= 44 px and
+text >= 16 px."""
 from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .test_calculator_ui import FULL_YEAR, open_input, reset_form, wait_result
+from .test_calculator_ui import FULL_YEAR, open_input, open_more, reset_form, see_chart, wait_result
 
 AXE = Axe()
 
@@ -18,11 +19,33 @@ def serious(page, context=None):
     return [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in bad]
 
 
-def test_axe_home_page(calc_context, server_url):
-    page = calc_context.new_page()
+# Page kinds without the calculator: Pyodide is not needed (its requests are refused).
+PAGE_KINDS = ["", "how-to-read/", "about/", "yiyuan/print/dibao/", "404.html"]
+
+
+@pytest.fixture(scope="module")
+def plain_context(browser, browser_context_args):
+    context = browser.new_context(**browser_context_args)
+    context.route("**/pyodide/**", lambda route: route.abort())
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_every_page_kind(plain_context, server_url, scheme):
+    page = plain_context.new_page()
+    page.emulate_media(color_scheme=scheme)
     try:
-        page.goto(server_url)
-        assert serious(page) == []
+        found = {}
+        for path in PAGE_KINDS:
+            page.goto(server_url + path)
+            page.wait_for_load_state("load")
+            found[path or "home"] = serious(page)
+        # a region page: the question, the form (built from the embedded meta), pictures, cards
+        page.goto(server_url + "chongqing/")
+        page.wait_for_selector('#calculator[data-form="ready"]', state="attached")
+        found["chongqing/"] = serious(page)
+        assert {k: v for k, v in found.items() if v} == {}
     finally:
         page.close()
 
@@ -30,22 +53,38 @@ def test_axe_home_page(calc_context, server_url):
 def test_axe_region_page_and_form(calc_page):
     page = calc_page("xianning")
     reset_form(page)
+    open_more(page)
+    page.click("#calc-add-stay")
     assert serious(page) == []
 
 
-def test_axe_calculator_with_result(calc_page):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_calculator_with_result(calc_page, scheme):
     page = calc_page("xianning")
-    assert open_input(page, FULL_YEAR) == "done"
-    page.locator("#calc-trace > summary").click()
-    page.locator("#calc-advanced > summary").click()
-    assert serious(page, "#calculator") == []
+    page.emulate_media(color_scheme=scheme)
+    try:
+        assert open_input(page, FULL_YEAR) == "done"
+        see_chart(page)
+        page.locator("#calc-trace > summary").click()
+        page.locator("#calc-advanced > summary").click()
+        page.click("#calc-share")
+        assert serious(page, "#calculator-section") == []
+    finally:
+        page.emulate_media(color_scheme="light")
 
 
 def test_axe_calculator_with_errors(calc_page):
     page = calc_page("xianning")
+    assert open_input(page, FULL_YEAR) == "done"
+    page.locator("#calc-advanced > summary").click()
+    page.locator("#calc-advanced [data-override]").first.fill("abc")
+    page.evaluate("document.querySelector('#calc-result').dataset.state = 'stale'")
+    page.click("#calc-apply-overrides")
+    assert wait_result(page) == "error"
+    assert serious(page, "#calculator-section") == []
     inp = {**FULL_YEAR, "stays": [{"total": "abc"}]}
     assert open_input(page, inp) == "error"
-    assert serious(page, "#calculator") == []
+    assert serious(page, "#calculator-section") == []
 
 
 def test_axe_print_view(calc_page):
@@ -63,12 +102,13 @@ def test_axe_print_view(calc_page):
 def test_keyboard_only_reaches_every_control(calc_page):
     page = calc_page("xianning")
     assert open_input(page, FULL_YEAR) == "done"
+    page.locator("#calc-advanced > summary").click()
     controls = page.evaluate("""() => [...document.querySelectorAll(
-        '#calculator input:not([type=radio]), #calculator select, #calculator button, #calculator summary, #calculator a[href]')]
+        '#calculator input, #calculator select, #calculator button, #calculator summary, #calculator a[href]')]
         .filter(e => e.checkVisibility() && !e.disabled).map(e => e.id || e.textContent.trim().slice(0, 20))""")
-    page.focus("#calc-year")
+    page.focus("#calc-identity")
     reached, outlines = set(), []
-    for _ in range(400):
+    for _ in range(600):
         info = page.evaluate("""() => { const e = document.activeElement;
             if (!e || !e.closest('#calculator')) return null;
             const cs = getComputedStyle(e);
@@ -86,14 +126,14 @@ def test_keyboard_only_reaches_every_control(calc_page):
 def test_keyboard_fills_and_submits(calc_page):
     page = calc_page("xianning")
     reset_form(page)
-    page.focus('input[name="identity"]:checked')
-    page.keyboard.press("ArrowDown")  # radio group: arrows move the choice
+    page.focus("#calc-identity")
+    page.keyboard.press("ArrowDown")  # a select: arrows change the choice
     page.focus("#calc-stay0-total")
     page.keyboard.type("30000")
     page.evaluate("document.querySelector('#calc-result').dataset.state = 'stale'")
-    page.focus("#calc-submit")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # Enter in a field submits, as on a phone keyboard's 前往
     assert wait_result(page) == "done"
+    assert page.evaluate("document.activeElement.id") == "calc-big"  # the answer gets focus
     page.focus("#calc-trace > summary")
     page.keyboard.press("Space")
     assert page.evaluate("document.querySelector('#calc-trace').open")
@@ -105,24 +145,34 @@ def test_text_200_percent_no_horizontal_overflow(calc_page):
     page.evaluate("document.documentElement.style.fontSize = '200%'")
     try:
         page.locator("#calc-trace > summary").click()
-        over = page.evaluate("""() => [...document.querySelectorAll('#calculator *')]
-            .filter(e => e.checkVisibility() && e.getBoundingClientRect().right > window.innerWidth + 1)
+        open_more(page)
+        over = page.evaluate("""() => [...document.querySelectorAll('#calculator-section *')]
+            .filter(e => e.checkVisibility() && !e.closest('svg') && e.getBoundingClientRect().right > window.innerWidth + 1)
             .map(e => e.id || e.className || e.tagName).slice(0, 10)""")
         assert over == []
-        assert page.evaluate("(() => { const c = document.querySelector('#calculator'); return c.scrollWidth <= c.clientWidth + 1; })()")
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     finally:
         page.evaluate("document.documentElement.style.fontSize = ''")
 
 
-def test_touch_targets_and_input_font(calc_page):
+def test_touch_targets_and_text_size(calc_page):
     page = calc_page("xianning")
     assert open_input(page, FULL_YEAR) == "done"
+    open_more(page)
+    page.locator("#calc-advanced > summary").click()
+    page.click("#calc-share")
     small = page.evaluate("""() => [...document.querySelectorAll(
-        '#calculator input[type=text], #calculator select, #calculator button, #calculator summary, #calculator .calc-radio, #calculator .calc-checkbox')]
-        .filter(e => e.offsetParent !== null)
+        '#calculator input[type=text], #calculator select, #calculator button, #calculator summary, #calculator .calc-checkbox,'
+        + ' .md-header__button, .region-toc a, .ex-card a, .identity-links a')]
+        .filter(e => e.checkVisibility())
         .map(e => ({id: e.id || e.textContent.trim().slice(0, 15), h: e.getBoundingClientRect().height}))
         .filter(x => x.h < 44)""")
     assert small == []
     fonts = page.evaluate("""() => [...document.querySelectorAll('#calculator input[type=text], #calculator select')]
         .map(e => parseFloat(getComputedStyle(e).fontSize))""")
     assert fonts and min(fonts) >= 16
+    # running text on the page and in the answer (paragraphs, list items, the 算账单) >= 16 px
+    body = page.evaluate("""() => [...document.querySelectorAll(
+        '.region-page > p, .identity > p, .rule > p, .calc-summary, .calc-sub, .calc-trace-text, .calc-notes li, .ex-you')]
+        .filter(e => e.checkVisibility()).map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert body and min(body) >= 16, min(body)

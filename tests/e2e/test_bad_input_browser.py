@@ -1,6 +1,7 @@
-"""Bad input tried in the browser (issue 7): every value is either accepted and shown normalised,
-or rejected with calc's Chinese message next to the field; nothing shows NaN/undefined, nothing
-executes (dialogs are listened for, injected elements looked for)."""
+"""Bad input tried in the browser (issue 7): every value is either accepted and echoed as calc
+understood it, or rejected with calc's Chinese message next to the field, scrolled into view;
+nothing shows NaN/undefined, nothing executes (dialogs are listened for, injected elements
+looked for)."""
 from __future__ import annotations
 
 import base64
@@ -8,7 +9,7 @@ import base64
 import pytest
 
 from calc.api import estimate_dict
-from .test_calculator_ui import open_fragment, open_input, share_code, wait_result
+from .test_calculator_ui import open_fragment, open_input, open_more, share_code, wait_result
 
 BASE = {"region": "xianning", "year": 2022, "identities": ["dibao"],
         "stays": [{"total": "20000", "out_of_policy": "", "level": "2", "place": "county", "referral": True}]}
@@ -28,6 +29,10 @@ def page(calc_page):
     yield p
     assert dialogs == [], f"a dialog opened: {dialogs}"
     assert not p.evaluate(INJECTED)
+
+
+IN_VIEW = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+                        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }"""
 
 
 def no_junk(page):
@@ -51,6 +56,9 @@ def check_against_native(page, inp, field_selector):
         err_id = page.get_attribute(field_selector, "aria-describedby").split()[0]
         assert page.is_visible(f"#{err_id}")
         assert page.text_content(f"#{err_id}").strip()
+        # the field at fault is brought into view and focused
+        assert page.evaluate(IN_VIEW, field_selector), "field with the error is not in view"
+        assert page.evaluate("document.activeElement.id") == field_selector.lstrip("#")
     return native
 
 
@@ -62,8 +70,9 @@ def test_bad_total_typed_in_form(page, value):
     page.click("#calc-submit")
     inp = {**BASE, "stays": [{**BASE["stays"][0], "total": value}]}
     native = check_against_native(page, inp, "#calc-stay0-total")
-    if native["ok"]:  # accepted: the normalised value is what the field now shows
-        assert page.input_value("#calc-stay0-total") == native["input"]["stays"][0]["total"]
+    if native["ok"]:  # accepted: what calc understood is echoed under the field
+        want = f'{float(native["input"]["stays"][0]["total"]):,.2f}'.removesuffix(".00")
+        assert page.text_content("#calc-stay0-total-echo").strip() == f"按 {want} 元计算"
     else:
         msg = page.text_content("#err-calc-stay0-total")
         # calc names the field (总费用) or at least the stay; the message sits next to the total box
@@ -74,6 +83,7 @@ def test_bad_total_typed_in_form(page, value):
 def test_out_of_policy_above_total(page):
     assert open_input(page, BASE) == "done"
     page.fill("#calc-stay0-total", "1000")
+    open_more(page)
     page.fill("#calc-stay0-oop", "5000")
     page.evaluate("document.querySelector('#calc-result').dataset.state = 'stale'")
     page.click("#calc-submit")
@@ -106,6 +116,9 @@ def test_tampered_link_unreadable(page, fragment):
     assert open_fragment(page, fragment) == "error"
     msg = page.text_content("#calc-general-error")
     assert "链接" in msg
+    assert page.evaluate(IN_VIEW, "#calc-general-error")
+    assert page.evaluate("document.activeElement.id") == "calc-general-error"
+    assert page.evaluate("location.hash") == ""  # read once, then stripped from the address
     no_junk(page)
 
 

@@ -89,8 +89,6 @@ def test_share_link_data_is_not_kept_in_caches_or_storage(returning):
     returning["shared_page"] = page  # the history check below looks at the same visit
 
 
-@pytest.mark.xfail(strict=True, reason="calculator.js (issue 11, wt/resident) still writes #calc= into the "
-                                       "history entry; remove this mark when that lands")
 def test_share_link_data_is_not_kept_in_history(returning):
     page = returning.get("shared_page")
     if page is None:

@@ -1,17 +1,23 @@
-"""明白纸: every region × identity sheet prints to exactly one A4 page in Chromium;
-region pages print without navigation/search."""
+"""明白纸: every region × identity sheet prints to exactly one A4 page in Chromium, with the office,
+hotline and date from the deployment settings (沂源's sheets show its 再救助); region pages print
+without navigation/search."""
 from __future__ import annotations
 
 import io
 import json
+import unicodedata
 
 import pytest
 from pypdf import PdfReader
 
 from calc import api
+from sitegen import settings as site_settings
+from tests.site.test_deploy_settings import reassisted
 
 REGIONS = json.loads(api.meta())["regions"]
 SHEETS = [(r["id"], i["id"]) for r in REGIONS for i in r["identities"]]
+REASSISTED = reassisted()
+assert REASSISTED, "沂源's 再救助 identities are missing from its region file"
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +39,15 @@ def test_mingbai_sheet_is_one_a4_page(print_page, server_url, region, identity):
     assert len(reader.pages) == 1, f"{region}/{identity}: {len(reader.pages)} pages"
     box = reader.pages[0].mediabox
     assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4 in points
-    text = reader.pages[0].extract_text()
-    assert "以医保经办机构结算为准" in text.replace("\n", "").replace(" ", "")
+    # NFKC: the PDF's text layer uses compatibility ideographs (⾃ for 自)
+    text = unicodedata.normalize("NFKC", reader.pages[0].extract_text()).replace("\n", "").replace(" ", "")
+    assert "以医保经办机构结算为准" in text
+    settings = site_settings.load(env={}, log=None)  # the local build's settings (site-settings.toml)
+    for words in (settings.hotline, settings.office_name):
+        assert unicodedata.normalize("NFKC", words).replace(" ", "") in text, words
+    assert text.index("您自己付") < text.index("怎样享受") < text.index("政策数字和出处")
+    if region == "yiyuan" and identity in REASSISTED:  # 源医保发〔2020〕8号 三（二）四是
+        assert "再救助" in text, text
 
 
 def test_region_page_prints_without_navigation(print_page, server_url):

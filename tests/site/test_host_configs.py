@@ -93,3 +93,17 @@ def test_file_dates_follow_content(built_site):
     clashes = {d: h for d, h in by_date.items() if len(h) > 1}
     assert not clashes, f"{len(clashes)} dates shared by different contents"
     assert len(by_date) > 100
+
+
+def test_host_configs_for_a_site_under_a_subpath():
+    """A site published at https://example.gov.cn/yibao/: the immutable runtime rules, the 404 page
+    and the headers file all sit under /yibao/ (python -m scripts.http_rules --base /yibao/)."""
+    from scripts import http_rules
+
+    nginx = http_rules.render_nginx("P", "/yibao/")
+    assert "location ^~ /yibao/pyodide/ {" in nginx and "error_page 404 /yibao/404.html;" in nginx
+    rules = http_rules.parse_headers_file(http_rules.render_headers_file("P", "/yibao/"))
+    got = http_rules.headers_from_file(rules, "/yibao/pyodide/314.0.7-abc/pyodide.asm.wasm")
+    assert got["Cache-Control"] == http_rules.IMMUTABLE and got["Content-Security-Policy"] == "P"
+    assert http_rules.headers_from_file(rules, "/yibao/xianning/")["Cache-Control"] == http_rules.REVALIDATE
+    assert http_rules.render_nginx("P") == http_rules.render_nginx("P", "/")

@@ -3,8 +3,10 @@ worked examples == calc, QR codes decode to the page URL, print sheets exist."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
+from html.parser import HTMLParser
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,7 +35,7 @@ def test_a_page_per_region_with_calculator(built_site, regions, pages):
         html = (built_site / r["id"] / "index.html").read_text("utf-8")
         assert f'id="calculator"' in html and f'data-region="{r["id"]}"' in html, r["id"]
         assert "以医保经办机构结算为准" in html
-        for section in ("covers", "identities", "figures", "changes", "calculator-section", "examples", "rules"):
+        for section in ("covers", "identities", "figures", "changes", "calculator-section", "examples", "rules", "words"):
             assert section in pages[r["id"]].ids, f"{r['id']}: section #{section} missing"
 
 
@@ -106,24 +108,120 @@ def test_every_trace_citation_link_resolves_on_the_page(regions, pages):
     assert checked > 50
 
 
-def test_worked_examples_are_calc_results(regions, pages):
+class CardParser(HTMLParser):
+    """Worked-example cards: identity -> [{"total": data-total, payer id: amount text}]."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.cards: dict[str, list[dict]] = {}
+        self._ident = None
+        self._card = None
+        self._payer = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("data-kind") == "examples":
+            self._ident = a.get("data-identity")
+            self.cards[self._ident] = []
+        if self._ident and "ex-card" in (a.get("class") or "").split():
+            self._card = {"total": a.get("data-total"), "order": []}
+            self.cards[self._ident].append(self._card)
+        if self._card is not None and "data-payer" in a:
+            self._payer = a["data-payer"]
+            self._card[self._payer] = ""
+            self._card["order"].append(self._payer)
+
+    def handle_endtag(self, tag):
+        if tag in ("strong", "dd"):
+            self._payer = None
+
+    def handle_data(self, data):
+        if self._payer:
+            self._card[self._payer] += data
+
+
+def _cards(built_site, region):
+    p = CardParser()
+    p.feed((built_site / region / "index.html").read_text("utf-8"))
+    return p.cards
+
+
+def test_worked_examples_are_calc_results(built_site, regions):
+    """A card per bill, the resident's share first, then every payer that paid, all from calc."""
     for r in regions:
-        tables = pages[r["id"]].examples
+        cards = _cards(built_site, r["id"])
         for ident in r["identities"]:
-            rows = tables[ident["id"]]
+            rows = cards[ident["id"]]
             assert len(rows) == 3, (r["id"], ident["id"], rows)
-            for row in rows:
-                total = row[0].replace(",", "")
+            for card in rows:
+                total = card["total"]
                 oop = (Decimal(total) / 10).quantize(Decimal("1"))
                 res = api.estimate_dict({"region": r["id"], "year": r["default_year"],
                                          "identities": [ident["id"]],
                                          "stays": [{"total": total, "out_of_policy": str(oop), "level": "2",
                                                     "place": "county", "referral": True}]})
                 stay = res["stays"][0]
-                shown = [c.replace(",", "") for c in row]
-                assert shown[1:6] == [stay["basic"], stay["critical"], stay["assistance"], stay["tilt"],
-                                      stay["hospital_bears"]], (r["id"], ident["id"], row)
-                assert shown[6].split()[0] == stay["resident"]
+                assert card["order"][0] == "resident"
+                shown = {k: v.replace(",", "").replace("元", "").strip() for k, v in card.items()
+                         if k not in ("total", "order")}
+                paid = {k: v for k, v in stay.items() if k in shown or (k not in ("index", "total", "in_policy",
+                        "out_of_policy", "admission_payment") and v not in (None, "0.00"))}
+                assert shown == paid, (r["id"], ident["id"], total)
+
+
+def test_page_anatomy_question_calculator_answer_first(built_site, regions):
+    """The question, then the calculator (and the answer's place), before any explanation; no
+    QR code or link builder before the calculator."""
+    for r in regions:
+        html = (built_site / r["id"] / "index.html").read_text("utf-8")
+        body = html[html.index('<div class="region-page"'):]
+        order = [body.index(x) for x in ('<h1 id="top">住院花了多少钱？算一算自己要付多少</h1>', 'id="calculator"',
+                                         'id="calc-result"', 'id="identities"', 'id="figures"', 'id="rules"')]
+        assert order == sorted(order), r["id"]
+        top = body[:body.index('id="calculator"')]
+        assert 'class="qr"' not in top and "linkbuilder" not in top and "localhost" not in top, r["id"]
+
+
+def test_calculator_meta_is_embedded_from_calc(built_site, regions, meta):
+    """The form's labels and choices come from calc's meta, embedded as a JSON data block."""
+    for r in regions:
+        html = (built_site / r["id"] / "index.html").read_text("utf-8")
+        m = re.search(r'<script type="application/json" id="calc-meta">(.*?)</script>', html, re.S)
+        assert m, r["id"]
+        assert "<" not in m.group(1)
+        data = json.loads(m.group(1))
+        region = data["region"]
+        assert region["id"] == r["id"] and region["default_year"] == r["default_year"]
+        assert region["identities"] == r["identities"] and region["years"] == r["years"]
+        payers = [p["id"] for p in data["vocab"]["payers"]]
+        assert "resident" in payers and "basic" in payers
+        assert all(w["plain"] and w["terms"] for w in data["glossary"])
+
+
+def test_old_document_says_so_above_the_calculator(built_site, regions):
+    latest = max(max(r["years"]) for r in regions)
+    for r in regions:
+        html = (built_site / r["id"] / "index.html").read_text("utf-8")
+        note = re.search(r'<p id="calc-year-note"[^>]*?( hidden)?>(.*?)</p>', html, re.S)
+        old = (r.get("year_notes") or {}).get(str(r["default_year"])) if "year_notes" in r else max(r["years"]) < latest
+        if old:
+            assert not note.group(1) and note.group(2).strip(), r["id"]
+        else:
+            assert note.group(1), r["id"]
+    assert any(max(r["years"]) < latest for r in regions if r["id"] == "yiyuan")
+
+
+def test_a_picture_per_identity(built_site, regions):
+    """Each identity section has its SVG (no JavaScript needed) with a title and description."""
+    for r in regions:
+        html = (built_site / r["id"] / "index.html").read_text("utf-8")
+        for ident in r["identities"]:
+            sec = html[html.index(f'id="id-{ident["id"]}"'):]
+            sec = sec[:sec.index("</section>")]
+            assert f'<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in sec, (r["id"], ident["id"])
+            assert f'aria-labelledby="chart-{ident["id"]}-t chart-{ident["id"]}-d"' in sec
+            assert f'<title id="chart-{ident["id"]}-t">' in sec and f'<desc id="chart-{ident["id"]}-d">' in sec
+            assert sec.count("<polyline") == len(r["identities"])
 
 
 def _decode(png: Path) -> str:

@@ -1,0 +1,236 @@
+"""Roster benchmark (批量测算): the browser page on 1,000 rows, and the command line on a county.
+
+    python -m benchmarks.roster [--site site] [--rows 1000] [--county 35084] [--report docs/benchmarks.md]
+
+(a) browser: /staff/roster/ in Chromium (engine already booted), a 1,000-row CSV pasted and an
+    .xlsx of the same rows opened; time from the click on 计算 until the table is drawn.
+(b) native: `python -m calc roster` logic (calc.roster.run_parallel) on a county-sized roster
+    (沂源 listed 35,084 people in 2020): one process and all cores, rows per second.
+Figures go between the roster markers in docs/benchmarks.md (the rest of that file belongs to
+benchmarks/load.py). `sample()` is also the test suite's roster generator.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import io
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+START, END = "<!-- roster:start -->", "<!-- roster:end -->"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+COUNTY_ROWS = 35_084  # 沂源县's 2020 list of people covered by the document
+
+LEVEL_WORDS = {"1": ["一级", "1"], "2": ["二级", "二级医院"], "3": ["三级", "三甲"]}
+PLACE_WORDS = {"county": ["县域内", "县内"], "city": ["县外市内", "市级"], "province": ["省内市外", "省级"],
+               "outside": ["省外"]}
+# Five kinds of bad row, each refused by calc with its own message.
+BAD = [
+    ("total", "三万多点"), ("out_of_policy", "不清楚啊"), ("identity", "外星人"),
+    ("level", "五级"), ("oop_over_total", None),
+]
+
+
+def _amount_words(n: int, rng) -> str:
+    forms = [str(n), f"{n:,}", f"{n}元"]
+    if n % 1000 == 0:
+        forms.append(f"{n / 10000:g}万")
+    return rng.choice(forms)
+
+
+def sample(n: int, region: str = "xianning", bad_rows: int = 0, seed: int = 12, max_stays: int = 3):
+    """-> (csv_text, people). people[i] = {"line", "name", "group", "input": the estimate input
+    written directly (not through calc.roster), "bad": kind or None}. Deterministic."""
+    import json
+
+    from calc import api, roster
+    rng = random.Random(seed)
+    meta = next(r for r in json.loads(api.meta())["regions"] if r["id"] == region)
+    idents = [(i["id"], i["label"]) for i in meta["identities"]]
+    short = {i: roster.vocab.IDENTITIES[i][0] for i, _ in idents}
+    levels = [l["id"] for l in meta["levels"]]
+    places = [p["id"] for p in meta["places"]]
+    bad_at = set(rng.sample(range(n), bad_rows)) if bad_rows else set()
+    bad_kinds = iter(BAD * (bad_rows // len(BAD) + 1))
+    header = roster.columns(max_stays)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    people = []
+    for i in range(n):
+        bad = next(bad_kinds)[0] if i in bad_at else None
+        k = rng.randrange(1, 3) if rng.random() < .35 else 1
+        ids = [iid for iid, _ in rng.sample(idents, k)]
+        words = [rng.choice([short[iid], iid, dict(idents)[iid]]) for iid in ids]
+        cells = {roster.NAME: f"{i + 1:04d}", roster.GROUP: f"第{i % 4 + 1}村", roster.IDENTITY: "、".join(words)}
+        inp = {"region": region, "identities": ids, "stays": []}
+        for s in range(rng.randrange(0 if rng.random() < .1 else 1, max_stays + 1)):
+            total = rng.randrange(2, 300) * 1000 + rng.choice([0, 0, 500, 37])
+            stay = {"total": _amount_words(total, rng), "level": rng.choice(levels), "place": rng.choice(places),
+                    "referral": rng.random() < .7}
+            col = lambda what: roster.STAY.format(n=s + 1, what=what)  # noqa: E731
+            cells[col("总费用")] = stay["total"]
+            if rng.random() < .75:
+                stay["out_of_policy"] = str(total * rng.randrange(0, 20) // 100)
+                cells[col("目录外")] = stay["out_of_policy"]
+            cells[col("医院等级")] = rng.choice(LEVEL_WORDS[stay["level"]])
+            cells[col("就医地点")] = rng.choice(PLACE_WORDS[stay["place"]])
+            cells[col("规范转诊")] = "是" if stay["referral"] else rng.choice(["否", ""])
+            inp["stays"].append(stay)
+        if rng.random() < .3:
+            inp["outpatient"] = {"chronic": str(rng.randrange(1, 80) * 100)}
+            cells["门诊慢特病"] = inp["outpatient"]["chronic"]
+        if bad:
+            if not inp["stays"]:
+                inp["stays"].append({"total": "20000", "level": "2", "place": "county", "referral": False})
+                cells.update({"住院1总费用": "20000", "住院1医院等级": "二级", "住院1就医地点": "县域内"})
+            first = inp["stays"][0]
+            if bad == "total":
+                first["total"] = cells["住院1总费用"] = "三万多点"
+            elif bad == "out_of_policy":
+                first["out_of_policy"] = cells["住院1目录外"] = "不清楚啊"
+            elif bad == "identity":
+                inp["identities"] = ["外星人"]
+                cells[roster.IDENTITY] = "外星人"
+            elif bad == "level":
+                first["level"] = cells["住院1医院等级"] = "五级"
+            elif bad == "oop_over_total":
+                first["total"] = cells["住院1总费用"] = "5000"
+                first["out_of_policy"] = cells["住院1目录外"] = "8000"
+        w.writerow([cells.get(c, "") for c in header])
+        people.append({"line": i + 2, "name": cells[roster.NAME], "group": cells[roster.GROUP],
+                       "input": inp, "bad": bad, "cells": cells})
+    return buf.getvalue(), people
+
+
+def xlsx_bytes(csv_text: str) -> bytes:
+    """The same roster as an Excel file (openpyxl, as Excel would write it; amounts as numbers)."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in csv.reader(io.StringIO(csv_text)):
+        ws.append([int(c) if c.isdigit() and not c.startswith("0") else c for c in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def browser(site: Path, rows: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from scripts.serve import start
+    text, _ = sample(rows, "xianning", bad_rows=0, seed=7)
+    xlsx = Path(tempfile.mkdtemp(prefix="roster-bench-")) / "roster.xlsx"
+    xlsx.write_bytes(xlsx_bytes(text))
+    server, url = start(site)
+    out = {}
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = b.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+            page.goto(f"{url}staff/roster/?region=xianning")
+            page.wait_for_selector('#ro-output[data-state="ready"]', state="attached", timeout=180_000)
+            for kind in ("csv", "xlsx", "csv"):  # the last CSV run is the one reported (warm)
+                if kind == "csv":
+                    page.fill("#ro-text", text)
+                else:
+                    page.set_input_files("#ro-file", str(xlsx))
+                t = time.perf_counter()
+                page.click("#ro-run")
+                page.wait_for_selector('#ro-output[data-state="done"]', state="attached", timeout=180_000)
+                out[kind] = time.perf_counter() - t
+                n = page.locator('#ro-rows tr[data-ok="true"]').count()
+                assert n == rows, f"{kind}: {n} of {rows} rows computed"
+            b.close()
+    finally:
+        server.shutdown()
+    return out
+
+
+def native(rows: int) -> dict:
+    from calc import roster
+    text, _ = sample(rows, "yiyuan", bad_rows=0, seed=3)
+    data = text.encode()
+    roster.run(sample(50, "yiyuan", seed=4)[0], "yiyuan")  # warm caches (region files, meta) first
+    out = {"rows": rows, "cores": os.cpu_count() or 1}
+    for label, jobs in (("one", 1), ("all", 0)):
+        before = _cpu()
+        t = time.perf_counter()
+        res = roster.run_parallel(data, "yiyuan", None, jobs)
+        out[label] = time.perf_counter() - t
+        out[label + "_cpu"] = _cpu() - before
+        assert res["totals"]["all"]["people"] == rows
+    return out
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the pool's workers)."""
+    import resource
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def section(b: dict, n: dict, rows: int) -> str:
+    today = datetime.date.today().isoformat()
+    load = os.getloadavg()[0]
+    lines = [START, "## Roster (批量测算)", "",
+             f"Generated by `python -m benchmarks.roster` on {today} ({n['cores']} cores, load average "
+             f"{load:.1f} at the end: other work on the machine slows and flattens the multi-core figure). "
+             "Rows are generated people with 0-3 stays, mixed identities and amounts written as people "
+             "write them (3.5万, 12,000, 8000元).", "",
+             "| where | rows | time | rows per second | CPU time |", "|---|---|---|---|---|"]
+    for kind, label in (("csv", "browser, pasted CSV (worker, engine already loaded)"),
+                        ("xlsx", "browser, opened .xlsx (parsed in the worker)")):
+        if kind in b:
+            lines.append(f"| {label} | {rows:,} | {b[kind]:.2f} s | {rows / b[kind]:,.0f} | |")
+    for key, label in (("one", "1 process"), ("all", f"all {n['cores']} cores")):
+        lines.append(f"| native `python -m calc roster`, {label} | {n['rows']:,} | {n[key]:.2f} s | "
+                     f"{n['rows'] / n[key]:,.0f} | {n[key + '_cpu']:.1f} s |")
+    per_cpu = n["rows"] / n["all_cpu"]  # includes the pool's own overhead
+    lines += ["", f"{n['rows']:,} rows is 沂源县's 2020 list; the browser time is from the click on 计算 "
+              "until the table is drawn. Wall-clock figures on a shared machine depend on what else runs; "
+              f"the CPU time does not: all cores together spent {n['all_cpu']:.1f} CPU-seconds, i.e. "
+              f"{per_cpu:,.0f} rows per CPU-second, so an otherwise idle {n['cores']}-core machine does about "
+              f"{per_cpu * n['cores']:,.0f} rows per second (沂源's list in {n['rows'] / (per_cpu * n['cores']):.0f} s).",
+              END]
+    return "\n".join(lines)
+
+
+def write(report: Path, text: str) -> None:
+    old = report.read_text("utf-8") if report.is_file() else ""
+    if START in old and END in old:
+        new = old[: old.index(START)] + text + old[old.index(END) + len(END):]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    report.write_text(new, "utf-8")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--site", default=str(ROOT / "site"))
+    ap.add_argument("--rows", type=int, default=1000)
+    ap.add_argument("--county", type=int, default=COUNTY_ROWS)
+    ap.add_argument("--report", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = ap.parse_args(argv)
+    site = Path(args.site)
+    if not (site / "staff" / "roster" / "index.html").is_file():
+        raise SystemExit(f"{site} has no staff/roster/ page: build the site first (make build)")
+    b = browser(site, args.rows)
+    n = native(args.county)
+    text = section(b, n, args.rows)
+    write(Path(args.report), text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

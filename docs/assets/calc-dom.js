@@ -1,0 +1,57 @@
+// Small DOM and formatting helpers shared by the calculator modules.
+// Data is only ever put into the page with textContent / DOM properties — never innerHTML — so a
+// tampered share link cannot inject markup or script.
+
+export function el(tag, attrs = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "text") e.textContent = v;
+    else if (k === "class") e.className = v;
+    else if (v === true) e.setAttribute(k, "");
+    else e.setAttribute(k, String(v));
+  }
+  for (const k of kids.flat()) if (k !== null && k !== undefined && k !== false) e.append(k);
+  return e;
+}
+
+export const $ = (root, sel) => root.querySelector(sel);
+export const $$ = (root, sel) => [...root.querySelectorAll(sel)];
+
+// meta lists may be [{id, label}] or {id: label | {label}}; both read the same.
+export const asList = (x) => (Array.isArray(x) ? x
+  : x && typeof x === "object" ? Object.entries(x).map(([id, v]) => (v && typeof v === "object" ? { id, ...v } : { id, label: String(v) }))
+    : []);
+export const optId = (o) => String(typeof o === "object" && o !== null ? o.id ?? o.value : o);
+export const optLabel = (o) => String(typeof o === "object" && o !== null ? o.label ?? o.name ?? o.id : o);
+export const scalar = (v) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
+export const text = (v) => (typeof v === "string" ? v : "");
+
+// Amounts from calc are strings "12345.67": thousands separators, never NaN.
+export function yuan(s) {
+  if (s === null || s === undefined || s === "") return "—";
+  const m = /^(-?)(\d+)(\.\d+)?$/.exec(String(s));
+  if (!m) return String(s);
+  return m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (m[3] || "");
+}
+// The same without ".00" (echoes such as "按 30,000 元计算").
+export const yuanShort = (s) => yuan(s).replace(/\.00$/, "");
+
+// Say something to screen readers through the calculator's one live region.
+export function announce(message) {
+  const live = document.getElementById("calc-announce");
+  if (!live) return;
+  live.textContent = "";
+  // a new text node in a later task is announced even when the text repeats
+  setTimeout(() => { live.textContent = message; }, 30);
+}
+
+// Bring an element into view and give it focus (errors, the answer, the loading box).
+export function reveal(target, focusTarget = target, block = "center") {
+  if (!target) return;
+  target.scrollIntoView({ block, behavior: "instant" });
+  if (focusTarget) {
+    if (!focusTarget.matches("a[href], button, input, select, textarea, summary, [tabindex]")) focusTarget.setAttribute("tabindex", "-1");
+    focusTarget.focus({ preventScroll: true });
+  }
+}

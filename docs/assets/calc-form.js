@@ -1,0 +1,332 @@
+// The calculator form: who you are and what the hospital bill is at the top; everything else
+// (year, hospital, 目录外, more stays, 门诊) folded under 更多情况. Built at once from the page's
+// embedded meta, so it is usable before Python has loaded. Amounts are sent as typed ("3万");
+// calc parses them and the form echoes what calc understood ("按 30,000 元计算").
+import { el, $, $$, asList, optId, optLabel, scalar, yuanShort } from "./calc-dom.js";
+import { identities, choices, feature, yearNote } from "./calc-meta.js";
+
+const MAX_STAYS = 12;        // the "add another stay" button stops here
+const MAX_LINK_STAYS = 200;  // a (tampered) link never builds more fields than this
+const AMOUNT_HINT = "例如 30000 或 3万";
+
+export class CalcForm {
+  constructor(root, meta, { onSubmit, getOverrides } = {}) {
+    this.root = root;
+    this.meta = meta;
+    this.region = meta.region;
+    this.form = $(root, "#calc-form");
+    this.onSubmit = onSubmit;
+    this.getOverrides = getOverrides || (() => ({}));
+    this.sentMap = [];  // index in the input sent to calc -> index of the stay in the form
+  }
+
+  // ---- building ------------------------------------------------------------------------
+  build() {
+    const f = this.form;
+    const r = this.region;
+    f.replaceChildren();
+    f.noValidate = true;
+    f.append(el("div", { id: "calc-general-error", class: "calc-general-error", role: "alert", tabindex: "-1", hidden: true }));
+
+    const ids = identities(this.meta);
+    const sel = el("select", { id: "calc-identity", name: "identity" },
+      ids.map((i) => el("option", { value: optId(i), text: optLabel(i) })));
+    sel.value = ids.some((i) => optId(i) === "putong") ? "putong" : optId(ids[0] ?? "");
+    const gloss = el("p", { class: "calc-note calc-gloss", id: "calc-identity-gloss" });
+    sel.addEventListener("change", () => this.showGloss());
+    f.append(this.field("calc-identity", "1. 您是哪一类人？", sel, "identities", null, gloss),
+      el("details", { class: "calc-help" }, el("summary", { text: "不知道自己是哪一类？" }),
+        el("p", { text: "可以问村（社区）干部、乡镇（街道）民政办或医保窗口；低保证、特困供养证上也写着。确实不清楚就选“普通参保人员”，算出的是最保守的数。" })));
+    this.showGloss();
+
+    f.append(this.money("calc-stay0-total", "2. 住院总共花了多少钱？（元）", "stays[0].total", "",
+      "看出院结算单上的“总费用”。"));
+    f.append(this.more());
+    f.append(el("button", { type: "submit", id: "calc-submit", class: "calc-btn calc-btn-primary", text: "算一算" }));
+    f.append(el("p", { class: "calc-note calc-privacy", text: "计算在您的手机上完成，填的内容不会上传。" }));
+    f.append(el("div", { id: "calc-wait", class: "calc-wait", role: "status", hidden: true },
+      el("p", { id: "calc-wait-text" }), el("progress", { id: "calc-progress", "aria-labelledby": "calc-wait-text" })));
+    if (!this.bound) {
+      f.addEventListener("submit", (e) => { e.preventDefault(); this.onSubmit?.(); });
+      this.bound = true;
+    }
+    this.root.dataset.form = "ready";
+  }
+
+  more() {
+    const r = this.region;
+    const kids = [];
+    const years = (r.years || []).map(String);
+    const ys = el("select", { id: "calc-year", name: "year" }, years.map((y) => el("option", { value: y, text: `${y} 年` })));
+    ys.value = String(r.default_year ?? years[years.length - 1]);
+    ys.addEventListener("change", () => this.showYearNote());
+    kids.push(this.field("calc-year", "按哪一年的规定算", ys, "year", "默认是文件规定的最新一年。"));
+    const schemes = asList(r.schemes).length ? asList(r.schemes) : [];
+    if (schemes.length > 1) {
+      const labels = Object.fromEntries(asList(this.meta.vocab?.schemes).map((s) => [optId(s), optLabel(s)]));
+      const ss = el("select", { id: "calc-scheme", name: "scheme" },
+        schemes.map((s) => el("option", { value: optId(s), text: labels[optId(s)] ?? optLabel(s) })));
+      const wage = this.money("calc-wage", "月工资（元，职工医保才填）", "wage", "");
+      ss.addEventListener("change", () => { wage.hidden = ss.value !== "employee"; });
+      wage.hidden = true;
+      kids.push(this.field("calc-scheme", "参加的是哪种医保", ss, "scheme"), wage);
+    }
+    if (r.tier) {
+      const tiers = asList(r.tiers).length ? asList(r.tiers) : asList(this.meta.vocab?.tiers);
+      const ts = el("select", { id: "calc-tier", name: "tier" }, tiers.map((t) => el("option", { value: optId(t), text: optLabel(t) })));
+      kids.push(this.field("calc-tier", "缴费档次", ts, "tier"));
+    }
+    if (feature(this.meta, "newborn")) {
+      kids.push(this.check("calc-newborn", "是出生当年参保的新生儿", "newborn", false));
+    }
+    this.stay0 = el("fieldset", { class: "calc-stay", "data-stay": "0" }, el("legend", { text: "第 1 次住院的详细情况" }),
+      this.stayDetails(0, {}));
+    this.extraStays = el("div", { id: "calc-stays" });
+    const add = el("button", { type: "button", id: "calc-add-stay", class: "calc-btn calc-btn-secondary", text: "＋ 再加一次住院" });
+    add.addEventListener("click", () => {
+      this.addStay({});
+      $(this.extraStays.lastElementChild, "input")?.focus();
+    });
+    const opd = el("fieldset", { class: "calc-stay calc-opd" }, el("legend", { text: "门诊慢特病和特殊药品（全年，没有就空着）" }),
+      el("p", { class: "calc-note", text: "只看门诊、没有住院的，上面的住院总费用空着就行。" }),
+      this.money("calc-chronic", "门诊慢特病费用（元）", "outpatient.chronic", ""),
+      this.money("calc-drugs", "特殊药品费用（元）", "outpatient.special_drugs", ""));
+    const again = el("button", { type: "submit", id: "calc-submit-more", class: "calc-btn calc-btn-primary", text: "按这些情况算一算" });
+    return el("details", { class: "calc-more", id: "calc-more" },
+      el("summary", { text: "更多情况（可不填）：医院、目录外费用、门诊等" }),
+      kids, this.stay0, this.extraStays, add, opd, again);
+  }
+
+  field(id, label, control, fieldName, note, after) {
+    const errId = `err-${id}`;
+    control.setAttribute("data-field", fieldName);
+    control.setAttribute("aria-describedby", [errId, note ? `${id}-note` : null, `${id}-echo`].filter(Boolean).join(" "));
+    return el("div", { class: "calc-field" }, el("label", { for: id, text: label }),
+      note ? el("p", { class: "calc-note", id: `${id}-note`, text: note }) : null,
+      control, after || null,
+      el("p", { class: "calc-echo", id: `${id}-echo`, hidden: true }),
+      el("p", { class: "calc-field-error", id: errId, hidden: true }));
+  }
+
+  money(id, label, fieldName, value, note) {
+    // no inputmode: the phone's own keyboard lets people type "3万" as well as digits
+    const input = el("input", { type: "text", id, name: id, autocomplete: "off", value, placeholder: AMOUNT_HINT });
+    return this.field(id, label, input, fieldName, note);
+  }
+
+  select(id, label, fieldName, options, value) {
+    const s = el("select", { id, name: id }, options.map((o) => el("option", { value: optId(o), text: optLabel(o) })));
+    if (value !== undefined && options.some((o) => optId(o) === String(value))) s.value = String(value);
+    return this.field(id, label, s, fieldName);
+  }
+
+  check(id, label, fieldName, checked) {
+    return el("div", { class: "calc-field calc-check" },
+      el("label", { class: "calc-checkbox" },
+        el("input", { type: "checkbox", id, "data-field": fieldName, checked: checked || null, "aria-describedby": `err-${id}` }),
+        el("span", { text: label })),
+      el("p", { class: "calc-field-error", id: `err-${id}`, hidden: true }));
+  }
+
+  stayDetails(i, stay) {
+    const p = `calc-stay${i}`;
+    const out = [];
+    if (i > 0) out.push(this.money(`${p}-total`, "住院总费用（元）", `stays[${i}].total`, scalar(stay.total)));
+    out.push(this.money(`${p}-oop`, "其中目录外（全自费）费用（元）", `stays[${i}].out_of_policy`, scalar(stay.out_of_policy),
+      "看结算单上的“全自费”或“目录外”一栏；不知道就空着，会按一般情况估算并告诉您。"));
+    out.push(this.select(`${p}-level`, "医院等级", `stays[${i}].level`, choices(this.meta, "levels"), stay.level ?? "2"));
+    out.push(this.select(`${p}-place`, "医院在哪里", `stays[${i}].place`, choices(this.meta, "places"), stay.place ?? "county"));
+    if (feature(this.meta, "referral")) {
+      out.push(this.check(`${p}-referral`, "办了转诊手续（县内住院或按规定转诊）", `stays[${i}].referral`, stay.referral !== false));
+    }
+    if (i > 0 && feature(this.meta, "transferred")) {
+      out.push(this.check(`${p}-transferred`, "这次是从上一次住院直接转院过来的", `stays[${i}].transferred`, stay.transferred === true));
+    }
+    if (feature(this.meta, "hospital_waiver")) {
+      out.push(this.money(`${p}-waiver`, "医院减免了多少（元，没有就空着）", `stays[${i}].hospital_waiver`, scalar(stay.hospital_waiver)));
+    }
+    if (feature(this.meta, "tehuibao")) {
+      out.push(this.money(`${p}-tehuibao`, "特惠保赔了多少（元，没有就空着）", `stays[${i}].tehuibao`, scalar(stay.tehuibao)));
+    }
+    return out;
+  }
+
+  addStay(stay = {}, force = false) {
+    const i = this.extraStays.children.length + 1;
+    if (i >= MAX_STAYS && !force) return;
+    const box = el("fieldset", { class: "calc-stay", "data-stay": i }, el("legend", { text: `第 ${i + 1} 次住院` }),
+      this.stayDetails(i, stay));
+    const rm = el("button", { type: "button", class: "calc-btn calc-btn-link calc-remove-stay", text: `删去第 ${i + 1} 次住院` });
+    rm.addEventListener("click", () => { box.remove(); this.renumber(); $(this.root, "#calc-add-stay")?.focus(); });
+    box.append(rm);
+    this.extraStays.append(box);
+    $(this.root, "#calc-add-stay")?.toggleAttribute("disabled", this.extraStays.children.length + 1 >= MAX_STAYS);
+  }
+
+  renumber() {
+    const vals = this.readStays().slice(1);
+    this.extraStays.replaceChildren();
+    vals.forEach((s) => this.addStay(s, true));
+    $(this.root, "#calc-add-stay")?.toggleAttribute("disabled", this.extraStays.children.length + 1 >= MAX_STAYS);
+  }
+
+  showGloss() {
+    const id = $(this.form, "#calc-identity")?.value;
+    const i = identities(this.meta).find((x) => optId(x) === id);
+    const g = $(this.form, "#calc-identity-gloss");
+    if (g) { g.textContent = i?.plain ? `（${i.plain}）` : ""; g.hidden = !i?.plain; }
+  }
+
+  showYearNote() {
+    const note = document.getElementById("calc-year-note");
+    if (!note) return;
+    const t = yearNote(this.meta, $(this.form, "#calc-year")?.value);
+    note.textContent = t;
+    note.hidden = !t;
+  }
+
+  // ---- reading and filling ---------------------------------------------------------------
+  readStays() {
+    const n = 1 + this.extraStays.children.length;
+    const v = (id) => document.getElementById(id);
+    return Array.from({ length: n }, (_, i) => {
+      const p = `calc-stay${i}`;
+      const s = {
+        total: v(`${p}-total`)?.value ?? "", out_of_policy: v(`${p}-oop`)?.value ?? "",
+        level: v(`${p}-level`)?.value, place: v(`${p}-place`)?.value,
+      };
+      if (v(`${p}-referral`)) s.referral = v(`${p}-referral`).checked;
+      if (v(`${p}-transferred`)) s.transferred = v(`${p}-transferred`).checked;
+      if (v(`${p}-waiver`)) s.hospital_waiver = v(`${p}-waiver`).value;
+      if (v(`${p}-tehuibao`)) s.tehuibao = v(`${p}-tehuibao`).value;
+      return s;
+    });
+  }
+
+  // The estimate input. A stay with no amount typed is left out when something else is there
+  // (an outpatient-only year); with nothing at all, the first stay goes to calc, which says
+  // what is missing next to the bill field.
+  read() {
+    const f = this.form;
+    const stays = this.readStays();
+    const outpatient = { chronic: $(f, "#calc-chronic").value, special_drugs: $(f, "#calc-drugs").value };
+    const typed = (s) => [s.total, s.out_of_policy, s.hospital_waiver, s.tehuibao].some((x) => String(x ?? "").trim());
+    let send = stays.map((s, i) => [s, i]).filter(([s]) => typed(s));
+    const hasOpd = Object.values(outpatient).some((x) => x.trim());
+    if (!send.length && !hasOpd) send = [[stays[0], 0]];
+    this.sentMap = send.map(([, i]) => i);
+    const input = {
+      region: this.region.id,
+      year: Number($(f, "#calc-year").value),
+      identities: [$(f, "#calc-identity").value],
+      stays: send.map(([s]) => s),
+      outpatient,
+    };
+    if ($(f, "#calc-scheme")) input.scheme = $(f, "#calc-scheme").value;
+    if (input.scheme === "employee") input.wage = $(f, "#calc-wage").value;
+    if ($(f, "#calc-newborn")?.checked) input.newborn = true;
+    if ($(f, "#calc-tier")) input.tier = Number($(f, "#calc-tier").value);
+    const ov = this.getOverrides();
+    if (ov && Object.keys(ov).length) input.overrides = { ...ov };
+    return input;
+  }
+
+  // Put a (possibly shared, possibly hostile) input back into the form. Unknown values are
+  // left for calc to reject with its Chinese message.
+  fill(input) {
+    const f = this.form;
+    const setSel = (s, v) => { if (s && v !== undefined && v !== null && [...s.options].some((o) => o.value === String(v))) s.value = String(v); };
+    setSel($(f, "#calc-year"), input.year);
+    setSel($(f, "#calc-identity"), Array.isArray(input.identities) ? input.identities[0] : undefined);
+    setSel($(f, "#calc-scheme"), input.scheme);
+    setSel($(f, "#calc-tier"), input.tier);
+    if ($(f, "#calc-newborn")) $(f, "#calc-newborn").checked = input.newborn === true;
+    if ($(f, "#calc-scheme")) {
+      $(f, "#calc-wage").value = scalar(input.wage);
+      $(f, "#calc-wage").closest(".calc-field").hidden = $(f, "#calc-scheme").value !== "employee";
+    }
+    const stays = Array.isArray(input.stays) ? input.stays.slice(0, MAX_LINK_STAYS).map((s) => (s && typeof s === "object" ? s : {})) : [];
+    const first = stays[0] || {};
+    this.stay0.replaceChildren(el("legend", { text: "第 1 次住院的详细情况" }), ...this.stayDetails(0, first));
+    $(f, "#calc-stay0-total").value = scalar(first.total);
+    this.extraStays.replaceChildren();
+    for (const s of stays.slice(1)) this.addStay(s, true);  // a link may carry more stays than the button allows
+    const o = input.outpatient && typeof input.outpatient === "object" ? input.outpatient : {};
+    $(f, "#calc-chronic").value = scalar(o.chronic);
+    $(f, "#calc-drugs").value = scalar(o.special_drugs);
+    const more = $(f, "#calc-more");
+    const detailed = stays.length > 1 || scalar(o.chronic) || scalar(o.special_drugs) || scalar(first.out_of_policy)
+      || (first.level && String(first.level) !== "2") || (first.place && first.place !== "county");
+    if (more && detailed) more.open = true;
+    this.showGloss();
+    this.showYearNote();
+  }
+
+  // ---- echo and errors -----------------------------------------------------------------
+  // Under each amount: what calc understood, from its normalised input (and, for a 目录外 left
+  // empty, the amount calc assumed for that stay).
+  echo(norm, stays = []) {
+    for (const e of $$(this.root, ".calc-echo")) { e.hidden = true; e.textContent = ""; }
+    if (!norm) return;
+    const put = (id, t) => { const e = document.getElementById(`${id}-echo`); if (e && t) { e.textContent = t; e.hidden = false; } };
+    const typed = (id) => String(document.getElementById(id)?.value ?? "").trim() !== "";
+    (Array.isArray(norm.stays) ? norm.stays : []).forEach((s, j) => {
+      const i = this.sentMap[j] ?? j;
+      const p = `calc-stay${i}`;
+      if (s.total != null) put(`${p}-total`, `按 ${yuanShort(s.total)} 元计算`);
+      if (s.out_of_policy_assumed === true) {
+        const assumed = Array.isArray(stays) ? stays[j]?.out_of_policy : null;
+        put(`${p}-oop`, assumed ? `没填：按一般情况估为 ${yuanShort(assumed)} 元（见结果里的说明）` : "没填：按一般情况估算（见结果里的说明）");
+      }
+      else if (typed(`${p}-oop`)) put(`${p}-oop`, `按 ${yuanShort(s.out_of_policy)} 元计算`);
+      if (typed(`${p}-waiver`)) put(`${p}-waiver`, `按 ${yuanShort(s.hospital_waiver)} 元计算`);
+      if (typed(`${p}-tehuibao`)) put(`${p}-tehuibao`, `按 ${yuanShort(s.tehuibao)} 元计算`);
+    });
+    const o = norm.outpatient || {};
+    if (typed("calc-chronic")) put("calc-chronic", `按 ${yuanShort(o.chronic)} 元计算`);
+    if (typed("calc-drugs")) put("calc-drugs", `按 ${yuanShort(o.special_drugs)} 元计算`);
+    if (typed("calc-wage") && norm.wage) put("calc-wage", `按 ${yuanShort(norm.wage)} 元计算`);
+  }
+
+  clearErrors() {
+    for (const e of $$(this.root, ".calc-field-error")) { e.hidden = true; e.textContent = ""; }
+    for (const e of $$(this.root, "[aria-invalid]")) e.removeAttribute("aria-invalid");
+    const g = $(this.root, "#calc-general-error");
+    g.hidden = true; g.replaceChildren();
+  }
+
+  // calc's field name -> the control in the page (stays are renumbered by sentMap)
+  control(field) {
+    const m = /^stays\[(\d+)\](.*)$/.exec(field);
+    if (m) field = `stays[${this.sentMap[Number(m[1])] ?? m[1]}]${m[2]}`;
+    let ctl = this.root.querySelector(`[data-field="${CSS.escape(field)}"]`);
+    if (!ctl && field.startsWith("overrides.")) ctl = this.root.querySelector(`[data-override="${CSS.escape(field.slice(10))}"]`);
+    if (!ctl && m && !m[2]) ctl = this.root.querySelector(`[data-field="stays[${this.sentMap[Number(m[1])] ?? m[1]}].total"]`);
+    return ctl;
+  }
+
+  // Messages next to their fields; the rest in the general box. -> {first, general}
+  showErrors(errors, { prefix } = {}) {
+    const general = [];
+    let first = null;
+    for (const err of errors) {
+      const msg = typeof err?.message === "string" && err.message ? err.message : "输入有误，请检查。";
+      const ctl = this.control(String(err?.field ?? ""));
+      const errEl = ctl && document.getElementById(ctl.getAttribute("aria-describedby")?.split(" ")[0] || `err-${ctl.id}`);
+      if (ctl && errEl) {
+        ctl.setAttribute("aria-invalid", "true");
+        errEl.textContent = errEl.textContent ? `${errEl.textContent}；${msg}` : msg;
+        errEl.hidden = false;
+        const closed = ctl.closest("details:not([open])");
+        if (closed) closed.open = true;  // a field in 更多情况 / 高级: unfold it to show the message
+        first ??= ctl;
+      } else general.push(msg);
+    }
+    const g = $(this.root, "#calc-general-error");
+    if (general.length) {
+      g.replaceChildren(...(prefix ? [el("p", { text: prefix })] : []), ...general.map((m) => el("p", { text: m })));
+      g.hidden = false;
+    }
+    return { first, general, box: g };
+  }
+}

@@ -1,0 +1,258 @@
+"""The staff toolkit pages: 明白纸 per region × identity, the link builder, the roster calculator
+(批量测算), the five-region comparison, and the staff index. Called from sitegen.build.write_all.
+
+Every amount comes from calc (estimate_dict at build time, the worker in the browser). Links and QR
+codes use the deployment settings (sitegen/settings.py); share links use calc/share.py.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import io
+import pathlib
+import re
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+
+from . import qr
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".build" / "wheels"
+STAFF = "staff"          # docs/staff/ → /staff/
+# The segno wheel the link builder runs in Pyodide is the one the build uses: its version and
+# hashes come from requirements-site.lock (make lock); pip fetches it once into .build/wheels/.
+LOCK = ROOT / "requirements-site.lock"
+QR_MODULE = "staff_qr"   # sitegen/qr.py as the browser knows it
+# Bills for the 明白纸 and the comparison (one in-county stay at a level-2 hospital, referred).
+BILLS = ["10000", "50000", "200000"]
+OOP_SHARE = Decimal("0.10")
+STAY = {"level": "2", "place": "county", "referral": True}
+SHEET_FIGURES_PER_RULE = 4
+
+
+def _api():
+    import calc.api
+    return calc.api
+
+
+def share_link(base_url: str, input_dict: dict) -> str:
+    from calc.share import fragment
+    return f"{base_url}{input_dict['region']}/{fragment(input_dict)}"
+
+
+def prefill_input(region: str, year, identity: str) -> dict:
+    """A share link that only fills the form (region, year, identity; no stays): the calculator
+    shows the form ready for the bill instead of computing an empty year."""
+    return {"region": region, "year": year, "identities": [identity]}
+
+
+def bill_input(region: str, year, identity: str, total: str) -> dict:
+    oop = (Decimal(total) * OOP_SHARE).quantize(Decimal("1"))
+    return {"region": region, "year": year, "identities": [identity],
+            "stays": [dict(STAY, total=total, out_of_policy=str(oop))]}
+
+
+def _estimate(inp: dict) -> dict:
+    res = _api().estimate_dict(inp)
+    if not res.get("ok"):
+        raise RuntimeError(f"sitegen.staff: calc rejected {inp}: {res.get('errors')}")
+    return res
+
+
+# ---- 明白纸 -----------------------------------------------------------------------------------
+def identity_params(rp, year, ident: str) -> list:
+    """The parameters that concern `ident` in `year`: a path segment names it, or a group above it
+    lists it in its `identities` (e.g. reassist.identities = ["jianka", "jishi"])."""
+    lists = {p.path[: -len(".identities")]: set(p.value) | set(p.reading_for)
+             for p in rp.parameters(year) if p.path.endswith(".identities") and p.unit == "ids"}
+    out = []
+    for p in rp.parameters(year):
+        if p.path.endswith(".identities") or p.unit not in ("yuan", "ratio", "count"):
+            continue
+        parts = p.path.split(".")
+        groups = [".".join(parts[:i]) for i in range(1, len(parts))]
+        if ident in parts or any(ident in lists.get(g, ()) for g in groups):
+            out.append(p)
+    return out
+
+
+def sheet_topics(rp, params: list) -> list[dict]:
+    """An identity's figures grouped by the rule that sets them: titles come from the region's own
+    rules (data), so a region's topics such as 沂源's 再救助 always reach its sheets."""
+    from calc import vocab
+    groups: dict[str, dict] = {}
+    for p in params:
+        rule = rp.rules.get(p.rule)
+        title = rule.title if rule else "其他规定"
+        g = groups.setdefault(title, {"title": title, "figures": [], "cites": [], "more": 0})
+        if len(g["figures"]) < SHEET_FIGURES_PER_RULE:
+            g["figures"].append({"label": p.label, "shown": p.display, "provenance": p.provenance,
+                                 "provenance_words": vocab.PROVENANCE.get(p.provenance, p.provenance)})
+        else:
+            g["more"] += 1
+        if p.provenance == "document" and p.cite and p.cite not in g["cites"]:
+            g["cites"].append(p.cite)
+    return list(groups.values())
+
+
+def sheet_data(rm: dict, ident: dict, settings) -> dict:
+    from calc import params
+    rid, year, iid = rm["id"], rm["default_year"], ident["id"]
+    rp = params.load(rid)
+    examples, premium = [], None
+    for total in BILLS:
+        res = _estimate(bill_input(rid, year, iid, total))
+        premium = premium or res.get("premium")
+        y = res["year"]
+        examples.append({"total": y["total"], "resident": y["resident"],
+                         "reimbursed": str(Decimal(y["total"]) - Decimal(y["resident"]))})
+    return {"examples": examples, "topics": sheet_topics(rp, identity_params(rp, year, iid)),
+            "calc_url": share_link(settings.base_url, prefill_input(rid, year, iid)),
+            "oop_pct": int(OOP_SHARE * 100), "premium": premium or {}}
+
+
+def write_sheets(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[pathlib.Path]:
+    """docs/<region>/print/<identity>/index.md + qr.png (the calculator pre-filled for that identity)."""
+    written = []
+    rid = rm["id"]
+    for ident in rm["identities"]:
+        sheet = sheet_data(rm, ident, settings)
+        folder = docs_dir / rid / "print" / ident["id"]
+        folder.mkdir(parents=True, exist_ok=True)
+        qr.save(sheet["calc_url"], folder / "qr.png")
+        written += [folder / "qr.png", folder / "qr.svg"]
+        put(f"{rid}/print/{ident['id']}/index.md", env.get_template("print.md.j2").render(
+            rm=rm, rid=rid, year=rm["default_year"], ident=ident, sheet=sheet,
+            page_url=f"{settings.base_url}{rid}/", settings=settings.for_pages()))
+    return written
+
+
+# ---- wheels for the browser --------------------------------------------------------------------
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def locked(name: str, lock: pathlib.Path = LOCK) -> tuple[str, set[str]]:
+    """(version, sha256 hashes) of `name` in a pip-compile --generate-hashes lock."""
+    m = re.search(rf"^{re.escape(name)}==(\S+)((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{{64}})+)", lock.read_text("utf-8"), re.M)
+    if not m:
+        raise SystemExit(f"sitegen.staff: {name} is not in {lock.name} (make lock)")
+    return m[1], set(re.findall(r"sha256:([0-9a-f]{64})", m[2]))
+
+
+def segno_wheel() -> tuple[str, bytes]:
+    """(file name, bytes) of the locked segno wheel: the build's own version, hash-checked."""
+    version, hashes = locked("segno")
+    installed = importlib.metadata.version("segno")
+    if installed != version:
+        raise SystemExit(f"sitegen.staff: segno {installed} is installed but {LOCK.name} locks {version}; "
+                         "run `make build` (it installs from the lock)")
+    name = f"segno-{version}-py3-none-any.whl"
+    path = CACHE / name
+    if not path.is_file():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
+               "--dest", str(CACHE), f"segno=={version}"]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, text=True)
+        except subprocess.CalledProcessError as e:
+            raise SystemExit(f"sitegen.staff: could not download {name} for the link builder "
+                             f"({e.stderr.strip()}); put the wheel into {CACHE} by hand") from None
+    data = path.read_bytes()
+    if _sha256(data) not in hashes:
+        path.unlink()
+        raise SystemExit(f"sitegen.staff: {name} does not match the hashes in {LOCK.name}; removed it")
+    return name, data
+
+
+def qr_wheel() -> bytes:
+    """sitegen/qr.py as a one-module wheel `staff_qr` (deterministic zip)."""
+    source = (pathlib.Path(__file__).parent / "qr.py").read_bytes()
+    dist = f"{QR_MODULE}-1.0.dist-info"
+    files = {f"{QR_MODULE}.py": source,
+             f"{dist}/METADATA": b"Metadata-Version: 2.1\nName: staff-qr\nVersion: 1.0\nRequires-Dist: segno\n",
+             f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: sitegen.staff\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+    record = "".join(f"{n},sha256={_b64(hashlib.sha256(d).digest())},{len(d)}\n" for n, d in files.items())
+    files[f"{dist}/RECORD"] = (record + f"{dist}/RECORD,,\n").encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def _b64(digest: bytes) -> str:
+    import base64
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def write_wheels(docs_dir: pathlib.Path) -> tuple[list[dict], list[pathlib.Path]]:
+    """docs/staff/wheels/<hash>/<name>: content-addressed, so caches can keep them forever."""
+    out, written = [], []
+    for name, data in (segno_wheel(), (f"{QR_MODULE}-1.0-py3-none-any.whl", qr_wheel())):
+        digest = _sha256(data)
+        rel = f"{STAFF}/wheels/{digest[:12]}/{name}"
+        p = docs_dir / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+        written.append(p)
+        out.append({"path": rel, "sha256": digest, "bytes": len(data)})
+    return out, written
+
+
+# ---- staff pages -------------------------------------------------------------------------------
+def form_regions(regions: list[dict]) -> list[dict]:
+    """What the link builder and roster forms need from calc's meta (labels included)."""
+    keep = ("id", "name", "document", "years", "default_year", "identities", "levels", "places", "tier",
+            "schemes", "year_notes", "features")
+    return [{k: r[k] for k in keep if k in r} for r in regions]
+
+
+def compare_data(regions: list[dict], base_url: str) -> dict:
+    """The same bill and identity in every region, side by side (each region's default year)."""
+    from calc import vocab
+    idents = [i for i in vocab.IDENTITIES if any(i in {x["id"] for x in r["identities"]} for r in regions)]
+    tables = []
+    for iid in idents:
+        bills = []
+        for total in BILLS:
+            cells = []
+            for r in regions:
+                offered = {x["id"]: x["label"] for x in r["identities"]}
+                if iid not in offered:
+                    cells.append({"region": r, "offered": False})
+                    continue
+                inp = bill_input(r["id"], r["default_year"], iid, total)
+                res = _estimate(inp)
+                cells.append({"region": r, "offered": True, "label": offered[iid], "year": res["year"],
+                              "link": share_link(base_url, inp), "href": share_link("../../", inp)})
+            keys = [k for k in vocab.PAYERS if any(c["offered"] and k in c["year"] for c in cells)]
+            bills.append({"total": total, "cells": cells,
+                          "rows": [{"key": k, "label": vocab.PAYERS[k]} for k in keys]})
+        tables.append({"id": iid, "label": vocab.IDENTITIES[iid][0], "plain": vocab.IDENTITIES[iid][1],
+                       "bills": bills})
+    return {"identities": tables, "regions": regions, "oop_pct": int(OOP_SHARE * 100)}
+
+
+def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put) -> list[pathlib.Path]:
+    """docs/staff/: index, link builder, roster (+ template CSV), comparison."""
+    from calc import roster, vocab
+    wheels, written = write_wheels(docs_dir)
+    common = {"settings": settings.for_pages(), "regions": form_regions(regions), "staff_root": "../"}
+    put(f"{STAFF}/index.md", env.get_template("staff/index.md.j2").render(**common))
+    put(f"{STAFF}/link/index.md", env.get_template("staff/link.md.j2").render(
+        wheels=[dict(w, path="../../" + w["path"]) for w in wheels], qr_module=QR_MODULE,
+        payers=list(vocab.PAYERS.items()), **common))  # a list: tojson sorts object keys
+    template = docs_dir / STAFF / "roster" / "roster-template.csv"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text(roster.template_csv(), "utf-8", newline="")
+    written.append(template)
+    put(f"{STAFF}/roster/index.md", env.get_template("staff/roster.md.j2").render(
+        help=roster.HELP, columns=roster.columns(), template_name=template.name, **common))
+    put(f"{STAFF}/compare/index.md", env.get_template("staff/compare.md.j2").render(
+        compare=compare_data(regions, settings.base_url), **common))
+    return written
