@@ -46,13 +46,15 @@ RUNTIME = {
     "stdlib_full": PYODIDE_SRC / "python_stdlib.zip",
     "lock": PYODIDE_SRC / "pyodide-lock.json",
 }
-# Issue 14: role "stdlib" is the trimmed, precompiled standard library (buildtools/stdlib_trim.py),
-# in a content-addressed directory of its own so an engine change does not move the stock
-# runtime (and its 2.7 MB wasm) to a new URL. Lazy roles are fetched only when needed and not
-# precached: the stock zip ("stdlib_full") is the worker's fallback on an import error; the
-# lockfile lists Pyodide's 357 optional packages, none of which the engine loads, so the worker
-# passes loadPyodide one with no packages, built from its "info" (copied into the manifest).
-LAZY_ROLES = ("stdlib_full", "lock")
+# Issue 14: role "stdlib" is the trimmed, precompiled standard library (buildtools/stdlib_trim.py)
+# and "stdlib_extra" what only later calls import (the chart, the staff tools), each in a
+# content-addressed directory of its own so an engine change does not move the stock runtime (and
+# its 2.7 MB wasm) to a new URL. Lazy roles are fetched only when needed and not precached: the
+# extra zip before the first call that is not estimate/meta; the stock zip ("stdlib_full") as the
+# fallback on an import error; the lockfile lists Pyodide's 357 optional packages, none of which
+# the engine loads, so the worker passes loadPyodide one with no packages, built from its "info"
+# (copied into the manifest).
+LAZY_ROLES = ("stdlib_full", "lock", "stdlib_extra")
 PRELOAD_ROLES = ("wasm", "stdlib")  # the big ones: the page starts them before the worker runs
 CACHE = ROOT / ".build"
 # Fixed build time: wheel zip entries, mkdocs dates, gzip headers. Override via env if wanted.
@@ -144,7 +146,7 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def copy_runtime(out: Path, wheel: Path, trimmed_stdlib: Path) -> dict:
+def copy_runtime(out: Path, wheel: Path, derived: dict[str, Path]) -> dict:
     """Runtime + wheel into content-addressed directories; assets/calc-manifest.json lists each
     file the worker loads with its sha256 and size (the worker refuses anything else)."""
     digests = {}
@@ -164,11 +166,12 @@ def copy_runtime(out: Path, wheel: Path, trimmed_stdlib: Path) -> dict:
     (out / rel).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(wheel, out / rel)
     files["wheel"] = {"url": rel, "sha256": wheel_sha, "bytes": wheel.stat().st_size}
-    trim_sha = sha256_file(trimmed_stdlib)
-    trim_rel = f"pyodide/stdlib-{trim_sha[:12]}/{trimmed_stdlib.name}"
-    (out / trim_rel).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(trimmed_stdlib, out / trim_rel)
-    files["stdlib"] = {"url": trim_rel, "sha256": trim_sha, "bytes": trimmed_stdlib.stat().st_size}
+    for role, src in derived.items():  # the trimmed standard library (issue 14)
+        sha = sha256_file(src)
+        rel_path = f"pyodide/stdlib-{sha[:12]}/{src.name}"
+        (out / rel_path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, out / rel_path)
+        files[role] = {"url": rel_path, "sha256": sha, "bytes": src.stat().st_size}
     for role in LAZY_ROLES:
         files[role]["lazy"] = True
     manifest = {"pyodide": pyodide_version(), "runtime": runtime_dir, "files": files,
@@ -296,14 +299,15 @@ def build(out: Path) -> Path:
     log("building calc wheel")
     wheel = build_wheel()
     log(f"wheel {wheel.name}: {wheel.stat().st_size} bytes")
-    trimmed, trim_report = stdlib_trim.trimmed_stdlib(wheel)
-    log(f"trimmed standard library: {len(trim_report['modules'])} modules, {trimmed.stat().st_size} bytes")
+    trimmed, extra, trim_report = stdlib_trim.trimmed_stdlib(wheel)
+    log(f"trimmed standard library: {len(trim_report['modules'])} modules, {trimmed.stat().st_size} bytes "
+        f"(+ {len(trim_report['extra_modules'])} for later calls, {extra.stat().st_size} bytes)")
     log("generating pages (sitegen)")
     run_sitegen()
     log(f"mkdocs build -> {out}")
     run_mkdocs(out)
     log("post-processing")
-    manifest = copy_runtime(out, wheel, trimmed)
+    manifest = copy_runtime(out, wheel, {"stdlib": trimmed, "stdlib_extra": extra})
     postprocess(out, manifest)
     log("done")
     return out

@@ -1,16 +1,19 @@
-"""The engine's test corpus: every call the calc tests make into `calc.api`, plus meta and a sweep.
+"""The engine's test corpus: every call the calc tests make into calc, plus meta and a sweep.
 
 Used by stdlib_trim.py to find, by running it inside Pyodide, which standard-library modules the
 browser worker needs. Nothing here is a hand list of cases:
 
 - `capture(root)` runs the engine's tests (tests/unit, and tests/cases when it exists) natively
-  under pytest with this module as a plugin. The plugin wraps every public function of
-  `calc.api` before any test module imports it and records the outermost calls with their
-  JSON-able arguments, so new tests and new case files are picked up without edits here.
-  Test outcomes do not matter (the test run reports them); only the inputs are kept.
+  under pytest with this module as a plugin. The plugin wraps every public function of every
+  calc module (calc.api, calc.chart, calc.roster ... whatever the worker may call) before any test
+  module imports it and records the outermost calls with their JSON-able arguments, so new tests,
+  new case files and new engine modules are picked up without edits here. Test outcomes do not
+  matter (the test run reports them); only the inputs are kept.
 - `sweep()` adds `meta()` and, for every region / year / identity / scheme / tier that meta offers,
-  one estimate whose stays cover every level, place and referral choice (marked "sweep": the
-  snapshot round trip replays only these).
+  one estimate whose stays cover every level, place and referral choice; and, when the site has a
+  staff link builder (sitegen.staff), what it asks the worker: a QR code for a share link of each
+  region, from the same two wheels (segno, staff_qr) the page loads. Sweep calls are marked
+  "sweep": the snapshot round trip replays only these.
 
 Hypothesis runs derandomized with no example database, so the corpus (and with it the trimmed
 standard library) is the same on every build.
@@ -26,6 +29,13 @@ import sys
 from pathlib import Path
 
 OUT_ENV = "CALC_CORPUS_OUT"
+# What the first answer needs: estimate and meta (calc.api). The modules these calls import make
+# the trimmed standard library every page boots from; what any other call imports (the chart,
+# drawn when the resident scrolls to it; the staff pages' roster and QR code; calc's internals the
+# tests call directly) goes into an extra zip the worker adds before the first such call. A wrong
+# guess here costs speed, never an answer: the worker adds the extra zip, then the stock
+# library, when an import fails.
+CORE_MODULES = ("calc.api",)
 TEST_DIRS = ("tests/unit", "tests/cases")
 
 
@@ -42,15 +52,15 @@ def _jsonable(value) -> bool:
         return False
 
 
-def _wrap(name, fn):
+def _wrap(module, name, fn):
     @functools.wraps(fn)
     def recorder(*args, **kwargs):
         global _depth
         if _depth == 0:
             if kwargs or not _jsonable(list(args)):
-                _calls.append({"fn": name, "skipped": True})
+                _calls.append({"module": module, "fn": name, "skipped": True})
             else:
-                _calls.append({"fn": name, "args": list(args)})
+                _calls.append({"module": module, "fn": name, "args": list(args)})
         _depth += 1
         try:
             return fn(*args, **kwargs)
@@ -69,12 +79,21 @@ def pytest_configure(config):
         settings.load_profile("calc-corpus")
     except ImportError:
         pass
-    import calc.api as api
+    import importlib
+    import pkgutil
 
-    for name, fn in list(vars(api).items()):
-        if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != api.__name__:
-            continue
-        setattr(api, name, _wrap(name, fn))
+    import calc
+
+    modules = [calc] + [importlib.import_module(m.name) for m in pkgutil.walk_packages(calc.__path__, "calc.")
+                        if not m.name.endswith("__main__")]  # the CLI: the browser never runs it
+    wrapped = {}
+    for mod in modules:  # re-exports (calc.estimate is calc.api.estimate) get the same wrapper
+        for name, fn in list(vars(mod).items()):
+            if name.startswith("_") or not inspect.isfunction(fn) or not fn.__module__.startswith("calc"):
+                continue
+            if fn not in wrapped:
+                wrapped[fn] = _wrap(fn.__module__, fn.__name__, fn)
+            setattr(mod, name, wrapped[fn])
 
 
 def pytest_unconfigure(config):
@@ -106,7 +125,7 @@ def sweep() -> list[dict]:
     """meta() and one estimate per region/year/identity/scheme/tier offered by meta."""
     import calc.api
 
-    calls = [{"fn": "meta", "args": [], "sweep": True}]
+    calls = [{"module": "calc.api", "fn": "meta", "args": [], "sweep": True}]
     meta = json.loads(calc.api.meta())
     for region in meta.get("regions", []):
         rid = region["id"]
@@ -131,20 +150,46 @@ def sweep() -> list[dict]:
                             d["scheme"], d["wage"] = scheme, "4500"
                         if tier is not None:
                             d["tier"] = tier
-                        calls.append({"fn": "estimate", "args": [json.dumps(d, ensure_ascii=False)], "sweep": True})
+                        calls.append({"module": "calc.api", "fn": "estimate",
+                                      "args": [json.dumps(d, ensure_ascii=False)], "sweep": True})
     return calls
 
 
-def build(root: Path, workdir: Path) -> list[dict]:
-    """The whole corpus, deduplicated, in a stable order."""
+def staff_wheels_and_calls():
+    """([(file name, bytes)], calls): the link builder's QR module and the calls it makes, if any."""
+    try:
+        from sitegen import staff
+    except ImportError:
+        return [], []
+    import calc.api
+    from calc.share import fragment
+
+    wheels = [staff.segno_wheel(), (f"{staff.QR_MODULE}-1.0-py3-none-any.whl", staff.qr_wheel())]
+    calls = []
+    for region in json.loads(calc.api.meta()).get("regions", []):
+        inp = {"region": region["id"], "identities": [region["identities"][0]["id"]],
+               "stays": [{"total": "23456.78", "level": "2", "place": "county", "referral": True}]}
+        text = "https://example.org/" + region["id"] + "/" + fragment(inp)
+        calls.append({"module": staff.QR_MODULE, "fn": "call", "args": [json.dumps({"text": text})], "sweep": True})
+    return wheels, calls
+
+
+def build(root: Path, workdir: Path) -> tuple[list[dict], list[Path]]:
+    """The whole corpus, deduplicated, in a stable order, and the extra wheels it needs."""
     captured = capture(root, workdir / "captured.json")
+    wheels, staff_calls = staff_wheels_and_calls()
+    paths = []
+    for name, data in wheels:
+        paths.append(workdir / name)
+        paths[-1].write_bytes(data)
     skipped = sum(1 for c in captured if c.get("skipped"))
     if skipped:
         print(f"[stdlib_trim] note: {skipped} calc calls with non-JSON arguments not replayed", flush=True)
     seen, calls = set(), []
-    for c in sweep() + [c for c in captured if not c.get("skipped")]:
+    for c in sweep() + staff_calls + [c for c in captured if not c.get("skipped")]:
+        c = {**c, "extra": c["module"] not in CORE_MODULES}
         key = json.dumps(c, sort_keys=True, ensure_ascii=False, allow_nan=True)
         if key not in seen:
             seen.add(key)
             calls.append(c)
-    return calls
+    return calls, paths

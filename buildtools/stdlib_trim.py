@@ -1,6 +1,6 @@
 """The trimmed, precompiled standard library the browser worker boots from.
 
-    trimmed_stdlib(wheel) -> Path of python_stdlib_trim.zip (cached)
+    trimmed_stdlib(wheel) -> (python_stdlib_trim.zip, python_stdlib_extra.zip, report)  (cached)
 
 Pyodide's python_stdlib.zip is 2.5 MB of deflated .py source, and CPython compiles every module it
 imports on each boot. The worker needs about 150 of its ~560 modules. Which ones is not a hand
@@ -29,6 +29,7 @@ PYODIDE = ROOT / "node_modules" / "pyodide"
 CACHE = ROOT / ".build" / "stdlib"
 RUNNER = Path(__file__).with_name("pyodide_corpus.mjs")
 ZIP_NAME = "python_stdlib_trim.zip"
+EXTRA_NAME = "python_stdlib_extra.zip"
 # Inputs of the Node step besides the corpus and the wheel.
 KEY_FILES = [PYODIDE / "package.json", PYODIDE / "python_stdlib.zip", PYODIDE / "pyodide.asm.wasm",
              PYODIDE / "pyodide.asm.mjs", PYODIDE / "pyodide.mjs", RUNNER, Path(__file__), Path(corpus.__file__)]
@@ -38,29 +39,30 @@ def log(msg: str) -> None:
     print(f"[stdlib_trim] {msg}", flush=True)
 
 
-def _key(calls_json: bytes, wheel: Path) -> str:
+def _key(calls_json: bytes, wheels: list[Path]) -> str:
     h = hashlib.sha256()
-    for blob in [calls_json, wheel.read_bytes(), *(p.read_bytes() for p in KEY_FILES)]:
+    for blob in [calls_json, *(w.read_bytes() for w in wheels), *(p.read_bytes() for p in KEY_FILES)]:
         h.update(hashlib.sha256(blob).digest())
     return h.hexdigest()[:20]
 
 
-def trimmed_stdlib(wheel: Path) -> tuple[Path, dict]:
-    """(path of the trimmed zip, its report) — built, verified and cached."""
+def trimmed_stdlib(wheel: Path) -> tuple[Path, Path, dict]:
+    """(trimmed zip, extra zip for the staff pages' calls, report) — built, verified and cached."""
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
-        calls = corpus.build(ROOT, Path(tmp))
+        calls, extra_wheels = corpus.build(ROOT, Path(tmp))
+        wheels = [wheel, *extra_wheels]  # the engine's first: the others are unpacked after it
         calls_json = json.dumps(calls, ensure_ascii=False, allow_nan=True, sort_keys=True).encode()
-        key = _key(calls_json, wheel)
+        key = _key(calls_json, wheels)
         done = CACHE / key
         if (done / "report.json").is_file() and (done / ZIP_NAME).is_file():
             log(f"cached {key} ({len(calls)} corpus calls)")
-            return done / ZIP_NAME, json.loads((done / "report.json").read_text())
+            return done / ZIP_NAME, done / EXTRA_NAME, json.loads((done / "report.json").read_text())
         corpus_file = Path(tmp) / "corpus.json"
         corpus_file.write_bytes(calls_json)
         work = CACHE / (key + ".tmp")
         shutil.rmtree(work, ignore_errors=True)
         log(f"running {len(calls)} corpus calls in Pyodide (Node) to trim the standard library")
-        proc = subprocess.run(["node", str(RUNNER), "--pyodide", str(PYODIDE), "--wheel", str(wheel),
+        proc = subprocess.run(["node", str(RUNNER), "--pyodide", str(PYODIDE), "--wheels", ",".join(map(str, wheels)),
                                "--corpus", str(corpus_file), "--out", str(work)], cwd=ROOT)
         if proc.returncode != 0:
             raise SystemExit("trimming the standard library failed (see [pyodide_corpus] above)")
@@ -69,11 +71,11 @@ def trimmed_stdlib(wheel: Path) -> tuple[Path, dict]:
     for old in CACHE.iterdir():  # keep the cache to the newest build
         if old.name != key:
             shutil.rmtree(old, ignore_errors=True)
-    return done / ZIP_NAME, json.loads((done / "report.json").read_text())
+    return done / ZIP_NAME, done / EXTRA_NAME, json.loads((done / "report.json").read_text())
 
 
 if __name__ == "__main__":  # python -m buildtools.stdlib_trim WHEEL
     import sys
 
-    z, rep = trimmed_stdlib(Path(sys.argv[1]))
-    print(z, rep["zip_bytes"], len(rep["modules"]), "modules")
+    z, extra, rep = trimmed_stdlib(Path(sys.argv[1]))
+    print(z, rep["zip_bytes"], len(rep["modules"]), "modules;", extra, rep["extra_bytes"], len(rep["extra_modules"]))

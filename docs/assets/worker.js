@@ -13,6 +13,8 @@
 //   fresh         the trimmed, precompiled standard library ("stdlib": buildtools/stdlib_trim.py)
 //   full          the stock python_stdlib.zip ("stdlib_full"), if the trimmed one lacks a module —
 //                 also later, when a call raises ImportError
+// Calls other than estimate/meta (the chart, the staff tools) first add "stdlib_extra" to sys.path:
+// the modules only they import, kept out of the first download.
 // A fresh engine takes its memory image before the page's first call; after the first estimate,
 // in idle time, it stores it (snapshot.js) for the next visit.
 // Messages (ARCHITECTURE.md "Browser"): in {id, type: "estimate"|"meta"|"chart", payload: json_text};
@@ -238,6 +240,46 @@ async function full(manifest, files, modules) {
   return { pyodide, api, manifest, files, modules, stdlib: "full" };
 }
 
+// The extra zip on sys.path, once per engine (a download checked like the others).
+function addExtra(eng) {
+  if (eng.stdlib !== "trim") return Promise.resolve();
+  eng.extra ||= (async () => {
+    const f = eng.manifest.files.stdlib_extra;
+    const data = await fetchVerified(abs(f.url), f, { what: what("stdlib_extra"), stallMs: STALL_MS, fetch: netFetch,
+                                                       onBytes: () => {} });
+    const at = "/lib/" + f.url.split("/").pop();
+    eng.pyodide.FS.writeFile(at, data);
+    eng.pyodide.pyimport("sys").path.append(at);
+    eng.extraAdded = true;
+  })();
+  eng.extra.catch(() => { eng.extra = null; });  // tried again by the next call
+  return eng.extra;
+}
+
+const FIRST_ANSWER = new Set(["estimate", "meta"]);  // need only the trimmed standard library
+
+async function answer(eng, type, text) {
+  if (!FIRST_ANSWER.has(type)) await addExtra(eng).catch(() => {});
+  try {
+    return await CALLS[type](eng, text);
+  } catch (e) {
+    if (!isImportError(e, eng)) throw e;
+    status({ trim_error: reason(e) });
+  }
+  try {  // a module the build did not see this call import: the extra zip, if not there yet
+    if (!eng.extraAdded) {
+      await addExtra(eng);
+      return await CALLS[type](eng, text);
+    }
+  } catch (e) {
+    if (!isImportError(e, eng) && !(e instanceof LoadError)) throw e;
+  }
+  // ... else the stock standard library has it.
+  eng.image = null;
+  engine = full(eng.manifest, eng.files, eng.modules);
+  return CALLS[type](await engine, text);
+}
+
 const isImportError = (e, eng) => eng.stdlib === "trim" && e instanceof eng.pyodide.ffi.PythonError &&
   (e.type === "ModuleNotFoundError" || e.type === "ImportError");
 
@@ -318,17 +360,7 @@ onmessage = async (ev) => {
   if (!Object.hasOwn(CALLS, type)) return fail(`计算出错：unknown message type ${type}`);
   const text = typeof payload === "string" ? payload : JSON.stringify(payload);
   try {
-    let out;
-    try {
-      out = await CALLS[type](engineReady, text);
-    } catch (e) {
-      if (!isImportError(e, engineReady)) throw e;
-      // The trimmed standard library lacks a module this input needs: the stock one has it.
-      status({ trim_error: reason(e) });
-      engineReady.image = null;
-      engine = full(engineReady.manifest, engineReady.files, engineReady.modules);
-      out = await CALLS[type](await engine, text);
-    }
+    const out = await answer(engineReady, type, text);
     postMessage({ id, ok: true, payload: out });
     const eng = await engine;
     if (type === "estimate") eng.estimated = true;

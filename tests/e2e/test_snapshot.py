@@ -94,6 +94,13 @@ def test_repeat_visit_restores_the_snapshot_with_the_same_amounts(browser, brows
         assert snapshot_contains(first, ["37651", "4129.07"]) == []
         assert snapshot_contains(first, ["calc.api", "tomllib"]) == ["calc.api", "tomllib"]  # the check can see
         assert answers(first) == native
+        # The chart (drawn when scrolled to) needs modules kept out of the first download: the
+        # worker adds the extra zip for it, not the stock library.
+        chart = first.evaluate("""(inp) => window.__calcReady.then((c) => c.chart(
+            {input: inp, identities: ["dibao", "putong"], point: ["37651.29", "0"], uid: "t"}))""", SHARED)
+        assert chart["ok"] is True and chart["svg"].startswith("<svg"), chart
+        st = first.evaluate("() => ({...window.__calcStatus})")
+        assert st["stdlib"] == "trim" and "trim_error" not in st, st
         first.close()
 
         again, shown_again = open_estimate(context, shared_link(server_url))
