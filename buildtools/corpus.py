@@ -21,6 +21,7 @@ standard library) is the same on every build.
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import json
 import os
@@ -29,6 +30,10 @@ import sys
 from pathlib import Path
 
 OUT_ENV = "CALC_CORPUS_OUT"
+# Everything the captured calls can depend on: a change to any file here captures again (~10 s);
+# otherwise the last capture is reused (.build/stdlib/capture-<hash>.json).
+CAPTURE_INPUTS = ("calc", "tests/unit", "tests/cases", "benchmarks", "buildtools", "sitegen",
+                  "pyproject.toml", "requirements-site.lock")
 # What the first answer needs: estimate and meta (calc.api). The modules these calls import make
 # the trimmed standard library every page boots from; what any other call imports (the chart,
 # drawn when the resident scrolls to it; the staff pages' roster and QR code; calc's internals the
@@ -103,6 +108,30 @@ def pytest_unconfigure(config):
 
 
 # ---------------------------------------------------------------- build side
+def _inputs_hash(root: Path) -> str:
+    h = hashlib.sha256()
+    for entry in CAPTURE_INPUTS:
+        p = root / entry
+        files = sorted(f for f in p.rglob("*") if f.is_file() and "__pycache__" not in f.parts) if p.is_dir() else [p]
+        for f in files:
+            if f.is_file():
+                h.update(f.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()[:20]
+
+
+def capture_cached(root: Path, cache: Path, workdir: Path) -> list[dict]:
+    key = _inputs_hash(root)
+    hit = cache / f"capture-{key}.json"
+    if hit.is_file():
+        return json.loads(hit.read_text("utf-8"))
+    calls = capture(root, workdir / "captured.json")
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("capture-*.json"):
+        old.unlink()
+    hit.write_text(json.dumps(calls, ensure_ascii=False, allow_nan=True), "utf-8")
+    return calls
+
+
 def capture(root: Path, out: Path) -> list[dict]:
     """Run the engine's tests natively with the recorder; return the recorded calls."""
     dirs = [d for d in TEST_DIRS if (root / d).is_dir()]
@@ -174,9 +203,9 @@ def staff_wheels_and_calls():
     return wheels, calls
 
 
-def build(root: Path, workdir: Path) -> tuple[list[dict], list[Path]]:
+def build(root: Path, workdir: Path, cache: Path | None = None) -> tuple[list[dict], list[Path]]:
     """The whole corpus, deduplicated, in a stable order, and the extra wheels it needs."""
-    captured = capture(root, workdir / "captured.json")
+    captured = capture_cached(root, cache, workdir) if cache else capture(root, workdir / "captured.json")
     wheels, staff_calls = staff_wheels_and_calls()
     paths = []
     for name, data in wheels:

@@ -49,7 +49,7 @@ def _key(calls_json: bytes, wheels: list[Path]) -> str:
 def trimmed_stdlib(wheel: Path) -> tuple[Path, Path, dict]:
     """(trimmed zip, extra zip for the staff pages' calls, report) — built, verified and cached."""
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
-        calls, extra_wheels = corpus.build(ROOT, Path(tmp))
+        calls, extra_wheels = corpus.build(ROOT, Path(tmp), cache=CACHE)
         wheels = [wheel, *extra_wheels]  # the engine's first: the others are unpacked after it
         calls_json = json.dumps(calls, ensure_ascii=False, allow_nan=True, sort_keys=True).encode()
         key = _key(calls_json, wheels)
@@ -69,7 +69,7 @@ def trimmed_stdlib(wheel: Path) -> tuple[Path, Path, dict]:
     shutil.rmtree(done, ignore_errors=True)
     work.rename(done)
     for old in CACHE.iterdir():  # keep the cache to the newest build
-        if old.name != key:
+        if old.is_dir() and old.name != key:
             shutil.rmtree(old, ignore_errors=True)
     return done / ZIP_NAME, done / EXTRA_NAME, json.loads((done / "report.json").read_text())
 
