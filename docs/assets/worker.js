@@ -74,10 +74,23 @@ async function loadManifest() {
   }
 }
 
+// Runtime files live at content-addressed URLs: a copy the service worker keeps is read straight
+// from Cache Storage (not routed through the service worker: ~2x faster for 13 MB), and checked
+// like any download. A re-check past caches (cache "reload", integrity.js) goes to the network.
+async function cachedFetch(url, opts = {}) {
+  if (opts.cache !== "reload" && opts.cache !== "no-store" && globalThis.caches) {
+    try {
+      const hit = await caches.match(url);
+      if (hit && hit.ok) return hit;
+    } catch (e) { /* no Cache Storage here (opaque origin, private mode): the network */ }
+  }
+  return netFetch(url, opts);
+}
+
 function download(manifest, role) {
   const f = manifest.files[role];
   return fetchVerified(abs(f.url), f, {
-    what: what(role), stallMs: STALL_MS, fetch: netFetch,
+    what: what(role), stallMs: STALL_MS, fetch: cachedFetch,
     onBytes: (n) => {
       bytes.loaded += n - (bytes.files[role] || 0);
       bytes.files[role] = n;
