@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import cpu_quota  # noqa: E402
+from benchmarks import cpu_quota, roster  # noqa: E402
 from scripts.serve import Shaper, start  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -340,7 +340,11 @@ def write_report(res, statuses, throttled, quota_note, quota_model, runs, site, 
         f"- one estimate through the worker (postMessage + JSON + Pyodide, page already booted): {worker_ms:.2f} ms",
         "",
     ]
-    report.write_text("\n".join(lines), "utf-8")
+    # The roster section belongs to benchmarks.roster: carry it over rather than drop it.
+    old = report.read_text("utf-8") if report.is_file() else ""
+    kept = old[old.index(roster.START): old.index(roster.END) + len(roster.END)] \
+        if roster.START in old and roster.END in old else ""
+    report.write_text("\n".join(lines + ([kept, ""] if kept else [])), "utf-8")
     print("\n".join(lines))
 
 
