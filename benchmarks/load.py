@@ -300,7 +300,7 @@ def write_report(res, statuses, throttled, quota_note, quota_model, runs, site, 
         "of downloading Pyodide's 119 kB list of 357 packages it never loads.",
         "- **The worker starts at once**: `calc-client.js` is an async module in the page head, so the worker "
         "starts when that file arrives, not after the page has been parsed.",
-        "- **Memory snapshot for returning visitors** (`docs/assets/snapshot.js`): a fresh engine takes an image of "
+        "- **Memory snapshot for returning visitors** (`docs/assets/runtime/snapshot.js`): a fresh engine takes an image of "
         "its wasm memory (Pyodide 314's private `makeMemorySnapshot`) right after importing calc — before the page "
         "sends anything the resident typed, so the image holds no amounts or identities (an e2e test searches it) "
         "— and stores it in idle time after the first estimate. The next visit restores it (`_loadSnapshot`) "

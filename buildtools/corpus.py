@@ -5,7 +5,7 @@ browser worker needs. Nothing here is a hand list of cases:
 
 - `capture(root)` runs the engine's tests (tests/unit, and tests/cases when it exists) natively
   under pytest with this module as a plugin. The plugin wraps every public function of every
-  calc module (calc.api, calc.chart, calc.roster ... whatever the worker may call) before any test
+  module the worker may call (calc.api, paychart, calc.roster ... BROWSER_PACKAGES) before any test
   module imports it and records the outermost calls with their JSON-able arguments, so new tests,
   new case files and new engine modules are picked up without edits here. Test outcomes do not
   matter (the test run reports them); only the inputs are kept.
@@ -32,7 +32,7 @@ from pathlib import Path
 OUT_ENV = "CALC_CORPUS_OUT"
 # Everything the captured calls can depend on: a change to any file here captures again (~10 s);
 # otherwise the last capture is reused (.build/stdlib/capture-<hash>.json).
-CAPTURE_INPUTS = ("calc", "tests/unit", "tests/cases", "benchmarks", "buildtools", "sitegen",
+CAPTURE_INPUTS = ("calc", "paychart", "tests/unit", "tests/cases", "benchmarks", "buildtools", "sitegen",
                   "pyproject.toml", "requirements-site.lock")
 # What the first answer needs: estimate and meta (calc.api). The modules these calls import make
 # the trimmed standard library every page boots from; what any other call imports (the chart,
@@ -41,6 +41,8 @@ CAPTURE_INPUTS = ("calc", "tests/unit", "tests/cases", "benchmarks", "buildtools
 # guess here costs speed, never an answer: the worker adds the extra zip, then the stock
 # library, when an import fails.
 CORE_MODULES = ("calc.api",)
+# The packages the worker may call into (the wheels the browser unpacks): their calls are recorded.
+BROWSER_PACKAGES = ("calc", "paychart")
 TEST_DIRS = ("tests/unit", "tests/cases")
 
 
@@ -87,14 +89,17 @@ def pytest_configure(config):
     import importlib
     import pkgutil
 
-    import calc
-
-    modules = [calc] + [importlib.import_module(m.name) for m in pkgutil.walk_packages(calc.__path__, "calc.")
+    modules = []
+    for top in map(importlib.import_module, BROWSER_PACKAGES):
+        modules.append(top)
+        if hasattr(top, "__path__"):
+            modules += [importlib.import_module(m.name) for m in pkgutil.walk_packages(top.__path__, top.__name__ + ".")
                         if not m.name.endswith("__main__")]  # the CLI: the browser never runs it
     wrapped = {}
     for mod in modules:  # re-exports (calc.estimate is calc.api.estimate) get the same wrapper
         for name, fn in list(vars(mod).items()):
-            if name.startswith("_") or not inspect.isfunction(fn) or not fn.__module__.startswith("calc"):
+            if (name.startswith("_") or not inspect.isfunction(fn)
+                    or fn.__module__.split(".")[0] not in BROWSER_PACKAGES):
                 continue
             if fn not in wrapped:
                 wrapped[fn] = _wrap(fn.__module__, fn.__name__, fn)

@@ -1,4 +1,4 @@
-"""The share-link format for Python (site build, CLI, roster): the twin of docs/assets/share.js.
+"""The share-link format for Python (site build, CLI, roster): the twin of assets/resident/share.js.
 
     <region page URL>#calc=<base64url(UTF-8 JSON of the estimate input)>, no padding.
 """

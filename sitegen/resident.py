@@ -3,7 +3,7 @@
 - page_meta(): what the calculator form needs, embedded in the page as a JSON data block
   (<script type="application/json" id="calc-meta">), so the form is usable before Python loads
   and no label or policy figure is copied into JavaScript.
-- charts(): a picture per identity (calc/chart.py) of what the resident pays against the bill.
+- charts(): a picture per identity (paychart/) of what the resident pays against the bill.
 - example_cards(): worked examples as cards (readable on a 360-px phone), resident's share first.
 - glossary(): plain words for the terms the 算账单 uses (sitegen/glossary.toml).
 - cases(): hand-worked cases (tests/cases/<region>/*.toml) to show under each rule's anchor.
@@ -74,7 +74,7 @@ def example_cards(examples: list[dict], labels: dict[str, str]) -> list[dict]:
 def charts(region_id: str, year: int, identities: list[str], stay: dict) -> dict[str, dict]:
     """{identity: {svg, bends}}: the identity's line bold, 普通参保人员 dashed, the others thin;
     the bends are listed under the picture as text at body size."""
-    from calc.chart import chart_data
+    from paychart import chart_data
 
     base = {"region": region_id, "year": year, "stays": [stay]}
     out = {}

@@ -8,7 +8,7 @@
   loading fails, a message in view); a 明白纸-style link (identity only) fills without computing;
   nothing of the person stays in the address bar or history;
 - no page of the site scrolls sideways at 360 px; "读给我听" reads calc's sentence where a Chinese
-  voice exists; the person's own picture is drawn by calc/chart.py and inserted safely.
+  voice exists; the person's own picture is drawn by paychart/ and inserted safely.
 
 The pages are conftest's (`calc_page`: the phone context, the engine booted once per region);
 the 360-px phone is the same page with its viewport set to 360 × 740.
@@ -286,13 +286,13 @@ def test_read_aloud_and_own_picture(phone_page):
     page.evaluate(fake, [{"lang": "en-US", "name": "english only"}])
     assert open_input(page, inp) == "done"
     assert page.is_hidden("#calc-speak")  # no Chinese voice: no button
-    # the person's own picture: calc/chart.py through the worker, with a point at their bill
+    # the person's own picture: paychart/ through the worker, with a point at their bill
     see_chart(page)
     assert page.locator("#calc-chart svg title").count() == 1
     assert page.locator("#calc-chart svg circle.chart-point").count() == 1
     assert "您填的情况：总费用30,000元" in page.text_content("#calc-chart svg desc")
     # anything outside the allow-list is refused before it enters the page
-    refused = page.evaluate("""async () => { const m = await import('/assets/calc-chart.js');
+    refused = page.evaluate("""async () => { const m = await import('/assets/resident/calc-chart.js');
         return [m.safeSvg('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
                 m.safeSvg('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'),
                 m.safeSvg('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>'),

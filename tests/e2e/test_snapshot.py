@@ -1,5 +1,5 @@
 """Returning visitors boot from the memory snapshot their phone stored after the first estimate
-(docs/assets/snapshot.js), get the same amounts, and a damaged or foreign snapshot only costs a
+(docs/assets/runtime/snapshot.js), get the same amounts, and a damaged or foreign snapshot only costs a
 normal boot. The snapshot holds nothing the resident typed. The engine runs on the trimmed
 standard library throughout.
 
@@ -55,7 +55,7 @@ def answers(page):
 def stored(page):
     """The snapshot record as the worker left it (key, sizes), via snapshot.js's own names."""
     return page.evaluate("""async () => {
-        const s = await import('../assets/snapshot.js');
+        const s = await import('../assets/runtime/snapshot.js');
         const rec = await s.readRecord();
         return rec && {key: rec.key, raw: rec.raw, stored: rec.blob.size, saved: rec.saved};
     }""")
@@ -64,7 +64,7 @@ def stored(page):
 def snapshot_contains(page, needles):
     """Which of the strings occur anywhere in the stored memory image (freed memory included)."""
     return page.evaluate("""async (needles) => {
-        const s = await import('../assets/snapshot.js');
+        const s = await import('../assets/runtime/snapshot.js');
         const text = new TextDecoder('latin1').decode(await s.gunzip((await s.readRecord()).blob));
         return needles.filter((n) => text.includes(n));
     }""", needles)
@@ -73,7 +73,7 @@ def snapshot_contains(page, needles):
 def rewrite(page, js_body):
     """Change the stored record in place: js_body gets (rec, s) and returns the record to store."""
     page.evaluate(f"""async () => {{
-        const s = await import('../assets/snapshot.js');
+        const s = await import('../assets/runtime/snapshot.js');
         const rec = await s.readRecord();
         await s.writeRecord(await (async (rec, s) => {{ {js_body} }})(rec, s));
     }}""")

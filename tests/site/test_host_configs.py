@@ -40,7 +40,7 @@ def test_served_headers_equal_the_headers_file(built_site):
     """What a Netlify / Cloudflare host would send (from site/_headers) is what serve.py sends."""
     rules = http_rules.parse_headers_file((built_site / "_headers").read_text("utf-8"))
     man = json.loads((built_site / "assets" / "calc-manifest.json").read_text())
-    paths = ["/", "/xianning/", "/sw.js", "/assets/worker.js", "/assets/calc-manifest.json", "/404.html",
+    paths = ["/", "/xianning/", "/sw.js", "/assets/runtime/worker.js", "/assets/calc-manifest.json", "/404.html",
              "/" + man["files"]["wheel"]["url"], *("/" + f["url"] for f in man["files"].values())]
     server, _ = serve.start(built_site)
     try:

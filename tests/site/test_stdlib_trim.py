@@ -86,7 +86,8 @@ def test_build_fails_when_the_trimmed_set_misses_a_module(tmp_path):
 
 def test_new_test_cases_join_the_corpus_without_edits(tmp_path):
     """A new case file under tests/cases is recorded by the corpus capture as it is."""
-    (tmp_path / "calc").symlink_to(ROOT / "calc")
+    for package in corpus.BROWSER_PACKAGES:
+        (tmp_path / package).symlink_to(ROOT / package)
     (tmp_path / "buildtools").symlink_to(ROOT / "buildtools")
     cases = tmp_path / "tests" / "cases"
     cases.mkdir(parents=True)

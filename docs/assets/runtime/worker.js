@@ -28,7 +28,7 @@ const STALL_MS = 10_000;  // no byte for this long: the download has failed (a s
 const BOOT_MS = 60_000;   // starting Python from checked bytes is CPU only: generous for cheap phones
 const IDLE_MS = 1_500;    // no message for this long after an estimate: time to store the snapshot
 const UNUSED_MS = 15_000; // ... or this long without one (a visitor who only reads the page)
-const SITE = new URL("../", import.meta.url);
+const SITE = new URL("../../", import.meta.url);  // docs/assets/runtime/ -> the site root
 const abs = (rel) => new URL(rel, SITE).href;
 const netFetch = globalThis.fetch.bind(globalThis);
 
@@ -354,7 +354,7 @@ const CALLS = {
     eng.meta = null;
     return first || eng.api.meta();
   },
-  chart: (eng, payload) => eng.pyodide.pyimport("calc.chart").chart(payload),  // resident UI (issue 11)
+  chart: (eng, payload) => eng.pyodide.pyimport("paychart").chart(payload),  // resident UI (issue 11)
   wheel: (eng, payload) => staffMessage(eng.pyodide, "wheel", payload),  // staff toolkit (below)
   call: (eng, payload) => staffMessage(eng.pyodide, "call", payload),    // staff toolkit (below)
 };

@@ -17,7 +17,7 @@ export function offerRetry(root, onRetry) {
     button.remove();
     box.hidden = true;
     delete root.dataset.failed;
-    const { restartCalc } = await import("./calc-client.js");
+    const { restartCalc } = await import("../runtime/calc-client.js");
     onRetry(restartCalc());
   });
   box.append(button);

@@ -17,8 +17,8 @@ import json
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from .api import estimate_dict
-from .vocab import PAYERS
+from calc.api import estimate_dict
+from calc.vocab import PAYERS
 
 W, H = 320, 236                  # viewBox; the picture scales to the column width (~330 px on a phone)
 LEFT, RIGHT, TOP, BOTTOM = 46, 14, 46, 40

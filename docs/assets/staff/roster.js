@@ -3,7 +3,7 @@
 // every estimate, the totals and the result CSV are Python's; this file only reads the file,
 // draws the tables and offers print / download. Nothing is sent anywhere: the file is read in the
 // page (Blob.arrayBuffer) and the CSV download is a Blob made here.
-import { startCalc } from "./calc-client.js";
+import { startCalc } from "../runtime/calc-client.js";
 
 const $ = (id) => document.getElementById(id);
 const XLSX_MAX_BYTES = 500_000;

@@ -31,7 +31,7 @@ function boot() {
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
     app.attach(Promise.reject(new Error("这个浏览器不支持在手机上运行计算器（缺少 WebAssembly），请换一个新一点的浏览器。")));
   } else {
-    app.attach(import("./calc-client.js").then((m) => m.startCalc({ onProgress: (p) => app.progress(p) })));
+    app.attach(import("../runtime/calc-client.js").then((m) => m.startCalc({ onProgress: (p) => app.progress(p) })));
   }
   app.fromHash();
 }

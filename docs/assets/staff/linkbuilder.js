@@ -6,8 +6,8 @@
 // Page data: <script type="application/json" id="lb-data"> {regions, wheels, qr_module,
 // payers: [[key, label], …] in settlement order (calc.vocab)}.
 // Data is put into the page with textContent / DOM nodes only.
-import { startCalc } from "./calc-client.js";
-import { shareUrl } from "./share.js";
+import { startCalc } from "../runtime/calc-client.js";
+import { shareUrl } from "../resident/share.js";
 
 const MAX_STAYS = 10;
 const $ = (id) => document.getElementById(id);

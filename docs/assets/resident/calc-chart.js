@@ -1,4 +1,4 @@
-// The picture for the person's own scenario: calc/chart.py draws it in the worker (message
+// The picture for the person's own scenario: paychart/ draws it in the worker (message
 // `chart`), the same code that drew the pictures on this page at build time. The SVG comes from
 // our own code, built from numbers and calc's labels; it is still parsed as XML and checked
 // against an allow-list of elements and attributes before it enters the page.

@@ -222,7 +222,7 @@ async function call(type, payload) {
 const api = {
   estimate: (input) => call("estimate", input),
   meta: () => call("meta"),
-  chart: (req) => call("chart", req),  // resident UI (issue 11): calc/chart.py draws the person's picture
+  chart: (req) => call("chart", req),  // resident UI (issue 11): paychart/ draws the person's picture
   // staff toolkit: unpack a hash-checked wheel from our origin; module.fn(text) returns JSON text,
   // resolved here parsed (like estimate)
   wheel: (url, sha256, bytes) => call("wheel", { url, sha256, bytes }),
@@ -234,8 +234,8 @@ function registerServiceWorker() {
   if (!/^https?:$/.test(location.protocol)) return;
   swRegistered = true;
   // updateViaCache "none": the browser always asks the server for sw.js, so a new deployment is seen.
-  navigator.serviceWorker.register(new URL("../sw.js", import.meta.url),
-    { scope: new URL("../", import.meta.url).pathname, updateViaCache: "none" })
+  navigator.serviceWorker.register(new URL("../../sw.js", import.meta.url),
+    { scope: new URL("../../", import.meta.url).pathname, updateViaCache: "none" })
     .catch(() => { /* offline support is a bonus; the calculator works without it */ });
 }
 

@@ -1,4 +1,4 @@
-"""calc/chart.py: the picture of what the resident pays against the bill is drawn from real
+"""paychart/ (the chart, outside the rules package): the picture of what the resident pays against the bill is drawn from real
 estimates, its bends are where a payer really starts or stops, and no input can add markup."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from calc.api import estimate_dict
-from calc.chart import chart, chart_data, chart_svg
+from paychart import chart, chart_data, chart_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 BASE = {"region": "xianning", "year": 2022,
@@ -34,7 +34,7 @@ def test_svg_is_well_formed_accessible_and_one_line_per_identity():
 def test_the_line_follows_calc_between_its_points():
     """Straight between vertices: any bill's share read off the line equals calc's, to the yuan."""
     d = chart_data(BASE, ["dibao"])
-    from calc.chart import _Line
+    from paychart import _Line
     line = _Line(BASE, "dibao").sample(5000, 300000)
     for bill in (5000, 12345, 47011, 99999, 150000, 222222, 299999):
         assert abs(line.y_near(bill) - _resident("dibao", bill)) <= 1, bill
