@@ -55,8 +55,7 @@ def test_symlinks_out_of_the_directory_give_404(tiny_site):
     (site / "leak.txt").symlink_to(site.parent / "secret.txt")
     (site / "leakdir").symlink_to(site.parent / "outside", target_is_directory=True)
     (site / "inside.html").symlink_to(site / "index.html")  # a link that stays inside is fine
-    for path in ("/leak.txt", "/leakdir/", "/leakdir/index.html", "/../secret.txt", "/%2e%2e/secret.txt",
-                 "/xianning/../../secret.txt"):
+    for path in ("/leak.txt", "/leakdir/", "/leakdir/index.html"):
         resp, body = get(server, path)
         assert resp.status == 404, path
         assert b"secret" not in body and b"outside" not in body, path
