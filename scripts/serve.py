@@ -163,8 +163,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         try:
             self.handle_one_request()
-        except (ConnectionError, TimeoutError):
-            self.close_connection = True  # the client went away mid-answer: nothing to tell it
+        except OSError:  # the client went away or stalled mid-answer: nothing to tell it
+            self._drop_body()
+            self.close_connection = True
         except Exception as exc:  # a bug must not become a traceback or a silently dropped connection
             sys.stderr.write(f"serve.py: {type(exc).__name__}: {exc} ({getattr(self, 'requestline', '')!r})\n")
             self._drop_body()
