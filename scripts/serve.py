@@ -47,6 +47,8 @@ from scripts import http_rules  # noqa: E402
 
 IDLE_TIMEOUT = 15  # seconds for a whole request head, and the most a body may go without progress
 CHUNK = 16 * 1024  # one read from disk / one send: the most a connection holds of a file in memory
+SEND_BUFFER = 128 * 1024  # kernel send buffer per connection: autotuning would let each slow reader
+#                          hold megabytes of the file in kernel memory (loopback: 2 MB each)
 MAX_HEAD = 64 * 1024  # bytes of request head; more is answered 431
 WORKERS = 32  # threads answering complete requests (headers; bodies go to the event loop)
 FD_RESERVE = 64 + 2 * WORKERS  # file descriptors kept free of connections (files being hashed, the runtime)
@@ -590,6 +592,10 @@ class Server:
                 self._refuse(sock)
                 continue
             sock.setblocking(False)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+            except OSError:
+                pass
             conn = Connection(sock, addr)
             self.conns.add(conn)
             self._enter_head(conn, b"")
