@@ -386,7 +386,10 @@ def test_300_slow_readers_of_a_big_file_take_bounded_memory(tmp_path):
             s.connect(server.server_address)
             s.sendall(b"GET /big.wasm HTTP/1.1\r\nHost: x\r\n\r\n")
             readers.append(s)
-        time.sleep(1.0)
+        deadline = time.monotonic() + 20  # a loaded machine: wait until every answer is under way
+        while len(server.bodies) < 300 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
         resp, body = get(server, "/index.html")  # a real request meanwhile
         assert resp.status == 200 and "首页" in body.decode()
         peak = tracemalloc.get_traced_memory()[1] - base
