@@ -165,10 +165,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         try:
             self.handle_one_request()
-        except OSError:  # the client went away or stalled mid-answer: nothing to tell it
+        except (ConnectionError, TimeoutError):  # the client went away or stalled: nothing to tell it
             self._drop_body()
             self.close_connection = True
-        except Exception as exc:  # a bug must not become a traceback or a silently dropped connection
+        except Exception as exc:  # a bug or an unreadable file: a 500, never a traceback or silence
             sys.stderr.write(f"serve.py: {type(exc).__name__}: {exc} ({getattr(self, 'requestline', '')!r})\n")
             self._drop_body()
             self.close_connection = True

@@ -441,3 +441,20 @@ def test_frame_headers_on_every_answer(tiny_site):
     etag = get(server, "/")[0].getheader("ETag")
     resp, _ = get(server, "/", {"If-None-Match": etag})
     assert resp.status == 304 and resp.getheader("X-Frame-Options") == "SAMEORIGIN"
+
+
+def test_an_unreadable_file_is_a_500_in_chinese_not_a_dropped_connection(tiny_site, capfd, monkeypatch):
+    """A file the server cannot read (permissions, a disk error): the request gets a 500 in Chinese
+    (tests run as root, who reads anything, so the read is made to fail)."""
+    _, server, _ = tiny_site
+
+    def unreadable(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(serve, "strong_etag", unreadable)
+    resp, body = get(server, "/index.html")
+    assert resp.status == 500 and "服务器出错" in body.decode()
+    assert resp.getheader("X-Frame-Options") == "SAMEORIGIN" and resp.getheader("Cache-Control") == "no-store"
+    monkeypatch.undo()
+    assert get(server, "/index.html")[0].status == 200
+    assert "Traceback" not in capfd.readouterr().err
