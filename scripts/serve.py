@@ -135,6 +135,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     site_dir: Path = Path("site")
     policy: str = http_rules.csp()
     protocol_version = "HTTP/1.1"
+    server_version, sys_version = "serve.py", ""  # no Python version in the Server header
     timeout = IDLE_TIMEOUT
     # Benchmark hooks: server-side link shaping (applies to worker requests too, which DevTools
     # network emulation of the page does not) and a count of body bytes sent.
@@ -606,16 +607,24 @@ class Server:
         self._close(next(iter(self.heads)))
         return True
 
-    @staticmethod
-    def _refuse(sock):
-        """Every connection is busy sending a body: say so and close (never hang the client)."""
-        body = error_text(503).encode()
+    def _raw_answer(self, sock, code: int, reason: str):
+        """An answer from the loop itself (no handler): Chinese text, our headers, then close."""
+        body = error_text(code).encode()
+        policy = getattr(self.RequestHandlerClass, "policy", http_rules.csp())
+        headers = {**http_rules.security_headers(policy), "Cache-Control": "no-store", "Connection": "close",
+                   "Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body))}
+        if code == 503:
+            headers["Retry-After"] = "5"
+        head = f"HTTP/1.1 {code} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
         try:
             sock.setblocking(False)
-            sock.send(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                      b"Retry-After: 5\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            sock.send(head.encode("latin-1") + body)  # small: fits any empty send buffer
         except OSError:
             pass
+
+    def _refuse(self, sock):
+        """Every connection is busy sending a body: say so and close (never hang the client)."""
+        self._raw_answer(sock, 503, "Service Unavailable")
         sock.close()
 
     def _enter_head(self, conn, buf):
@@ -642,11 +651,7 @@ class Server:
         if HEAD_END.search(conn.buf, start):
             self._dispatch(conn)
         elif len(conn.buf) > MAX_HEAD:
-            try:
-                conn.sock.send(b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
-                               b"Content-Length: 0\r\n\r\n")
-            except OSError:
-                pass
+            self._raw_answer(conn.sock, 431, "Request Header Fields Too Large")
             self._close(conn)
 
     def _dispatch(self, conn):
