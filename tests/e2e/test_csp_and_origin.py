@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import re
 import threading
 
@@ -94,6 +95,50 @@ def test_built_site_loads_nothing_from_cdn(site_dir):
 def test_no_cookies_or_storage_of_resident_data(calc_page, calc_context, server_url):
     calc_page("xianning")
     assert calc_context.cookies() == []
+
+
+# What README's privacy section says the site keeps, exactly.
+LOCAL_STORAGE_KEYS = {"/.__palette", "mbz-elder"}  # theme colour scheme; 长辈版 switch
+DATABASES = {"calc-snapshot"}
+
+
+def test_storage_holds_exactly_what_readme_says(browser, browser_context_args, server_url):
+    """A share link with a bill and an identity, the answer, the colour switch: afterwards the
+    phone holds only the two display preferences, the engine snapshot and the site's own files —
+    nothing of the bill or the identity, and no cache key with a query or a fragment."""
+    from .test_calculator_ui import share_code
+
+    bill = {"region": "xianning", "identities": ["tekun"], "stays": [{"total": "37651.23", "out_of_policy": "4129.87"}]}
+    context = browser.new_context(**browser_context_args)
+    try:
+        page = context.new_page()
+        page.goto(server_url + "xianning/#calc=" + share_code(bill))
+        page.wait_for_selector('#calc-result[data-state="done"]', state="attached", timeout=120_000)
+        page.click("form[data-md-component=palette] label:visible")
+        page.evaluate("""() => Promise.race([navigator.serviceWorker.ready,
+                                             new Promise((r) => setTimeout(r, 20000))])""")
+        page.wait_for_timeout(1500)
+        got = page.evaluate("""async () => {
+            const local = Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)]));
+            const session = Object.keys(sessionStorage);
+            const dbs = (await indexedDB.databases()).map((d) => d.name);
+            const caches_ = await caches.keys();
+            const keys = [];
+            for (const c of caches_) for (const r of await (await caches.open(c)).keys()) keys.push(r.url);
+            return {local, session, dbs, caches: caches_, keys, url: location.href};
+        }""")
+        assert set(got["local"]) <= LOCAL_STORAGE_KEYS and "/.__palette" in got["local"], got["local"]
+        assert got["session"] == []
+        assert set(got["dbs"]) <= DATABASES, got["dbs"]
+        assert all(c.startswith("mbz-") for c in got["caches"]), got["caches"]
+        assert all("#" not in k and "?" not in k and k.startswith(server_url) for k in got["keys"])
+        stored = json.dumps(got["local"], ensure_ascii=False)
+        for secret in ("37651", "4129", "tekun", "特困"):
+            assert secret not in stored
+        assert "calc=" not in got["url"]  # the page forgot the link's data (the browser's history has not)
+        assert context.cookies() == []
+    finally:
+        context.close()
 
 
 @contextlib.contextmanager
