@@ -498,7 +498,8 @@ class Server:
     def __init__(self, address, handler_class, max_connections=None, workers=WORKERS, idle_timeout=IDLE_TIMEOUT):
         self.RequestHandlerClass = handler_class
         self.idle_timeout = idle_timeout
-        self.socket = socket.create_server(address, backlog=self.request_queue_size)
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET  # --host :: for IPv6
+        self.socket = socket.create_server(address, family=family, backlog=self.request_queue_size)
         self.socket.setblocking(False)
         self.server_address = self.socket.getsockname()[:2]
         self.max_connections = max_connections or connection_cap()
