@@ -99,7 +99,7 @@ def test_production_build_without_settings_stops_at_once_naming_the_setting(tmp_
     r = subprocess.run([sys.executable, str(ROOT / "build_site.py"), "--production", "--out", str(tmp_path / "o")],
                        cwd=ROOT, env=_env(SITE_SETTINGS=str(empty)), capture_output=True, text=True, timeout=120)
     assert r.returncode != 0
-    assert "empty.toml: base_url is not set" in r.stderr, r.stderr
+    assert "empty.toml: 生产构建需要填写 base_url" in r.stderr and "base_url is not set" in r.stderr, r.stderr
     assert not (tmp_path / "o").exists()  # refused before building anything
 
 
