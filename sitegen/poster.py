@@ -1,0 +1,31 @@
+"""Notice-board posters: /<region>/poster/, one printable A4 page per region.
+
+A large QR code to the region page (the deployment's base_url: sitegen/settings.py), three plain
+lines of Chinese, the office and hotline. Linked from the staff pages. The QR code is an inline SVG
+made by sitegen/qr.py, so it prints sharp at any size.
+"""
+from __future__ import annotations
+
+import pathlib
+
+from . import qr
+
+
+def lines(rm: dict) -> list[str]:
+    """The three plain lines: what the page does, for whom (the region's own words), privacy."""
+    names = [i["label"] for i in rm.get("identities", []) if i["id"] != "putong"][:3]
+    who = "、".join(names) + "等" if names else "困难群众"
+    return [
+        "住院花了多少钱？医保、大病保险、医疗救助各报多少，自己付多少，扫码就能算。",
+        f"{who}，选上自己的身份，看看能少付多少。",
+        "在手机上算，不用登记，不收集任何信息；结果是估算，以医保经办机构结算为准。",
+    ]
+
+
+def write_poster(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[pathlib.Path]:
+    rid = rm["id"]
+    page_url = f"{settings.base_url}{rid}/"
+    put(f"{rid}/poster/index.md", env.get_template("poster.md.j2").render(
+        rm=rm, rid=rid, page_url=page_url, qr_svg=qr.svg(page_url, scale=8), lines=lines(rm),
+        settings=settings.for_pages()))
+    return []
