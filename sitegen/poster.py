@@ -1,14 +1,16 @@
 """Notice-board posters: /<region>/poster/, one printable A4 page per region.
 
 A large QR code to the region page (the deployment's base_url: sitegen/settings.py), three plain
-lines of Chinese, the office and hotline. Linked from the staff pages. The QR code is an inline SVG
-made by sitegen/qr.py, so it prints sharp at any size.
+lines of Chinese, the office and hotline. Linked from the staff pages. The QR code is a PNG at a
+large scale made by sitegen/qr.py (the same code as every other QR code; an SVG twin sits beside it).
 """
 from __future__ import annotations
 
 import pathlib
 
 from . import qr
+
+QR_SCALE = 20   # pixels per module: ~700 px across, sharp at 11 cm on paper
 
 
 def lines(rm: dict) -> list[str]:
@@ -25,7 +27,9 @@ def lines(rm: dict) -> list[str]:
 def write_poster(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[pathlib.Path]:
     rid = rm["id"]
     page_url = f"{settings.base_url}{rid}/"
+    folder = docs_dir / rid / "poster"
+    folder.mkdir(parents=True, exist_ok=True)
+    qr.save(page_url, folder / "qr.png", scale=QR_SCALE)
     put(f"{rid}/poster/index.md", env.get_template("poster.md.j2").render(
-        rm=rm, rid=rid, page_url=page_url, qr_svg=qr.svg(page_url, scale=8), lines=lines(rm),
-        settings=settings.for_pages()))
-    return []
+        rm=rm, rid=rid, page_url=page_url, lines=lines(rm), settings=settings.for_pages()))
+    return [folder / "qr.png", folder / "qr.svg"]
