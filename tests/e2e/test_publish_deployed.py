@@ -67,7 +67,9 @@ def test_resident_share_uses_base_url_with_a_readable_line(calc_context, deploye
     page = calc_context.new_page()
     page.goto(f"{deployed_url}yangcheng/")
     page.wait_for_selector('#calculator[data-ready="true"]', state="attached", timeout=BOOT_TIMEOUT_MS)
-    assert page.locator(".other-address").count() == 0 or not page.locator(".other-address").first.is_visible()
+    # the note sits in the staff part (its QR code and links), not on the resident's first screen
+    assert page.locator("#staff .other-address").is_visible()
+    assert page.locator(".other-address").count() == 1
     page.select_option("#calc-identity", "dibao")
     page.fill("#calc-stay0-total", "3万")
     page.evaluate("document.querySelector('#calc-result').dataset.state = 'stale'")
