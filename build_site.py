@@ -328,7 +328,8 @@ def main(argv=None) -> None:
     from sitegen import settings as site_settings
     if args.check_settings:
         sys.exit(site_settings.check_main(args.production))
-    site_settings.load(log=None)  # fail fast, naming the setting, before the ~60 s build
+    from sitegen import overlays
+    overlays.stage(site_settings.load(log=None))  # fail fast, naming the setting; local notices into calc
     # --- end staff toolkit hook ---
     build(Path(args.out))
 

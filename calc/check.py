@@ -261,9 +261,34 @@ def _by_path(data: dict) -> dict:
     return grouped
 
 
+def overlay_region(name: str, data: dict, out: list):
+    """An overlay file (`region = "<id>"` + [update.<year>] blocks): its region's data with them, or None."""
+    from . import params
+    rid = data["region"]
+    extra = sorted(set(data) - {"region", "update"})
+    if extra:
+        out.append(Problem(name, extra[0], "本地通知文件只能写 region = \"地区代号\" 和 [update.年份]",
+                           "an overlay file holds only region = \"<id>\" and [update.<year>] blocks"))
+    if not data.get("update"):
+        out.append(Problem(name, "update", "本地通知文件里没有 [update.年份]", "no [update.<year>] block"))
+    try:
+        params.region_ids()
+        f = params._FILES[rid]
+    except KeyError:
+        out.append(Problem(name, "region", f"没有代号为 {rid!r} 的地区", f"no region {rid!r}"))
+        return None
+    base = read_toml(f, f.name, out)
+    if base is None:
+        return None
+    return {**base, "update": {**(base.get("update") or {}), **(data.get("update") or {})}}
+
+
 def check_data(name: str, data: dict, national: dict | None = None) -> list:
     """Every Problem in one file's parsed TOML. `national` = the parsed _national.toml."""
     out: list = []
+    if isinstance(data.get("region"), str):  # a local overlay file: check it within its region
+        merged = overlay_region(name, data, out)
+        return out if merged is None else out + check_data(name, merged, national)
     is_national = "region" not in data and Path(name).name.startswith("_")
     rules = set(data.get("rules", {}))
     for rid, r in data.get("rules", {}).items():
@@ -274,6 +299,8 @@ def check_data(name: str, data: dict, national: dict | None = None) -> list:
         years = list(range(2018, 2031))
     from . import updates
     nat = {} if is_national or national is None else _by_path(national)
+    if not is_national and not isinstance(data.get("region"), str):
+        data = updates.with_overlays(data)  # staged overlay files (site-settings.toml `overlays`)
     notice_problems = updates.check_notices(data, _by_path(data), nat)
     out.extend(Problem(name, path, zh, en) for path, zh, en in notice_problems)
     if not notice_problems:

@@ -119,9 +119,37 @@ def check_notices(data: dict, own_by_path: dict, national_paths=()) -> list:
     return out
 
 
+# A notice may also live outside the region file, in a local overlay file named in site-settings.toml
+# (`overlays = ["notices/yangcheng-2026.toml"]`): `region = "<id>"` plus the same [update.<year>]
+# blocks. The build copies each into calc/regions/ as _overlay_NN_<name>.toml (sitegen/overlays.py), so
+# the wheel the browser runs carries it too; here they are merged into their region's data.
+OVERLAY_PREFIX = "_overlay_"
+
+
+def overlay_files() -> list:
+    from importlib import resources
+    return sorted((f for f in resources.files("calc.regions").iterdir()
+                   if f.name.startswith(OVERLAY_PREFIX) and f.name.endswith(".toml")), key=lambda f: f.name)
+
+
+def with_overlays(data: dict, overlays=None) -> dict:
+    """`data` with the [update.<year>] blocks of the staged overlay files for its region added."""
+    import tomllib
+    rid = (data.get("region") or {}).get("id") if isinstance(data.get("region"), dict) else None
+    extra = {}
+    for f in (overlay_files() if overlays is None else overlays):
+        o = tomllib.loads(f.read_text("utf-8")) if not isinstance(f, dict) else f
+        if o.get("region") == rid:
+            extra.update(o.get("update") or {})
+    if not extra:
+        return data
+    return {**data, "update": {**(data.get("update") or {}), **extra}}
+
+
 def apply(data: dict, national=None) -> dict:
     """The region data with its notices applied (a copy; the input is left as it is).
     `national`: a calc.params.Table to inherit labels from for paths only the national file has."""
+    data = with_overlays(data)
     blocks = notices(data)
     if not blocks:
         return data

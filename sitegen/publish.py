@@ -42,8 +42,8 @@ def year_line(rm: dict, today) -> str:
     latest = max(rm.get("years") or [rm["default_year"]])
     if today.year <= latest:
         return ""
-    return (f"现在是{today.year}年，本站还没有收录{latest + 1}年起的新标准，下面按{latest}年的规定计算；"
-            f"新标准请问当地医保部门。")
+    # short: it sits above the calculator and must leave the bill field on a 360-px phone's first screen
+    return f"本站还没有收录{latest + 1}年起的新标准，仍按{latest}年计算。"
 
 
 def year_groups(docs: dict) -> list[str]:

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "site-settings.toml"
 LOCAL_URL = "http://localhost:8000/"
-FIELDS = ("base_url", "office_name", "hotline", "office_address", "figures_date")
+FIELDS = ("base_url", "office_name", "hotline", "office_address", "figures_date", "overlays")
 # Used when the file leaves them empty: true everywhere in China (12393 is the national
 # 医疗保障服务热线), so a sheet is never blank, but a county should put its own office.
 DEFAULTS = {"office_name": "当地医疗保障局（医保经办机构）", "hotline": "12393（全国医疗保障服务热线）"}
@@ -52,6 +52,7 @@ class Settings:
     production: bool
     source: str            # the settings file read ("" when none)
     warnings: tuple = ()   # things to look at that do not stop the build (a LAN address, GBK)
+    overlays: tuple = ()   # local notice files (paths) with [update.<year>] blocks: sitegen/overlays.py
 
     @property
     def preview(self) -> bool:
@@ -62,6 +63,7 @@ class Settings:
         """What templates see as `settings`."""
         d = asdict(self)
         d.pop("warnings")
+        d.pop("overlays")
         return {**d, "preview": self.preview}
 
 
@@ -217,6 +219,24 @@ def lan_warning(url: str, where: str) -> list:
     return []
 
 
+def _overlay_paths(value, settings_file: pathlib.Path) -> tuple:
+    """`overlays = ["notices/yangcheng-2026.toml"]` (or one string): paths relative to the settings file."""
+    if value in (None, "", []):
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(x, str) and x.strip() for x in items):
+        raise SettingsError(f"{settings_file.name}: overlays 应写成文件名列表，如 overlays = [\"notices/yangcheng-2026.toml\"]"
+                            " (overlays must be a list of file names)")
+    out = []
+    for x in items:
+        p = pathlib.Path(x.strip())
+        p = p if p.is_absolute() else settings_file.resolve().parent / p
+        if not p.is_file():
+            raise SettingsError(f"{settings_file.name}: overlays 里的文件 {x} 找不到 (overlay file not found: {p})")
+        out.append(str(p))
+    return tuple(out)
+
+
 def today(env=None) -> datetime.date:
     """The build's "now": SITE_TODAY=YYYY-MM-DD when set (tests), else today's date."""
     env = os.environ if env is None else env
@@ -251,12 +271,13 @@ def load(path=None, production=None, env=None, log=print) -> Settings:
         url = url or LOCAL_URL
         url = url if url.endswith("/") else url + "/"
     warnings += lan_warning(url, where) if production else []
+    overlays = _overlay_paths(data.get("overlays"), path)
     s = Settings(base_url=url,
                  office_name=str(data.get("office_name") or "").strip() or DEFAULTS["office_name"],
                  hotline=str(data.get("hotline") or "").strip() or DEFAULTS["hotline"],
                  office_address=str(data.get("office_address") or "").strip(),
                  figures_date=date, production=production,
-                 source=str(path) if path.is_file() else "", warnings=tuple(warnings))
+                 source=str(path) if path.is_file() else "", warnings=tuple(warnings), overlays=overlays)
     env["SITE_URL"] = s.base_url  # mkdocs.yml: site_url: !ENV [SITE_URL, …] follows the same base
     if log:
         if production:
@@ -285,4 +306,12 @@ def check_main(production: bool) -> int:
           f"\n  figures_date   = {s.figures_date or '（未填）'}\n  file           = {s.source or '（无）'}")
     for w in s.warnings:
         print(f"注意 (warning): {w}", file=sys.stderr)
+    if s.overlays:
+        from . import overlays
+        problems = overlays.check(s.overlays)
+        for p in problems:
+            print(f"设置有误 (settings error): {p}", file=sys.stderr)
+        if problems:
+            return 1
+        print(f"  overlays       = {', '.join(s.overlays)}（检查通过 checked）")
     return 0
