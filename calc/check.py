@@ -303,8 +303,13 @@ def check_data(name: str, data: dict, national: dict | None = None) -> list:
         data = updates.with_overlays(data)  # staged overlay files (site-settings.toml `overlays`)
     notice_problems = updates.check_notices(data, _by_path(data), nat)
     out.extend(Problem(name, path, zh, en) for path, zh, en in notice_problems)
-    if not notice_problems:
-        data = updates.apply(data)  # a notice's figures are checked like the others, where they land
+    if not notice_problems:  # a notice's figures are checked like the others, where they land
+        try:
+            from .params import Table
+            nat_table = Table(national, "") if national and not is_national else None
+        except ValueError:
+            nat_table = None
+        data = updates.apply(data, nat_table)
     for path, t in entries(data):
         check_entry(name, path, t, rules, out)
     own = _by_path(data)

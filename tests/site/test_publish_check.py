@@ -179,3 +179,16 @@ def test_a_bad_notice_is_refused_naming_it(tmp_path):
 
 
 
+
+
+def test_a_notice_changing_a_national_figure_keeps_its_unit(tmp_path):
+    """A region's notice may state a figure only _national.toml had: it is checked as that unit."""
+    block = NEW_YEAR.replace('"assistance.dibao.cap" = { value = "12000", cite = "一（三）" }',
+                             '"critical.ordinary.band1_ratio" = { value = "1.5", cite = "一（四）" }')
+    f = tmp_path / "shiyan.toml"
+    f.write_text(SIXTH.read_text("utf-8") + block, "utf-8")
+    r = run_check(f)
+    assert r.returncode == 1
+    assert any("critical.ordinary.band1_ratio" in l and "0到1" in l for l in r.stderr.splitlines()), r.stderr
+    f.write_text(SIXTH.read_text("utf-8") + block.replace('"1.5"', '"0.65"'), "utf-8")
+    assert run_check(f).returncode == 0, run_check(f).stderr
