@@ -319,12 +319,17 @@ def main(argv=None) -> None:
     # --- staff toolkit hook: deployment settings (sitegen/settings.py, site-settings.toml) ---
     ap.add_argument("--production", action="store_true",
                     help="deployable build: refuses a missing/local base_url or figures_date in site-settings.toml")
+    ap.add_argument("--check-settings", action="store_true",
+                    help="only validate site-settings.toml (with --production: as for deploying) and exit")
     args = ap.parse_args(argv)
     if args.production:
         os.environ["SITE_BUILD"] = "production"
     sys.path.insert(0, str(ROOT))
     from sitegen import settings as site_settings
-    site_settings.load(log=None)  # fail fast, naming the setting, before the ~60 s build
+    if args.check_settings:
+        sys.exit(site_settings.check_main(args.production))
+    from sitegen import overlays
+    overlays.stage(site_settings.load(log=None))  # fail fast, naming the setting; local notices into calc
     # --- end staff toolkit hook ---
     build(Path(args.out))
 
