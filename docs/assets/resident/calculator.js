@@ -3,7 +3,8 @@
 // calc-client.js) loads alongside, and the answer comes from calc. The modules:
 //   calc-meta.js (labels from meta) · calc-form.js · calc-result.js · calc-advanced.js ·
 //   calc-compare.js · calc-print.js (share and print) · calc-chart.js · calc-speak.js ·
-//   calc-app.js (controller) · share.js (the share-link format) · calc-dom.js (helpers)
+//   calc-app.js (controller) · share.js (the share-link format) · calc-dom.js (helpers) ·
+//   calc-instant.js (answers calc computed at build time, shown before the engine arrives)
 import { readMeta } from "./calc-meta.js";
 import { CalcApp } from "./calc-app.js";
 import { preparePrint } from "./calc-print.js";
@@ -29,7 +30,9 @@ function boot() {
   window.addEventListener("beforeprint", () => preparePrint(app, true));
   window.addEventListener("afterprint", () => preparePrint(app, false));
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    app.attach(Promise.reject(new Error("这个浏览器不支持在手机上运行计算器（缺少 WebAssembly），请换一个新一点的浏览器。")));
+    // Nothing of the runtime is fetched (the <head> skips its early start too, overrides/main.html);
+    // the answers calc computed at build time still show (calc-instant.js), with one plain message.
+    app.attach(Promise.reject(Object.assign(new Error("这个浏览器不支持在手机上运行计算器（缺少 WebAssembly），请换一个新一点的浏览器。"), { kind: "unsupported" })));
   } else {
     app.attach(import("../runtime/calc-client.js").then((m) => m.startCalc({ onProgress: (p) => app.progress(p) })));
   }
