@@ -39,5 +39,16 @@ function boot() {
   app.fromHash();
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
-else boot();
+// Loaded early (async, from the calculator partial) or at the end of the page: start as soon as
+// the calculator's markup is complete (its last element is #calc-announce), not at DOMContentLoaded,
+// so a phone still parsing the rest of a long page already shows the answer (issue 20).
+function whenCalculatorParsed(fn) {
+  let done = false;
+  const go = () => { if (!done) { done = true; obs?.disconnect(); fn(); } };
+  if (document.readyState !== "loading" || document.getElementById("calc-announce")) { go(); return; }
+  var obs = new MutationObserver(() => { if (document.getElementById("calc-announce")) go(); });
+  obs.observe(document, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", go);
+}
+
+whenCalculatorParsed(boot);
