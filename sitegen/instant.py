@@ -28,6 +28,8 @@ from __future__ import annotations
 import collections
 import copy
 import json
+import pathlib
+import re
 from decimal import Decimal
 
 AMOUNTS = (5000, 10000, 20000, 30000, 50000, 100000, 200000)
@@ -335,9 +337,28 @@ def region_block(region_meta: dict, settings: dict | None = None) -> dict:
     }
 
 
+RESIDENT_JS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "assets" / "resident"
+STATIC_IMPORT = re.compile(r'^\s*import\s[^;]*?from\s+"\./([\w.-]+\.js)"', re.M)
+
+
+def module_graph(entry: str = "calculator.js") -> list[str]:
+    """Every module calculator.js imports statically, directly or not (read from the files, so
+    the list cannot go stale): the page preloads them all at once instead of discovering them one
+    import level per round trip."""
+    seen, todo = [], [entry]
+    while todo:
+        name = todo.pop(0)
+        if name in seen or not (RESIDENT_JS / name).is_file():
+            continue
+        seen.append(name)
+        todo += STATIC_IMPORT.findall((RESIDENT_JS / name).read_text("utf-8"))
+    return seen[1:]
+
+
 def page_data(region_meta: dict, settings: dict | None = None) -> dict:
-    """Template data for the region page: the JSON block and the chips."""
+    """Template data for the region page: the JSON block, the chips, the modules to preload."""
     from .resident import json_block
     block = region_block(region_meta, settings)
     return {"calc_instant": json_block(block),
-            "instant_chips": [{"total": a, "label": l} for a, l in zip(block["amounts"], block["labels"])]}
+            "instant_chips": [{"total": a, "label": l} for a, l in zip(block["amounts"], block["labels"])],
+            "instant_modules": module_graph()}
