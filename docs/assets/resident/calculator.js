@@ -11,6 +11,7 @@ import { preparePrint } from "./calc-print.js";
 import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery (issue 13): 重试 after a failure
 
 function boot() {
+  performance.mark?.("calc-boot");  // for make bench / the e2e timeline: when the calculator started
   const root = document.getElementById("calculator");
   if (!root) return;
   let meta;
