@@ -314,6 +314,7 @@ def chip_label(amount: int) -> str:
 
 def region_block(region_meta: dict, settings: dict | None = None) -> dict:
     """The data block of one region page (see the module docstring)."""
+    from . import settings as site_settings
     ans = answers(region_meta)
     ids = [i["id"] for i in region_meta["identities"]]
     keys = list(ans)
@@ -325,8 +326,8 @@ def region_block(region_meta: dict, settings: dict | None = None) -> dict:
     for i, amount in enumerate(AMOUNTS):
         for s in total_spellings(amount):
             totals[spell(s)] = i
-    office = None
-    if settings and (settings.get("hotline") or "").strip():
+    office = None  # only an office the site settings name (not the national fallback line)
+    if settings and (settings.get("hotline") or "").strip() and settings["hotline"] != site_settings.DEFAULTS["hotline"]:
         office = {"name": settings.get("office_name") or "", "hotline": settings["hotline"]}
     return {
         "v": 1, "region": region_meta["id"], "year": region_meta["default_year"],

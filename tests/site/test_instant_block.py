@@ -147,3 +147,14 @@ def test_chips_on_the_page(built_site, regions):
         chips = re.findall(r'<button type="button" class="calc-chip" data-total="(\d+)">([^<]+)</button>', page)
         assert [int(t) for t, _ in chips] == list(AMOUNTS), r["id"]
         assert page.index('id="calc-chips"') < page.index('id="calc-result"')
+
+
+def test_office_hotline_only_when_the_settings_name_one(regions):
+    from sitegen import settings as site_settings
+    from sitegen.instant import region_block
+
+    rm = regions[0]
+    set_ = region_block(rm, {"office_name": "某某县医疗保障局", "hotline": "0533-1234567"})
+    assert set_["office"] == {"name": "某某县医疗保障局", "hotline": "0533-1234567"}
+    assert region_block(rm, {"office_name": "x", "hotline": site_settings.DEFAULTS["hotline"]})["office"] is None
+    assert region_block(rm, {"hotline": ""})["office"] is None

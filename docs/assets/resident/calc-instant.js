@@ -125,17 +125,16 @@ export class Instant {
     for (const b of document.querySelectorAll("#calc-chips .calc-chip")) b.setAttribute("aria-pressed", String(b.dataset.total === total));
   }
 
-  // What this phone can do without the engine, in one paragraph (+ the office's hotline).
+  // What this phone can do without the engine, in one short paragraph (+ the office's hotline
+  // when the site settings name one).
   canDo(reason) {
     const labels = Array.isArray(this.data?.labels) ? this.data.labels : [];
     const span = labels.length ? `（${labels[0]}到${labels[labels.length - 1]}）` : "";
     const office = this.data?.office;
-    const call = office?.hotline ? `要算别的情况，可以打电话问${office.name || "医保经办机构"}：${office.hotline}。` : "要算别的情况，可以问村（社区）干部或当地医保窗口。";
-    const why = reason === "unsupported"
-      ? "这部手机的浏览器不能运行本站的计算程序（缺少 WebAssembly）。"
-      : "本站的计算程序没能下载或启动。";
+    const call = office?.hotline ? `算别的情况请打电话问${office.name || "医保经办机构"}：${office.hotline}。` : "算别的情况可以问当地医保窗口。";
+    const why = reason === "unsupported" ? "这部手机的浏览器不能运行计算程序（缺少 WebAssembly）。" : "";
     return this.ok
-      ? `${why}能做的：选好身份，点上面几个常见的总费用${span}之一，或在总费用里填这几个数，马上看到结果。不能做的：算别的金额、几次住院、门诊，以及在“高级”里改数字。${call}`
+      ? `${why}能做的：选好身份，点上面常见的总费用${span}，马上看结果。不能做的：算别的金额和情况。${call}`
       : `${why}${call}`;
   }
 }
