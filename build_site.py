@@ -120,6 +120,8 @@ def process_html(path: Path, manifest: dict) -> None:
             for role in PRELOAD_ROLES)
 
     html = PRELOAD_PLACEHOLDER.sub(preloads, html)
+    from sitegen.instant import module_preloads  # issue 20: the calculator's modules, preloaded
+    html = module_preloads(html)
     path.write_text(html, "utf-8")
 
 
