@@ -1,5 +1,9 @@
 // Service worker: fast repeat visits and offline use. build_site.py fills in the version (a hash
 // of every file of the site), the precache list and the URL prefixes whose files never change.
+// The precache list is by role (buildtools/precache.py): every page, the theme's and our assets,
+// the search index, the runtime and wheels — so one visit to any page makes every page of the
+// site open offline, styled, and every region's calculator compute. It is registered on every
+// page (assets/runtime/update-banner.js). An unknown URL offline gets our 404 page.
 //
 // Updates: a new deployment means a new sw.js (served no-cache, registered with updateViaCache
 // "none", so the browser always sees it). The new worker installs a complete new cache next to
@@ -35,9 +39,17 @@ async function precache() {
       if (old) return cache.put(url, old);
     }
     // Everything else is revalidated (ETag) so the new cache never gets an outdated copy.
-    const resp = await fetch(new Request(url, { cache: isImmutable(url) ? "default" : "no-cache" }));
-    if (!resp.ok) throw new Error(`precache ${url}: HTTP ${resp.status}`);
-    await cache.put(url, resp);
+    // A weak connection drops a request now and then: each file is tried three times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const resp = await fetch(new Request(url, { cache: isImmutable(url) ? "default" : "no-cache" }));
+        if (!resp.ok) throw new Error(`precache ${url}: HTTP ${resp.status}`);
+        return await cache.put(url, resp);
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
   }));
 }
 
@@ -64,6 +76,11 @@ async function respond(req) {
   if (req.cache !== "reload" && req.cache !== "no-store") {
     const hit = await cache.match(key);
     if (hit) return hit;
+    // "/xianning" asked for without its slash: the page is kept as "/xianning/".
+    if (req.mode === "navigate" && !/\/$|\.[a-z0-9]+$/i.test(new URL(key).pathname)) {
+      const page = await cache.match(key + "/");
+      if (page) return Response.redirect(key + "/", 301);
+    }
   }
   try {
     const resp = await fetch(req);

@@ -102,7 +102,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # network emulation of the page does not) and a count of body bytes sent.
     shaper = None  # Shaper or None
     stats = None  # dict with "bytes", "requests" or None
-    # Test hooks: faults = {url path suffix: "abort" | "500" | "truncate" | "short" | "stall"};
+    # Test hooks: faults = {url path suffix: "abort" | "500" | "truncate" | "short" | "stall" | "trickle"};
     # request_log = list that gets (url path, fault or None) of every request.
     faults = None
     request_log = None
@@ -249,6 +249,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(data[:CHUNK])
             self.wfile.flush()
             time.sleep(40)  # nothing more arrives; the client must give up on its own
+        elif mode == "trickle":  # a link that drips: a little, then 1 kB every 3 s
+            self.wfile.write(data[:CHUNK])
+            self.wfile.flush()
+            for at in range(CHUNK, min(len(data), CHUNK + 40 * 1024), 1024):
+                time.sleep(3)
+                try:
+                    self.wfile.write(data[at:at + 1024])
+                    self.wfile.flush()
+                except OSError:
+                    return  # the client gave up, as it should
         else:
             self.wfile.write(data)
 
