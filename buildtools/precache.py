@@ -51,7 +51,7 @@ def role_of(rel: str, *, lazy: set[str], kept: set[str], refs: set[str], langs: 
         return PAGE
     if rel.startswith("pyodide/"):
         return RUNTIME if rel not in lazy or rel in kept else None
-    if rel.startswith("wheels/"):
+    if rel.startswith("wheels/") or ("/wheels/" in rel and rel.endswith(".whl")):  # staff/wheels/: segno, staff_qr
         return WHEEL
     if rel.startswith("search/"):
         return SEARCH

@@ -470,8 +470,8 @@ async function staffMessage(pyodide, type, payload) {
   const wheels = wheelsOf.get(pyodide);
   if (type === "wheel") {
     const url = new URL(String(p.url), SITE);
-    if (url.origin !== SITE.origin || !url.pathname.startsWith(new URL("wheels/", SITE).pathname) ||
-        !/\.whl$/.test(url.pathname) || !/^[0-9a-f]{64}$/.test(String(p.sha256))) {
+    if (url.origin !== SITE.origin || !url.pathname.startsWith(SITE.pathname) ||
+        !/\/wheels\/[0-9a-f]{12}\/[\w.+-]+\.whl$/.test(url.pathname) || !/^[0-9a-f]{64}$/.test(String(p.sha256))) {
       return JSON.stringify({ ok: false, message: "只能加载本站发布的程序文件" });
     }
     if (!wheels.has(url.href)) {
