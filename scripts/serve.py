@@ -245,14 +245,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if mode == "truncate":
             self.wfile.write(data[: len(data) // 2])  # then the connection drops
-        elif mode == "stall":
-            self.wfile.write(data[:CHUNK])
+        elif mode == "stall":  # (a small file: its first half, so that it never completes)
+            self.wfile.write(data[:min(CHUNK, len(data) // 2)])
             self.wfile.flush()
             time.sleep(40)  # nothing more arrives; the client must give up on its own
         elif mode == "trickle":  # a link that drips: a little, then 1 kB every 3 s
-            self.wfile.write(data[:CHUNK])
+            start = min(CHUNK, len(data) // 2)
+            self.wfile.write(data[:start])
             self.wfile.flush()
-            for at in range(CHUNK, min(len(data), CHUNK + 40 * 1024), 1024):
+            for at in range(start, min(len(data), start + 40 * 1024), 1024):
                 time.sleep(3)
                 try:
                     self.wfile.write(data[at:at + 1024])

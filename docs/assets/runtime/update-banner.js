@@ -65,13 +65,12 @@ function offer(reg) {
 async function watch() {
   const reg = await sw.getRegistration();
   if (!reg) return;
-  if (reg.waiting) offer(reg);
-  reg.addEventListener("updatefound", () => {
-    const next = reg.installing;
-    next?.addEventListener("statechange", () => {
-      if (next.state === "installed" && sw.controller) offer(reg);
-    });
+  const track = (next) => next?.addEventListener("statechange", () => {
+    if (next.state === "installed" && sw.controller) offer(reg);
   });
+  if (reg.waiting) offer(reg);
+  track(reg.installing);  // an update already under way when this page started
+  reg.addEventListener("updatefound", () => track(reg.installing));
   sw.addEventListener("controllerchange", () => {
     if (switching) location.reload();
     else offer(reg);  // switched from another tab: this page still shows the old version
