@@ -115,13 +115,19 @@ def test_a_call_that_kills_the_worker_is_never_sent_again(browser, browser_conte
         wait_ready(page)
         for round_ in (1, 2):
             [worker] = engine_workers(page)
-            # The worker dies while it works on the marked call, as an out-of-memory kill does.
+            # The worker dies while it works on the marked call, as an out-of-memory kill does:
+            # it has acknowledged the call, and ends before its answer leaves.
             worker.evaluate("""(mark) => {
                 const handle = self.onmessage;
+                const post = self.postMessage.bind(self);
+                let bomb = null;
+                self.postMessage = (m, ...rest) => {
+                    if (bomb !== null && m && m.id === bomb && m.payload !== undefined) { close(); return; }
+                    return post(m, ...rest);
+                };
                 self.onmessage = (ev) => {
-                    const out = handle(ev);
-                    if (String(ev.data && ev.data.payload).includes(mark)) close();
-                    return out;
+                    if (String(ev.data && ev.data.payload).includes(mark)) bomb = ev.data.id;
+                    return handle(ev);
                 };
             }""", BOMB)
             bomb = {**SAMPLE, "stays": [{**SAMPLE["stays"][0], "out_of_policy": BOMB}]}

@@ -45,7 +45,7 @@ async function downloadOnce(url, expect, opts, cache) {
   const secs = (ms) => Math.round(ms / 1000);
   const broken = () => {
     if (!ctrl.signal.aborted) return new LoadError("network", `下载${what}时网络中断了。${RETRY}`, url);
-    const message = why === "stall" ? `下载${what}时，网络 ${secs(stallMs)} 秒没有传来数据。`
+    const message = why === "stall" ? `下载${what}时，网络 ${secs(stallMs)} 秒没有传来数据（网络太慢或已断开）。`
       : why === "trickle" ? `下载${what}时网络太慢：${secs(stallMs)} 秒只传来 ${n - windowStart} 字节，照这样要很久也下不完。`
       : `下载${what}用了 ${secs(totalMs)} 秒还没有下完，网络太慢。`;
     return new LoadError("timeout", message + RETRY, url);
