@@ -97,7 +97,6 @@ def calc_outcome(page, payload=None, timeout_ms=20_000) -> dict:
 
 
 def engine_workers(page):
-    # worker.js?build=<deploy>: the page tells its engine which deploy it belongs to
     return [w for w in page.workers if w.url.split("?")[0].endswith("/assets/runtime/worker.js")]
 
 

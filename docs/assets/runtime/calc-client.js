@@ -85,7 +85,9 @@ let early = typeof window !== "undefined" ? window.__calcEarly : null;
 
 function spawn() {
   const gen = { id: ++generation, pending: new Map(), dead: false, isReady: false, heard: false, status: {} };
-  gen.name = `calc-engine-${gen.id}-${Math.random().toString(36).slice(2)}`;
+  // "@<build>": the deploy this page belongs to, for the worker to check (its name survives the
+  // service worker answering from its cache; a ?query on its URL would not).
+  gen.name = `calc-engine-${gen.id}-${Math.random().toString(36).slice(2)}@${pageBuild()}`;
   const adopted = early;
   early = null;
   gen.ready = new Promise((resolve, reject) => {
@@ -100,8 +102,7 @@ function spawn() {
       gen.name = adopted.name;
     } else {
       try {
-        gen.worker = new Worker(new URL(`./worker.js?build=${encodeURIComponent(pageBuild())}`, import.meta.url),
-                                { type: "module", name: gen.name });
+        gen.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: gen.name });
       } catch (e) {
         reject(calcError("unsupported", "计算程序无法启动：浏览器不支持模块化 Web Worker，请换用较新版本的浏览器。"));
         return;

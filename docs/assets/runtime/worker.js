@@ -24,8 +24,8 @@
 // loaded, total, file?, fileLoaded?, fileTotal?} | {type: "alive"} | {type: "ready"} |
 // {type: "error", kind, message, file?} | {type: "status", boot?, stdlib?, snapshot?, ...}
 // (how it started, for tests and the benchmark).
-// One version at a time (issue 20): the page passes the deploy it belongs to (?build=, from its
-// <meta name="calc-build">); a manifest of another deploy is asked for once more past every cache,
+// One version at a time (issue 20): the page passes the deploy it belongs to (in the worker's
+// name, "…@<build>", from its <meta name="calc-build">); a manifest of another deploy is asked for once more past every cache,
 // and if it still differs the start fails with kind "version" (the page then switches itself to
 // the newest version, update-banner.js) — never the page of one deploy with the answers of another.
 import { fetchVerified, LoadError } from "./integrity.js";
@@ -38,7 +38,8 @@ const UNUSED_MS = 15_000; // ... or this long without one (a visitor who only re
 const SITE = new URL("../../", import.meta.url);  // docs/assets/runtime/ -> the site root
 const abs = (rel) => new URL(rel, SITE).href;
 const netFetch = globalThis.fetch.bind(globalThis);
-const PAGE_BUILD = new URL(self.location.href).searchParams.get("build") || "";
+// The page's deploy, from the worker's name "calc-engine-…@<build>" (calc-client.js, main.html).
+const PAGE_BUILD = String(self.name || "").split("@")[1] || "";
 
 // What each file is called in a message to the resident.
 const WHAT = { wheel: "计算规则程序", manifest: "计算器文件清单" };
