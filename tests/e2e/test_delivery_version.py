@@ -50,8 +50,10 @@ def versions(site_dir, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("redeploy")
     src = tmp / "src"
     shutil.copytree(ROOT, src, ignore=IGNORE, symlinks=True)
-    if (ROOT / ".build").is_dir():
-        (src / ".build").symlink_to(ROOT / ".build")  # the compression cache: same bytes, faster
+    for cache in ("br", "gz"):  # compression caches, keyed by content: same bytes, faster (never
+        if (ROOT / ".build" / cache).is_dir():  # .build/dist: the other build's wheel would land there)
+            (src / ".build").mkdir(exist_ok=True)
+            (src / ".build" / cache).symlink_to(ROOT / ".build" / cache)
     toml = src / "calc" / "regions" / "xianning.toml"
     text = toml.read_text("utf-8")
     old = 'ratio = { value = "0.70", unit = "ratio", label = "大病起付线以下部分的救助比例"'
