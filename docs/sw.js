@@ -29,10 +29,36 @@ function cacheKey(url) {
 }
 const isImmutable = (url) => IMMUTABLE.some((prefix) => url.startsWith(BASE + prefix));
 
+// The engine's files are checked against the manifest's sha256 when they enter the cache (the
+// worker checks them again when it loads them): a damaged or altered copy never gets in — the
+// install fails and the previous version stays.
+const MANIFEST = new URL("assets/calc-manifest.json", BASE).href;
+
+async function expected() {
+  const resp = await fetch(new Request(MANIFEST, { cache: "no-cache" }));
+  if (!resp.ok) throw new Error(`precache ${MANIFEST}: HTTP ${resp.status}`);
+  const manifest = await resp.clone().json();
+  const files = new Map(Object.values(manifest.files).map((f) => [new URL(f.url, BASE).href, f]));
+  return { resp, files };
+}
+
+async function checked(url, resp, files) {
+  const f = files.get(url);
+  if (!f) return resp;
+  const buf = await resp.clone().arrayBuffer();
+  const hex = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", buf)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
+  if (buf.byteLength !== f.bytes || hex !== f.sha256) throw new Error(`precache ${url}: not the published file`);
+  return resp;
+}
+
 async function precache() {
   const cache = await caches.open(CACHE);
+  const { resp: manifestResp, files } = await expected();
+  await cache.put(MANIFEST, manifestResp);
   await Promise.all(PRECACHE.map(async (path) => {
     const url = new URL(path, BASE).href;
+    if (url === MANIFEST) return;
     if (isImmutable(url)) {
       // Same URL, same bytes: reuse the previous version's copy instead of downloading 13 MB again.
       const old = await caches.match(url);
@@ -42,9 +68,11 @@ async function precache() {
     // A weak connection drops a request now and then: each file is tried three times.
     for (let attempt = 1; ; attempt++) {
       try {
-        const resp = await fetch(new Request(url, { cache: isImmutable(url) ? "default" : "no-cache" }));
+        // A second try goes past the HTTP cache (a damaged copy there would fail again).
+        const mode = attempt > 1 ? "reload" : isImmutable(url) ? "default" : "no-cache";
+        const resp = await fetch(new Request(url, { cache: mode }));
         if (!resp.ok) throw new Error(`precache ${url}: HTTP ${resp.status}`);
-        return await cache.put(url, resp);
+        return await cache.put(url, await checked(url, resp, files));
       } catch (err) {
         if (attempt >= 3) throw err;
         await new Promise((r) => setTimeout(r, 1000 * attempt));
