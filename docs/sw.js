@@ -20,6 +20,10 @@ const IMMUTABLE = /*__SW_IMMUTABLE__*/ [];
 const CACHE = "mbz-" + VERSION;
 const BASE = new URL("./", self.location).href;
 const NOT_FOUND = new URL("404.html", BASE).href;
+// Registered as sw.js?engine=0 by a page without WebAssembly (or here without it): the runtime,
+// the wheels and the engine's files are left out of the cache, since this phone cannot run them.
+const ENGINE = typeof WebAssembly === "object" && new URL(self.location).searchParams.get("engine") !== "0";
+const isEngineFile = (url, files) => files.has(url) || /\/(pyodide|wheels)\//.test(url.slice(BASE.length - 1));
 
 function cacheKey(url) {
   const u = new URL(url);
@@ -59,6 +63,7 @@ async function precache() {
   await Promise.all(PRECACHE.map(async (path) => {
     const url = new URL(path, BASE).href;
     if (url === MANIFEST) return;
+    if (!ENGINE && isEngineFile(url, files)) return;
     if (isImmutable(url)) {
       // Same URL, same bytes: reuse the previous version's copy instead of downloading 13 MB again.
       const old = await caches.match(url);

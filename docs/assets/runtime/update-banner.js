@@ -15,7 +15,11 @@ let registered = null;
 export function registerSiteWorker() {
   if (registered || !sw || !/^https?:$/.test(location.protocol)) return registered || Promise.resolve(null);
   // updateViaCache "none": the browser always asks the server for sw.js, so a new deployment is seen.
-  registered = sw.register(new URL("sw.js", SITE), { scope: SITE.pathname, updateViaCache: "none" })
+  // A phone without WebAssembly cannot run the engine: its service worker caches the pages only,
+  // never the runtime (issue 20: nothing of the runtime is downloaded there).
+  const url = new URL("sw.js", SITE);
+  if (typeof WebAssembly !== "object") url.search = "?engine=0";
+  registered = sw.register(url, { scope: SITE.pathname, updateViaCache: "none" })
     .catch(() => null);  // offline support is a bonus; the pages work without it
   return registered;
 }
