@@ -16,15 +16,22 @@ WAN = {"万": 10000, "萬": 10000}
 NOISE = re.compile(r"[\s\u3000元块圆整¥￥]|人民币|左右|大约|约")
 GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 PLAIN = re.compile(r"\d+(\.\d+)?|\.\d+")
+# 1e12, 2.5E3: never how people write an amount, but JSON numbers and pasted cells arrive so.
+SCIENTIFIC = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE]([+-]?[0-9]{1,9})")
+MAX_DIGITS = 12     # integer digits before an amount is refused as too big
 TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千拾佰仟万萬]")
 
 
 class AmountError(ValueError):
-    """reason is a Chinese phrase that follows the field's name: "{name}{reason}"."""
+    """reason is a Chinese phrase that follows the field's name: "{name}{reason}".
 
-    def __init__(self, reason):
+    too_big marks an amount that was read but is out of range, so the caller can say what to fill in.
+    """
+
+    def __init__(self, reason, too_big=False):
         super().__init__(reason)
         self.reason = reason
+        self.too_big = too_big
 
 
 def parse_amount(raw) -> Decimal:
@@ -50,12 +57,24 @@ def parse_amount(raw) -> Decimal:
         raise AmountError("的逗号位置不对，请填数字，如 30000 或 30,000")
     if PLAIN.fullmatch(t):
         return _decimal(t)
+    sci = SCIENTIFIC.fullmatch(t)
+    if sci:
+        return _scientific(sci.group(1), int(sci.group(2)))
     return _words(t)
 
 
+def _scientific(mantissa, exponent):
+    digits = len(mantissa.split(".")[0].lstrip("0") or "0")
+    if digits + exponent > MAX_DIGITS:
+        raise AmountError("太大了", too_big=True)
+    if digits + exponent < -MAX_DIGITS:
+        return Decimal("1E-13")   # a positive amount far below a fen (refused by the caller as such)
+    return Decimal(mantissa).scaleb(exponent)
+
+
 def _decimal(t):
-    if len(t.split(".")[0]) > 12:
-        raise AmountError("太大了，请检查")
+    if len(t.split(".")[0]) > MAX_DIGITS:
+        raise AmountError("太大了", too_big=True)
     try:
         return Decimal(t)
     except InvalidOperation:  # pragma: no cover - PLAIN already matched

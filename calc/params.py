@@ -233,6 +233,7 @@ class RegionParams:
 
 
 MAX_OVERRIDE_YUAN = Decimal("10000000")
+ASCII_NUMBER = frozenset("0123456789.")
 
 
 def parse_override(p: Param, raw) -> Decimal:
@@ -244,8 +245,11 @@ def parse_override(p: Param, raw) -> Decimal:
         text = repr(raw)
     percent = bool(text) and text.endswith("%")
     body = text[:-1].strip() if percent else text
-    if not body or len(body) > 16 or not all(c.isdigit() or c == "." for c in body) or body.count(".") > 1 \
+    # ASCII digits only: str.isdigit() also accepts ², ① and ⁵, which Decimal cannot read.
+    if not body or len(body) > 16 or not all(c in ASCII_NUMBER for c in body) or body.count(".") > 1 \
             or body == ".":
+        if body and any(c.isdigit() and c not in ASCII_NUMBER for c in body):
+            raise ParamError(field, f"“{p.label}”只能用 0—9 的数字填写，不能用 ²、① 这类符号")
         raise ParamError(field, f"“{p.label}”须填一个不小于0的数字" + ("（百分数如 75%）" if p.unit == "ratio" else ""))
     d = Decimal(body)
     if p.unit == "ratio":
@@ -257,7 +261,9 @@ def parse_override(p: Param, raw) -> Decimal:
     if percent:
         raise ParamError(field, f"“{p.label}”是金额，请填数字，不要加%")
     if d > MAX_OVERRIDE_YUAN:
-        raise ParamError(field, f"“{p.label}”数额过大")
+        raise ParamError(field, f"“{p.label}”金额太大，请填当地文件里的数字（最多 {MAX_OVERRIDE_YUAN:,} 元）")
+    if 0 < d < Decimal("0.01"):
+        raise ParamError(field, f"“{p.label}”不到 1 分钱（0.01 元），请检查")
     return d.quantize(Decimal("0.01")).normalize()
 
 
