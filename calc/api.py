@@ -14,6 +14,7 @@ from .tiers.premium import premium
 from .tiers.warning import warning
 
 MAX_JSON = 100_000
+MAX_OUTPUT = 120_000     # bytes of UTF-8: no answer is longer, whatever the input
 
 
 def _notes_of_region(ctx, person, opd_total):
@@ -172,7 +173,8 @@ def _step_json(rp, st):
     return {"rule": st.rule, "tier": st.tier, "stay": st.stay, "text": st.text, "amount": s(st.amount),
             "basis": st.basis, "figures": [f.param for f in st.figures], "cite": st.cite,
             "anchor": st.rule.lower() if st.rule else None,
-            "reading": st.readings[0] if st.readings else None, "readings": st.readings}
+            "reading": st.readings[0] if st.readings else None,
+            **({"readings": st.readings} if len(st.readings) > 1 else {})}
 
 
 def _bad(field, message):
@@ -190,7 +192,10 @@ def estimate(json_text):
         out = estimate_dict(data)
     except RecursionError:
         out = {"ok": False, "errors": [{"field": "json", "message": "输入嵌套太深"}]}
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    if len(text) * 3 > MAX_OUTPUT and len(text.encode()) > MAX_OUTPUT:   # (a char is at most 3 bytes here)
+        return _bad("stays", "这一年填的内容太多，算出的说明太长；请减少住院次数或自定义的数字后再算")
+    return text
 
 
 def _feature_flags(rp):
