@@ -16,7 +16,7 @@ WAN = {"万": 10000, "萬": 10000}
 NOISE = re.compile(r"[\s\u3000元块圆整¥￥]|人民币|左右|大约|约")
 GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 PLAIN = re.compile(r"\d+(\.\d+)?|\.\d+")
-# 1e12, 2.5E3: never how people write an amount, but JSON numbers and pasted cells arrive so.
+# 1e12, 2.5E3: never how people write an amount; read only to say that 1e12 is too big.
 SCIENTIFIC = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE]([+-]?[0-9]{1,9})")
 MAX_DIGITS = 12     # integer digits before an amount is refused as too big
 TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千拾佰仟万萬]")
@@ -64,12 +64,11 @@ def parse_amount(raw) -> Decimal:
 
 
 def _scientific(mantissa, exponent):
+    """1e12 is read only to say it is too big; people do not write amounts so, the rest is unread."""
     digits = len(mantissa.split(".")[0].lstrip("0") or "0")
     if digits + exponent > MAX_DIGITS:
         raise AmountError("太大了", too_big=True)
-    if digits + exponent < -MAX_DIGITS:
-        return Decimal("1E-13")   # a positive amount far below a fen (refused by the caller as such)
-    return Decimal(mantissa).scaleb(exponent)
+    raise AmountError("没看懂，请填数字，如 30000 或 3万")
 
 
 def _decimal(t):

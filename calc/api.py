@@ -89,7 +89,7 @@ def _assumptions(rp, ctx, overrides):
     for p in ctx.used.values():
         if p.provenance != "assumption" or p.unit not in ("yuan", "ratio"):
             continue
-        out.append({"param": p.path, "label": p.label, "who": p.who or "所有参保人", "value": str(p.value),
+        out.append({"param": p.path, "label": p.label, "who": rp.who_of(p, ctx.year), "value": str(p.value),
                     "unit": p.unit, "display": p.display, "edit": p.edit, "reason": p.reason,
                     "overridden": p.path in overrides})
     return out
@@ -210,7 +210,7 @@ def _assumption_meta(rp, year):
     for p in rp.parameters(year):
         if p.provenance != "assumption" or p.unit not in ("yuan", "ratio"):
             continue
-        out.append({"path": p.path, "label": p.label, "who": p.who or "所有参保人", "unit": p.unit,
+        out.append({"path": p.path, "label": p.label, "who": rp.who_of(p, year), "unit": p.unit,
                     "value": str(p.value), "edit": p.edit, "display": p.display, "reason": p.reason})
     return out
 
@@ -225,7 +225,8 @@ def meta_dict():
             "title": m.get("title", ""), "document_date": m.get("document_date", ""),
             "years": rp.years, "default_year": rp.default_year,
             "year_notes": {str(k): v for k, v in rp.year_notes.items()},
-            "identities": [{"id": i, "label": label, "short": vocab.identity_label(i), "plain": vocab.identity_plain(i)}
+            "identities": [{"id": i, "label": label, "short": vocab.identity_label(i), "plain": vocab.identity_plain(i),
+                            "note": rp.identity_notes.get(i)}
                            for i, label in rp.identities.items()],
             "tier": bool(m.get("tier")), "schemes": [{"id": x, "label": vocab.SCHEMES[x]} for x in m["schemes"]],
             "levels": [{"id": k, "label": v + "医院"} for k, v in vocab.LEVELS.items()],

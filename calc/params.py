@@ -5,6 +5,11 @@ variants (since/until). Paths are the dotted TOML keys. A table's `_defaults` (r
 provenance, since, until, unit, kind) are inherited by every parameter below it, so a region file
 states its document once and each parameter cites only its section.
 
+A document that states its rules only for some years says so with `covers_until` (a date, inherited
+like the rest): a document parameter in force after that date is split in two, the document's up to
+the date and, from the next day, the same figure as an assumption ("carried forward", reason
+`carry_reason`); `carry = false` drops it after the date instead.
+
 Lookup: the region's own variant active in the year, else the national one. Citations, rule ids
 and identity lists all come from here; the engine never names a region or a rule.
 """
@@ -22,7 +27,8 @@ from .money import pct
 
 UNITS = ("yuan", "ratio", "count", "text", "ids", "date")
 PROVENANCE = tuple(vocab.PROVENANCE)
-INHERITED = ("rule", "cite", "provenance", "since", "until", "unit", "kind", "reason", "who")
+INHERITED = ("rule", "cite", "provenance", "since", "until", "unit", "kind", "reason", "who",
+             "covers_until", "carry", "carry_reason")
 
 
 class ParamError(ValueError):
@@ -61,6 +67,7 @@ class Param:
     reading: str = ""  # how we read an ambiguous clause, where it changes the amount ...
     alternative: str = ""  # ... and the other reading
     reading_for: tuple = ()  # identities the reading concerns even when the list leaves them out
+    carried: bool = False    # a document figure carried past the years the document covers (an assumption)
     overridden: bool = False
 
     @property
@@ -132,6 +139,17 @@ class Table:
                 self._walk(val, path, defaults)
 
     def _add(self, path, t):
+        covers = t.get("covers_until")
+        if covers is not None and t.get("provenance") == "document" and (t.get("until") is None or t["until"] > covers):
+            since = t.get("since")
+            if since is None or since <= covers:
+                self._add(path, {**t, "until": covers, "covers_until": None})
+            if t.get("carry", True):
+                after = covers + datetime.timedelta(days=1)
+                self._add(path, {**t, "since": max(since, after) if since else after, "covers_until": None,
+                                 "provenance": "assumption", "cite": "", "reason": t.get("carry_reason", ""),
+                                 "reading": "", "alternative": "", "reading_for": (), "_carried": True})
+            return
         unit = t.get("unit", "yuan")
         prov = t.get("provenance", "")
         if unit not in UNITS or prov not in PROVENANCE:
@@ -145,7 +163,7 @@ class Table:
                   rule=t.get("rule", ""),
                   kind=t.get("kind", ""), who=t.get("who", ""),
                   reading=t.get("reading", ""), alternative=t.get("alternative", ""),
-                  reading_for=tuple(t.get("reading_for", ())))
+                  reading_for=tuple(t.get("reading_for", ())), carried=bool(t.get("_carried")))
         self.by_path.setdefault(path, []).append(p)
 
     def get(self, path, year):
@@ -166,6 +184,7 @@ class RegionParams:
                                 f"{self.document} {r['section']}", rid.lower())
                       for rid, r in data.get("rules", {}).items()}
         self.identities = dict(self.meta["identities"])          # offered: id -> document's words
+        self.identity_notes = dict(self.meta.get("identity_notes", {}))  # id -> what the clause gives them
         self.migrate = dict(self.meta.get("migrate", {}))         # legacy id -> (new id)
         self.years = list(self.meta["years"])
         self.default_year = self.meta.get("default_year", max(self.years))
@@ -230,6 +249,15 @@ class RegionParams:
 
     def label_of(self, ident):
         return self.identities.get(ident) or vocab.identity_label(ident)
+
+    def who_of(self, p: Param, year=None) -> str:
+        """For whom a parameter holds, in words: its own `who`, else its table's identity list."""
+        if p.who:
+            return p.who
+        ids = self.get(p.path.rsplit(".", 1)[0] + ".identities", year)
+        if ids is not None and ids is not p:
+            return "、".join(self.label_of(i) for i in ids.value)
+        return "所有参保人"
 
 
 MAX_OVERRIDE_YUAN = Decimal("10000000")
