@@ -17,7 +17,7 @@ import datetime
 import tomllib
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -70,7 +70,7 @@ class Param:
     carried: bool = False    # a document figure carried past the years the document covers (an assumption)
     overridden: bool = False
 
-    @property
+    @cached_property
     def display(self) -> str:
         v = self.value
         if self.unit == "ratio":
@@ -196,6 +196,7 @@ class RegionParams:
         self.year_notes = {y: "".join(n for n in (own.get(y), shared.get(y)) if n)
                            for y in self.years if y in own or y in shared}
         self._groups = {}
+        self._found = {}          # (path, year) -> Param | None: the lookup without overrides
 
     def groups(self, prefix):
         """Names of the tables directly under `prefix` that carry an `identities` list."""
@@ -235,13 +236,14 @@ class RegionParams:
                     yield p
 
     def get(self, path, year, overrides=None) -> Optional[Param]:
-        for t in self._tables():
-            p = t.get(path, year)
-            if p is not None:
-                if overrides and path in overrides:
-                    return replace(p, value=overrides[path], overridden=True)
-                return p
-        return None
+        key = (path, year)
+        try:
+            p = self._found[key]
+        except KeyError:
+            p = self._found[key] = next((q for t in self._tables() if (q := t.get(path, year)) is not None), None)
+        if p is not None and overrides and path in overrides:
+            return replace(p, value=overrides[path], overridden=True)
+        return p
 
     @staticmethod
     def label_level(level):
