@@ -197,7 +197,7 @@ def check(d):
     return out
 
 
-def soak(count, chart_every=50):
+def soak(count, chart_every=50, valid_every=1, progress=0):
     """Returns (inputs tried per entry point, {entry: uncaught exceptions}, first failure per entry)."""
     calls = entry_points(chart_every)
     tried, failed, first = collections.Counter(), collections.Counter(), {}
@@ -216,7 +216,11 @@ def soak(count, chart_every=50):
     @given(inputs(), hostile(), PAYLOAD)
     def run(d, h, payload):
         n[0] += 1
-        check(d)
+        if n[0] % valid_every == 0:
+            tried["valid (invariants)"] += 1
+            check(d)
+        if progress and n[0] % progress == 0:
+            print(f"  … {n[0]} examples, {sum(tried.values())} inputs, {sum(failed.values())} uncaught", flush=True)
         guard("hostile estimate", check_hostile, h)
         for name, (fn, every) in calls.items():
             if n[0] % every == 0:
@@ -229,13 +233,15 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--chart-every", type=int, default=50, help="call paychart.chart on every nth input")
+    ap.add_argument("--valid-every", type=int, default=1, help="check the invariants on every nth valid input")
+    ap.add_argument("--progress", type=int, default=0, help="print a line every n examples")
     a = ap.parse_args(argv)
     t = time.perf_counter()
-    tried, failed, first = soak(a.count, a.chart_every)
+    tried, failed, first = soak(a.count, a.chart_every, a.valid_every, a.progress)
     dt = time.perf_counter() - t
-    total = sum(tried.values()) + a.count
-    print(f"fuzz: {a.count} valid inputs (invariants held) and {sum(tried.values())} hostile inputs and payloads, "
-          f"{total} in all, in {dt:.1f} s; uncaught exceptions: {sum(failed.values())}")
+    total = sum(tried.values())
+    print(f"fuzz: {a.count} examples, {total} inputs in all ({tried['valid (invariants)']} valid ones with their "
+          f"invariants held) in {dt:.1f} s; uncaught exceptions: {sum(failed.values())}")
     for name in sorted(tried):
         print(f"  {name}: {tried[name]} inputs, {failed[name]} uncaught exceptions")
         if name in first:
