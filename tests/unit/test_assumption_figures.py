@@ -38,6 +38,16 @@ def _cases():
             for ident in rp.identities:
                 for i, sc in enumerate(_scenarios(rp)):
                     yield pytest.param(rid, year, ident, sc, id=f"{rid}-{year}-{ident}-{i}")
+        # the other schemes and tiers a region offers, and two identities held at once
+        extra = [{"identities": list(rp.identities)[:2]}]
+        if "employee" in rp.meta["schemes"]:
+            extra.append({"scheme": "employee", "wage": "5432.10"})
+        if rp.meta.get("tier"):
+            extra.append({"tier": 2})
+        for j, more in enumerate(extra):
+            for i, sc in enumerate(_scenarios(rp)):
+                ids = more.get("identities", ["dibao"] if "dibao" in rp.identities else list(rp.identities)[:1])
+                yield pytest.param(rid, rp.default_year, ids, {**sc, **more}, id=f"{rid}-extra{j}-{i}")
 
 
 def _odd(a):
@@ -54,7 +64,7 @@ def _odd(a):
 
 @pytest.mark.parametrize("rid,year,ident,scenario", list(_cases()))
 def test_a_step_stating_an_assumed_figure_lists_it(rid, year, ident, scenario):
-    d = {"region": rid, "year": year, "identities": [ident], **scenario}
+    d = {"region": rid, "year": year, "identities": ident if isinstance(ident, list) else [ident], **scenario}
     base = estimate_dict(d)
     assert base["ok"], base
     for a in base["assumptions"]:
