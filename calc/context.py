@@ -4,8 +4,9 @@ and a recorder that turns the parameters a step read into its figures and its ci
 A step's rule and clause are those of the first document parameter it read (steps read their
 basis first); a step that read none says "文件未规定，按假设". A step whose list of who it reaches
 (a parameter of unit "ids") is not the document's is not the document's rule either, whatever
-figures it borrows from the document: it says "文件没有写明适用对象，按假设". Nothing here names a region
-or a rule.
+figures it borrows from the document: it says "文件没有写明适用对象，按假设"; nor is one that uses a
+figure carried past the years its clause covers (params `covers_until`): "文件没有写这一年…按假设".
+Nothing here names a region or a rule.
 """
 from decimal import Decimal
 
