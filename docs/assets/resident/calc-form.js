@@ -174,7 +174,9 @@ export class CalcForm {
     const id = $(this.form, "#calc-identity")?.value;
     const i = identities(this.meta).find((x) => optId(x) === id);
     const g = $(this.form, "#calc-identity-gloss");
-    if (g) { g.textContent = i?.plain ? `（${i.plain}）` : ""; g.hidden = !i?.plain; }
+    // the gloss, then what the clause gives this identity where it gives only part (meta identities[].note)
+    const t = (i?.plain ? `（${i.plain}）` : "") + (typeof i?.note === "string" ? i.note : "");
+    if (g) { g.textContent = t; g.hidden = !t; }
   }
 
   showYearNote() {
