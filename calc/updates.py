@@ -179,7 +179,8 @@ def apply(data: dict, national=None) -> dict:
                 inherited = {k: inherited[k] for k in INHERIT if k in inherited}
                 # the replaced figure's table may set since/until/cite/reason by _defaults: state them
                 new = {"since": start, "until": None, "cite": "", "reason": "",
-                       "provenance": "document", "plain": "", **inherited, **fig, "document": document}
+                       "provenance": "document", "plain": "", **inherited, **fig, "document": document,
+                       "covers_until": None}  # the notice covers its own year: never "carried forward"
                 parent[key] = [*variants, new]
             else:
                 base = national.by_path.get(path, [None])[-1] if national is not None else None
@@ -187,7 +188,7 @@ def apply(data: dict, national=None) -> dict:
                     inherited = {k: getattr(base, k) for k in INHERIT if getattr(base, k, "")}
                 parent, key = _ensure(data, path)
                 parent[key] = {"since": start, "until": None, "provenance": "document", **inherited, **fig,
-                               "document": document}
+                               "document": document, "covers_until": None}
         years = sorted(set(region.get("years", [])) | {year})
         region["years"] = years
         docs[year] = {"document": document, "date": str(block.get("date", "")),
