@@ -1,4 +1,5 @@
-"""python -m calc — estimate from the command line; `python -m calc roster FILE` for a list of people."""
+"""python -m calc — estimate from the command line; `python -m calc roster FILE` forwards to the
+roster package (python -m roster) for a list of people."""
 import argparse
 import json
 import sys
@@ -53,8 +54,8 @@ def _read(path):
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["roster"]:
-        from .roster import main as roster_main
-        return roster_main(argv[1:])
+        from roster.cli import main as roster_main  # calc never imports roster otherwise
+        return roster_main(argv[1:], prog="python -m calc roster")
     ap = argparse.ArgumentParser(
         prog="python -m calc",
         description="估算一年住院和门诊的医保报销、大病保险、医疗救助和自付（输入一个JSON，格式见 ARCHITECTURE.md）。"

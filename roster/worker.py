@@ -1,0 +1,69 @@
+"""The roster page's calls into Python (the worker's "call" message, JSON text in and out).
+
+The page sends a roster in steps so that no single call runs long (calc-client restarts a worker
+that is silent for seconds) and it can show progress, and so that several workers can share the
+estimates: prepare_json (read + check the file) -> estimate_json per chunk (any worker) ->
+summary_json; then, on request, sheets_json (一户一单) and xlsx_json (the .xlsx download).
+Every answer is {"ok": true, ...} or {"ok": false, "message": Chinese}; never a traceback.
+"""
+import base64
+import binascii
+import json
+
+from calc import api
+
+from .compute import estimate_one, prepare, summarise
+from .export import result_xlsx
+from .format import RosterError
+from .sheets import sheets
+
+BAD_CALL = "名单读不出来，请刷新页面再试。"
+
+
+def _answer(fn, payload) -> str:
+    try:
+        p = json.loads(payload) if isinstance(payload, str) else None
+        if not isinstance(p, dict):
+            raise TypeError("payload is not an object")
+        out = fn(p)
+    except RosterError as e:
+        out = {"ok": False, "message": str(e)}
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, binascii.Error):
+        out = {"ok": False, "message": BAD_CALL}
+    return json.dumps(out, ensure_ascii=False)
+
+
+def _prepare(p: dict) -> dict:
+    region = p.get("region")
+    if region not in {r["id"] for r in json.loads(api.meta())["regions"]}:
+        return {"ok": False, "message": "请选择地区"}
+    data = base64.b64decode(p["base64"], validate=True) if p.get("base64") else str(p.get("text", ""))
+    year = p.get("year") or None
+    jobs, unknown, costlike = prepare(data, region, year)
+    return {"ok": True, "region": region, "jobs": jobs, "unknown": unknown, "costlike": costlike}
+
+
+def prepare_json(payload: str) -> str:
+    """{"region", "year"?, "text" | "base64"} -> {"ok", "region", "jobs", "unknown", "costlike"}."""
+    return _answer(_prepare, payload)
+
+
+def estimate_json(payload: str) -> str:
+    """{"jobs": [...]} (a slice of prepare_json's) -> {"ok", "rows"}."""
+    return _answer(lambda p: {"ok": True, "rows": [estimate_one(tuple(j)) for j in p["jobs"]]}, payload)
+
+
+def summary_json(payload: str) -> str:
+    """{"region", "rows", "unknown", "costlike"?} -> columns, rows, totals, csv."""
+    return _answer(lambda p: summarise(p["rows"], p.get("unknown", []), p["region"], p.get("costlike", [])), payload)
+
+
+def sheets_json(payload: str) -> str:
+    """{"region", "rows", "base_url"} -> {"ok", "sheets", "links"}: 每人一张明白纸."""
+    return _answer(lambda p: sheets(p["rows"], p["region"], str(p["base_url"])), payload)
+
+
+def xlsx_json(payload: str) -> str:
+    """{"rows", "columns", "with_group", "footer"?} -> {"ok", "base64"}: the result as .xlsx."""
+    return _answer(lambda p: {"ok": True, "base64": base64.b64encode(result_xlsx(
+        p["rows"], p["columns"], bool(p.get("with_group")), str(p.get("footer", "")))).decode("ascii")}, payload)
