@@ -4,7 +4,7 @@
 
 (a) browser: /staff/roster/ in Chromium (engine already booted), a 1,000-row CSV pasted and an
     .xlsx of the same rows opened; time from the click on 计算 until the table is drawn.
-(b) native: `python -m calc roster` logic (calc.roster.run_parallel) on a county-sized roster
+(b) native: `python -m roster` logic (roster.run_parallel) on a county-sized roster
     (沂源 listed 35,084 people in 2020): one process and all cores, rows per second.
 Figures go between the roster markers in docs/benchmarks.md (the rest of that file belongs to
 benchmarks/load.py). `sample()` is also the test suite's roster generator.
@@ -53,11 +53,12 @@ def sample(n: int, region: str = "xianning", bad_rows: int = 0, seed: int = 12, 
     written directly (not through calc.roster), "bad": kind or None}. Deterministic."""
     import json
 
-    from calc import api, roster
+    import roster
+    from calc import api, vocab
     rng = random.Random(seed)
     meta = next(r for r in json.loads(api.meta())["regions"] if r["id"] == region)
     idents = [(i["id"], i["label"]) for i in meta["identities"]]
-    short = {i: roster.vocab.IDENTITIES[i][0] for i, _ in idents}
+    short = {i: vocab.IDENTITIES[i][0] for i, _ in idents}
     levels = [l["id"] for l in meta["levels"]]
     places = [p["id"] for p in meta["places"]]
     bad_at = set(rng.sample(range(n), bad_rows)) if bad_rows else set()
@@ -158,7 +159,7 @@ def browser(site: Path, rows: int) -> dict:
 
 
 def native(rows: int) -> dict:
-    from calc import roster
+    import roster
     text, _ = sample(rows, "yiyuan", bad_rows=0, seed=3)
     data = text.encode()
     roster.run(sample(50, "yiyuan", seed=4)[0], "yiyuan")  # warm caches (region files, meta) first
@@ -194,7 +195,7 @@ def section(b: dict, n: dict, rows: int) -> str:
         if kind in b:
             lines.append(f"| {label} | {rows:,} | {b[kind]:.2f} s | {rows / b[kind]:,.0f} | |")
     for key, label in (("one", "1 process"), ("all", f"all {n['cores']} cores")):
-        lines.append(f"| native `python -m calc roster`, {label} | {n['rows']:,} | {n[key]:.2f} s | "
+        lines.append(f"| native `python -m roster`, {label} | {n['rows']:,} | {n[key]:.2f} s | "
                      f"{n['rows'] / n[key]:,.0f} | {n[key + '_cpu']:.1f} s |")
     per_cpu = n["rows"] / n["all_cpu"]  # includes the pool's own overhead
     lines += ["", f"{n['rows']:,} rows is 沂源县's 2020 list; the browser time is from the click on 计算 "

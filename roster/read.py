@@ -44,8 +44,10 @@ def decode(data: bytes) -> str:
         encodings = ("utf-8-sig",)
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         encodings = ("utf-16",)
-    elif len(data) > 1 and data[:200].count(0) * 3 > min(len(data), 200):  # UTF-16 without BOM
-        encodings = ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be",)
+    elif b"\x00" in data[:400]:  # UTF-8 and GBK text hold no NUL: UTF-16 without BOM
+        head = data[:400]
+        odd_zeros = head[1::2].count(0) >= head[0::2].count(0)
+        encodings = ("utf-16-le" if odd_zeros else "utf-16-be",)
     else:
         encodings = ("utf-8", "gb18030")
     for enc in encodings:
@@ -107,6 +109,7 @@ def read_xlsx(data: bytes) -> list:
     check_zip(data)
     try:
         import openpyxl
+        from openpyxl.utils.exceptions import CellCoordinatesException
     except ImportError as e:
         raise RosterError(MESSAGES["no_xlsx_reader"]) from e
     rows = []
@@ -124,6 +127,10 @@ def read_xlsx(data: bytes) -> list:
         raise
     except MemoryError:
         raise RosterError(MESSAGES["unzipped"]) from None
+    except (CellCoordinatesException, ValueError) as e:
+        if isinstance(e, CellCoordinatesException) or "column" in str(e):  # r="ZZZZZZZZZZ2": far beyond XFD
+            raise RosterError(MESSAGES["too_wide"]) from e
+        raise RosterError(MESSAGES["xlsx"]) from e
     except Exception as e:  # openpyxl's many ways to fail on a broken file: one message
         raise RosterError(MESSAGES["xlsx"]) from e
     return rows

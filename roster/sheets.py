@@ -19,7 +19,7 @@ def sheet(row: dict, region: str, base_url: str) -> dict:
     stays = [{"n": i + 1, "total": st["total"], "resident": st["resident"],
               "where": "".join(filter(None, [vocab.PLACE_SHORT.get(st["place"], ""),
                                              vocab.LEVELS.get(st["level"], "") + ("医院" if st["level"] else "")])),
-              "referral": "规范转诊" if st["referral"] else ""} for st in row["stays"]]
+              "referral": "规范转诊" if st["referral"] else ""} for i, st in enumerate(row["stays"])]
     paid = [{"label": vocab.PAYERS[k], "amount": row["year"][k]} for k in PAYER_LINES
             if k in row["year"] and row["year"][k] not in ("0.00", "0")]
     return {"line": row["line"], "name": row["name"], "group": row["group"], "identity": row["identity"],

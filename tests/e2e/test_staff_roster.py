@@ -8,7 +8,7 @@ import io
 from decimal import Decimal
 
 from benchmarks.roster import sample, xlsx_bytes
-from calc import roster
+import roster
 from calc.api import estimate_dict
 
 from .conftest import BOOT_TIMEOUT_MS
