@@ -14,9 +14,9 @@ from calc.input import InputError, parse
 from calc.money import s
 
 from . import words
-from .format import IDENTITY, MAX_ROWS, MESSAGES, OUTPATIENT, STAY, STAY_FIELDS, RosterError
+from .format import IDENTITY, MAX_ROWS, MAX_TITLE_ROWS, MESSAGES, OUTPATIENT, STAY, STAY_FIELDS, RosterError
 from .header import find_header
-from .read import read_table
+from .read import read_rows
 
 ROW_FAILED = "这一行算不出来（计算程序出错）。请检查这一行的数字，或单独用计算器算。"
 
@@ -98,18 +98,50 @@ def estimate_one(job) -> dict:
             "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")}}
 
 
+class Reading:
+    """A file being read: the header first, then jobs as far as they are taken (see worker.py)."""
+
+    def __init__(self, data, region: str, year=None):
+        self.rows = read_rows(data)
+        head = []
+        for row in self.rows:
+            head.append(row)
+            if len(head) > MAX_TITLE_ROWS + 1:
+                break
+        self.start, self.layout, self.unknown, self.costlike = find_header(head)
+        self.pending = enumerate(head[self.start:], start=self.start + 1)  # line = the row number a spreadsheet shows
+        self.line = len(head)
+        self.labels = words.Labels(region_meta(region))
+        self.region, self.year, self.count, self.done = region, year, 0, False
+
+    def jobs(self, limit=None, seconds=None) -> list:
+        import time
+        until = None if seconds is None else time.monotonic() + seconds
+        out = []
+        while limit is None or len(out) < limit:
+            item = next(self.pending, None)
+            if item is None:
+                row = next(self.rows, None)
+                if row is None:
+                    self.done = True
+                    break
+                self.line += 1
+                item = (self.line, row)
+            line, row = item
+            if any(row):
+                self.count += 1
+                if self.count > MAX_ROWS:
+                    raise RosterError(MESSAGES["too_many"])
+                out.append((line, *person_input(row, self.layout, self.labels, self.region, self.year)))
+            if until is not None and len(out) % 200 == 0 and time.monotonic() > until:
+                break
+        return out
+
+
 def prepare(data, region: str, year=None) -> tuple:
     """File content -> (jobs for estimate_one, unused columns, cost-like unused columns). Raises RosterError."""
-    table = read_table(data)
-    start, layout, unknown, costlike = find_header(table)
-    if len(table) - start > MAX_ROWS and sum(1 for r in table[start:] if any(r)) > MAX_ROWS:
-        raise RosterError(MESSAGES["too_many"])
-    labels = words.Labels(region_meta(region))
-    jobs = []
-    for line, row in enumerate(table[start:], start=start + 1):  # line = the row number a spreadsheet shows
-        if any(row):
-            jobs.append((line, *person_input(row, layout, labels, region, year)))
-    return jobs, unknown, costlike
+    r = Reading(data, region, year)
+    return r.jobs(), r.unknown, r.costlike
 
 
 # A list speaks about other people: "您自己付" (calc.vocab) becomes "个人自付" here.

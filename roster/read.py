@@ -24,18 +24,25 @@ DELIMITERS = ("\t", ",", ";", "，")
 
 def read_table(data) -> list:
     """bytes (a file) or str (pasted text) -> rows of stripped cell strings."""
+    return list(read_rows(data))
+
+
+def read_rows(data):
+    """The same rows, as an iterator: an .xlsx is parsed only as far as the rows are taken (the
+    worker reads a big one over several calls, each well under calc-client's answer deadline)."""
     if isinstance(data, (bytes, bytearray, memoryview)):
         data = bytes(data)
         if len(data) > MAX_FILE_BYTES:
             raise RosterError(MESSAGES["too_big"])
         if data[:4] == ZIP_MAGIC or data[:4] == b"PK\x05\x06":
-            return read_xlsx(data)
+            check_zip(data)  # before anything is inflated, at the first call
+            return iter_xlsx(data)
         if data[:8] == OLE_MAGIC:
             raise RosterError(MESSAGES["xls"])
         data = decode(data)
     elif len(data) > MAX_FILE_BYTES:
         raise RosterError(MESSAGES["too_big"])
-    return read_csv(data)
+    return iter(read_csv(data))
 
 
 def decode(data: bytes) -> str:
@@ -107,20 +114,25 @@ def check_zip(data: bytes) -> None:
 def read_xlsx(data: bytes) -> list:
     """The first worksheet of an .xlsx as rows of strings (openpyxl, read-only, streamed)."""
     check_zip(data)
+    return list(iter_xlsx(data))
+
+
+def iter_xlsx(data: bytes):
     try:
         import openpyxl
         from openpyxl.utils.exceptions import CellCoordinatesException
     except ImportError as e:
         raise RosterError(MESSAGES["no_xlsx_reader"]) from e
-    rows = []
+    n = 0
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         try:
             ws = wb.worksheets[0]
             ws.reset_dimensions()  # a sheet's own <dimension> may claim A1:XFD1048576: never pad to it
             for row in ws.iter_rows(values_only=True):
-                _check(row, len(rows))
-                rows.append([_text(v) for v in row])
+                _check(row, n)
+                n += 1
+                yield [_text(v) for v in row]
         finally:
             wb.close()
     except RosterError:
@@ -133,7 +145,6 @@ def read_xlsx(data: bytes) -> list:
         raise RosterError(MESSAGES["xlsx"]) from e
     except Exception as e:  # openpyxl's many ways to fail on a broken file: one message
         raise RosterError(MESSAGES["xlsx"]) from e
-    return rows
 
 
 def _text(v) -> str:

@@ -12,7 +12,7 @@ import json
 
 from calc import api
 
-from .compute import estimate_one, prepare, summarise
+from .compute import Reading, estimate_one, summarise
 from .export import result_xlsx
 from .format import RosterError
 from .sheets import sheets
@@ -33,19 +33,47 @@ def _answer(fn, payload) -> str:
     return json.dumps(out, ensure_ascii=False)
 
 
+STEP_SECONDS = 2.0   # one reading call: well under calc-client's answer deadline, even on a phone
+_readings: dict = {}  # the file being read in this worker (one at a time)
+
+
+def _more(token: str, reading) -> dict:
+    try:
+        jobs = reading.jobs(seconds=STEP_SECONDS)
+    except RosterError:
+        _readings.pop(token, None)
+        raise
+    if reading.done:
+        _readings.pop(token, None)
+    return {"ok": True, "jobs": jobs, "more": None if reading.done else token}
+
+
 def _prepare(p: dict) -> dict:
     region = p.get("region")
     if region not in {r["id"] for r in json.loads(api.meta())["regions"]}:
         return {"ok": False, "message": "请选择地区"}
     data = base64.b64decode(p["base64"], validate=True) if p.get("base64") else str(p.get("text", ""))
-    year = p.get("year") or None
-    jobs, unknown, costlike = prepare(data, region, year)
-    return {"ok": True, "region": region, "jobs": jobs, "unknown": unknown, "costlike": costlike}
+    _readings.clear()
+    reading = Reading(data, region, p.get("year") or None)
+    token = f"r{id(reading)}"
+    _readings[token] = reading
+    return {**_more(token, reading), "region": region, "unknown": reading.unknown, "costlike": reading.costlike}
 
 
 def prepare_json(payload: str) -> str:
-    """{"region", "year"?, "text" | "base64"} -> {"ok", "region", "jobs", "unknown", "costlike"}."""
+    """{"region", "year"?, "text" | "base64"} -> {"ok", "region", "jobs", "more", "unknown", "costlike"}:
+    the first jobs; while "more" is a token, prepare_more_json({"more": token}) gives the next ones."""
     return _answer(_prepare, payload)
+
+
+def prepare_more_json(payload: str) -> str:
+    """{"more": token} -> {"ok", "jobs", "more"}."""
+    def step(p):
+        reading = _readings.get(p["more"])
+        if reading is None:
+            return {"ok": False, "message": BAD_CALL}
+        return _more(p["more"], reading)
+    return _answer(step, payload)
 
 
 def estimate_json(payload: str) -> str:
