@@ -293,8 +293,9 @@ async function answer(eng, type, text) {
   return CALLS[type](await engine, text);
 }
 
+// LookupError: a codec (utf-8-sig, gb18030 …) the trimmed library lacks is looked up like a module.
 const isImportError = (e, eng) => eng.stdlib === "trim" && e instanceof eng.pyodide.ffi.PythonError &&
-  (e.type === "ModuleNotFoundError" || e.type === "ImportError");
+  (e.type === "ModuleNotFoundError" || e.type === "ImportError" || e.type === "LookupError");
 
 // In idle time after the first estimate (or after UNUSED_MS without one): store the image taken
 // at start-up (see fresh()).
