@@ -68,4 +68,22 @@ def result_xlsx(rows: list, cols: list, with_group: bool, footer: str = "") -> b
         ws.append([footer])
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _stable(buf.getvalue())
+
+
+STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _stable(data: bytes) -> bytes:
+    """The same rows give the same bytes: no save-time clock in the zip or in docProps/core.xml."""
+    import zipfile
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+            z.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), body,
+                       compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
