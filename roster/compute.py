@@ -155,12 +155,11 @@ def payers(rows: list) -> list:
     return [{"key": k, "label": LABELS.get(k) or vocab.PAYERS[k]} for k in keys]
 
 
-def totals(rows: list, cols: list) -> dict:
-    """{"all": {...}, "groups": [{"group", ...}]}: sums per payer, people counted, rows with errors."""
-    keys = [c["key"] for c in cols]
-
+def partial_totals(rows: list) -> dict:
+    """Sums of some rows, mergeable (merge_totals): {"all": t, "groups": {group: t}}, t = {"people",
+    "errors", "sums": {payer: "yuan"}}. Each worker sums its own chunks; the page merges them."""
     def empty():
-        return {"people": 0, "errors": 0, "sums": dict.fromkeys(keys, Decimal(0))}
+        return {"people": 0, "errors": 0, "sums": dict.fromkeys(YEAR_KEYS, Decimal(0))}
     overall, groups = empty(), {}
     for r in rows:
         for t in (overall, groups.setdefault(r["group"], empty()) if r["group"] else None):
@@ -171,12 +170,54 @@ def totals(rows: list, cols: list) -> dict:
                 continue
             t["people"] += 1
             sums, year = t["sums"], r["year"]
-            for k in keys:
-                sums[k] += Decimal(year.get(k, "0"))
+            for k in YEAR_KEYS:
+                sums[k] += Decimal(year[k])
+    fmt = lambda t: {"people": t["people"], "errors": t["errors"], "sums": {k: str(v) for k, v in t["sums"].items()}}  # noqa: E731
+    return {"all": fmt(overall), "groups": {g: fmt(t) for g, t in groups.items()}}
 
-    def fmt(t):
-        return {"people": t["people"], "errors": t["errors"], "sums": {k: f"{v:.2f}" for k, v in t["sums"].items()}}
+
+def merge_totals(parts: list, cols: list) -> dict:
+    """Partial totals (in row order) -> {"all": {...}, "groups": [{"group", ...}]} for the columns."""
+    keys = [c["key"] for c in cols]
+
+    def empty():
+        return {"people": 0, "errors": 0, "sums": dict.fromkeys(keys, Decimal(0))}
+
+    def add(into, t):
+        into["people"] += int(t["people"])
+        into["errors"] += int(t["errors"])
+        for k in keys:
+            into["sums"][k] += Decimal(str(t["sums"].get(k, "0")))
+    overall, groups = empty(), {}
+    for part in parts:
+        add(overall, part["all"])
+        for g, t in part["groups"].items():
+            add(groups.setdefault(g, empty()), t)
+    fmt = lambda t: {"people": t["people"], "errors": t["errors"], "sums": {k: f"{v:.2f}" for k, v in t["sums"].items()}}  # noqa: E731
     return {"all": fmt(overall), "groups": [dict(fmt(t), group=g) for g, t in groups.items()]}
+
+
+def totals(rows: list, cols: list) -> dict:
+    """{"all": {...}, "groups": [{"group", ...}]}: sums per payer, people counted, rows with errors."""
+    return merge_totals([partial_totals(rows)], cols)
+
+
+def estimate_chunk(jobs: list) -> dict:
+    """A chunk of jobs -> its rows and their partial totals (the worker's estimate step)."""
+    rows = [estimate_one(tuple(j)) for j in jobs]
+    for r in rows:
+        for e in r.get("errors", ()):
+            e["text"] = say(e)
+    return {"ok": True, "rows": rows, "totals": partial_totals(rows),
+            "with_group": any(r["group"] for r in rows), "seen": any(r["ok"] for r in rows)}
+
+
+def summary(parts: list, region: str, unknown=(), costlike=()) -> dict:
+    """The chunks' answers (without their rows) -> columns, totals, with_group."""
+    cols = payers([])
+    return {"ok": True, "region": region, "columns": cols, "totals": merge_totals([p["totals"] for p in parts], cols),
+            "with_group": any(p["with_group"] for p in parts), "unknown_columns": list(unknown),
+            "costlike_columns": list(costlike)}
 
 
 def say(e) -> str:

@@ -36,39 +36,55 @@ def table(rows: list, cols: list, with_group: bool):
             yield head + [""] + [""] * len(cols) + ["；".join(e.get("text") or e["message"] for e in r["errors"])]
 
 
-def result_csv(rows: list, cols: list, with_group: bool) -> str:
+def result_csv(rows: list, cols: list, with_group: bool, head: bool = True) -> str:
+    """The result as CSV text (BOM and header when `head`: the page asks for a county list in parts)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header(cols, with_group))
+    if head:
+        w.writerow(header(cols, with_group))
     for line in table(rows, cols, with_group):
         w.writerow([safe_cell(v) for v in line])
-    return "\ufeff" + buf.getvalue()
+    return ("\ufeff" if head else "") + buf.getvalue()
+
+
+class XlsxBook:
+    """The result as an Excel workbook (openpyxl write-only), filled in parts; amounts as numbers,
+    names always text cells (never a formula)."""
+
+    def __init__(self, cols: list, with_group: bool):
+        import openpyxl
+        self.cols, self.with_group = cols, with_group
+        self.wb = openpyxl.Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("批量测算结果")
+        self.ws.append(header(cols, with_group))
+        self.money = range(3 + with_group, 3 + with_group + len(cols))
+
+    def add(self, rows: list) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        for line in table(rows, self.cols, self.with_group):
+            out = []
+            for i, v in enumerate(line):
+                if i in self.money and v != "":
+                    out.append(float(v))  # fen-exact: every amount has at most 2 decimals
+                else:
+                    cell = WriteOnlyCell(self.ws, value=str(v) if i else v)
+                    cell.data_type = "s" if i else "n"  # text, never a formula
+                    out.append(cell)
+            self.ws.append(out)
+
+    def finish(self, footer: str = "") -> bytes:
+        if footer:
+            self.ws.append([])
+            self.ws.append([footer])
+        buf = io.BytesIO()
+        self.wb.save(buf)
+        return _stable(buf.getvalue())
 
 
 def result_xlsx(rows: list, cols: list, with_group: bool, footer: str = "") -> bytes:
-    """The same table as an Excel workbook (openpyxl write-only); amounts as numbers."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("批量测算结果")
-    ws.append(header(cols, with_group))
-    money = range(3 + with_group, 3 + with_group + len(cols))
-    for line in table(rows, cols, with_group):
-        out = []
-        for i, v in enumerate(line):
-            if i in money and v != "":
-                out.append(float(v))  # fen-exact: every amount has at most 2 decimals
-            else:
-                cell = WriteOnlyCell(ws, value=str(v) if i else v)
-                cell.data_type = "s" if i else "n"  # text, never a formula
-                out.append(cell)
-        ws.append(out)
-    if footer:
-        ws.append([])
-        ws.append([footer])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _stable(buf.getvalue())
+    book = XlsxBook(cols, with_group)
+    book.add(rows)
+    return book.finish(footer)
 
 
 STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")

@@ -12,8 +12,9 @@ import json
 
 from calc import api
 
-from .compute import Reading, estimate_one, summarise
-from .export import result_xlsx
+from .compute import Reading, estimate_chunk, summarise, summary
+from .export import result_csv
+from .export import XlsxBook
 from .format import RosterError
 from .sheets import sheets
 
@@ -77,13 +78,24 @@ def prepare_more_json(payload: str) -> str:
 
 
 def estimate_json(payload: str) -> str:
-    """{"jobs": [...]} (a slice of prepare_json's) -> {"ok", "rows"}."""
-    return _answer(lambda p: {"ok": True, "rows": [estimate_one(tuple(j)) for j in p["jobs"]]}, payload)
+    """{"jobs": [...]} (a slice of prepare_json's) -> {"ok", "rows", "totals" (partial), "with_group"}."""
+    return _answer(lambda p: estimate_chunk(p["jobs"]), payload)
 
 
 def summary_json(payload: str) -> str:
-    """{"region", "rows", "unknown", "costlike"?} -> columns, rows, totals, csv."""
-    return _answer(lambda p: summarise(p["rows"], p.get("unknown", []), p["region"], p.get("costlike", [])), payload)
+    """{"region", "parts": estimate_json answers without rows, "unknown", "costlike"} -> columns,
+    totals (merged), with_group. (Old form {"region", "rows", ...}: the whole run()-style answer.)"""
+    def answer(p):
+        if "rows" in p:
+            return summarise(p["rows"], p.get("unknown", []), p["region"], p.get("costlike", []))
+        return summary(p["parts"], p["region"], p.get("unknown", []), p.get("costlike", []))
+    return _answer(answer, payload)
+
+
+def csv_json(payload: str) -> str:
+    """{"rows", "columns", "with_group", "head"} -> {"ok", "csv"}: a part of the CSV download."""
+    return _answer(lambda p: {"ok": True, "csv": result_csv(p["rows"], p["columns"], bool(p.get("with_group")),
+                                                             bool(p.get("head", True)))}, payload)
 
 
 def sheets_json(payload: str) -> str:
@@ -91,7 +103,28 @@ def sheets_json(payload: str) -> str:
     return _answer(lambda p: sheets(p["rows"], p["region"], str(p["base_url"])), payload)
 
 
+_books: dict = {}
+
+
+def _xlsx(p: dict) -> dict:
+    token = p.get("token")
+    if token is None:
+        _books.clear()
+        book = XlsxBook(p["columns"], bool(p.get("with_group")))
+        token = f"x{id(book)}"
+        _books[token] = book
+    book = _books.get(token)
+    if book is None:
+        return {"ok": False, "message": BAD_CALL}
+    book.add(p.get("rows", []))
+    if not p.get("end", True):
+        return {"ok": True, "token": token}
+    _books.pop(token, None)
+    return {"ok": True, "base64": base64.b64encode(book.finish(str(p.get("footer", "")))).decode("ascii")}
+
+
 def xlsx_json(payload: str) -> str:
-    """{"rows", "columns", "with_group", "footer"?} -> {"ok", "base64"}: the result as .xlsx."""
-    return _answer(lambda p: {"ok": True, "base64": base64.b64encode(result_xlsx(
-        p["rows"], p["columns"], bool(p.get("with_group")), str(p.get("footer", "")))).decode("ascii")}, payload)
+    """{"rows", "columns", "with_group", "footer"?} -> {"ok", "base64"}: the result as .xlsx. A long
+    list in parts: the first call with "end": false answers {"token"}; later calls send {"token",
+    "rows", "end"}, the last one (end true, the default) gets the file."""
+    return _answer(_xlsx, payload)

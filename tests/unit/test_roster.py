@@ -143,3 +143,36 @@ def test_command_line_on_all_cores_gives_the_same_csv(tmp_path, capsys):
     assert out.read_bytes().decode("utf-8") == _run(text.encode(), "dongzhi")["csv"]
     err = capsys.readouterr().err
     assert "397 人" in err and "3 行输入有误" in err
+
+
+def test_page_path_partial_totals_csv_and_xlsx_in_parts_equal_one_run(monkeypatch):
+    """What roster.js does with a county list: read in steps, estimate in chunks (any worker), merge
+    partial totals, CSV and .xlsx in parts — the same as one run()."""
+    import base64
+
+    import openpyxl
+    text, _ = sample(300, "yiyuan", bad_rows=4, seed=8)
+    monkeypatch.setattr(worker, "STEP_SECONDS", 0.0)  # every reading call stops after its first rows
+    prep = json.loads(worker.prepare_json(json.dumps({"region": "yiyuan", "text": text})))
+    jobs, steps = prep["jobs"], 1
+    while prep["more"]:
+        prep = json.loads(worker.prepare_more_json(json.dumps({"more": prep["more"]})))
+        jobs += prep["jobs"]
+        steps += 1
+    assert steps > 1 and len(jobs) == 300
+    parts = [json.loads(worker.estimate_json(json.dumps({"jobs": jobs[i:i + 70]}))) for i in range(0, 300, 70)]
+    rows = [r for p in parts for r in p["rows"]]
+    done = json.loads(worker.summary_json(json.dumps({"region": "yiyuan", "unknown": [],
+                                                      "parts": [{k: v for k, v in p.items() if k != "rows"} for p in parts]})))
+    want = json.loads(json.dumps(_run(text, "yiyuan"), ensure_ascii=False))
+    assert done["totals"] == want["totals"] and done["columns"] == want["columns"]
+    assert rows == want["rows"]
+    csv_text = "".join(json.loads(worker.csv_json(json.dumps({"rows": rows[i:i + 100], "columns": done["columns"],
+                                                                "with_group": done["with_group"], "head": i == 0})))["csv"]
+                       for i in range(0, 300, 100))
+    assert csv_text == want["csv"]
+    first = json.loads(worker.xlsx_json(json.dumps({"rows": rows[:150], "columns": done["columns"],
+                                                    "with_group": True, "end": False})))
+    last = json.loads(worker.xlsx_json(json.dumps({"token": first["token"], "rows": rows[150:]})))
+    ws = openpyxl.load_workbook(io.BytesIO(base64.b64decode(last["base64"]))).active
+    assert ws.max_row == 301 and [c.value for c in ws[1]][:3] == ["行号", roster.NAME, roster.GROUP]

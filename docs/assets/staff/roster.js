@@ -13,6 +13,7 @@ const MAX_FILE_BYTES = 64 << 20;  // roster/format.py MAX_FILE_BYTES: the page r
 const CHUNK = 250;   // rows per estimate call: a fraction of a second on a desktop, a few on a cheap phone
 const FIRST_ROWS = 300;  // table rows drawn at once; the rest on 显示更多 / before printing
 const MORE_ROWS = 2000;
+const PART = 2000;  // rows per download / sheets call
 
 function el(tag, attrs = {}, ...kids) {
   const e = document.createElement(tag);
@@ -63,7 +64,7 @@ class Roster {
     $("ro-form").addEventListener("submit", (ev) => { ev.preventDefault(); this.run(); });
     $("ro-print").addEventListener("click", () => { this.drawAll(); document.body.classList.remove("ro-printing-sheets"); window.print(); });
     $("ro-sheets-print").addEventListener("click", () => this.printSheets());
-    $("ro-download").addEventListener("click", () => this.save(new Blob([this.res.csv], { type: "text/csv;charset=utf-8" }), "csv"));
+    $("ro-download").addEventListener("click", () => this.downloadCsv());
     $("ro-download-xlsx").addEventListener("click", () => this.downloadXlsx());
     $("ro-more").addEventListener("click", () => this.drawMore(MORE_ROWS));
     window.addEventListener("beforeprint", () => { if (!document.body.classList.contains("ro-printing-sheets")) this.drawAll(); });
@@ -161,8 +162,11 @@ class Roster {
       const failed = parts.find((p) => bad(p));
       if (failed) { this.fail(bad(failed)); return; }
       const rows = parts.flatMap((p) => p.rows);
-      const res = await this.py("summary_json", { region: payload.region, rows, unknown, costlike });
+      // the totals: each chunk's partial sums, merged in Python (the rows stay here)
+      const res = await this.py("summary_json", { region: payload.region, unknown, costlike,
+        parts: parts.map(({ rows: _, ...rest }) => rest) });
       if (bad(res)) { this.fail(bad(res)); return; }
+      res.rows = rows;
       this.render(res);
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       const t = res.totals.all;
@@ -249,8 +253,14 @@ class Roster {
     const status = $("ro-status").textContent;
     $("ro-status").textContent = "正在排每人一张的明白纸…";
     try {
-      const made = await this.py("sheets_json", { region: this.region, rows: this.res.rows, base_url: this.data.base_url });
-      if (!made.ok) throw new Error(made.message);
+      const made = { sheets: [], links: [], skipped: 0 };
+      for (let i = 0; i < this.res.rows.length; i += PART) {
+        const r = await this.py("sheets_json", { region: this.region, rows: this.res.rows.slice(i, i + PART), base_url: this.data.base_url });
+        if (!r.ok) throw new Error(r.message);
+        made.sheets.push(...r.sheets);
+        made.skipped += r.skipped;
+        for (const link of r.links) if (!made.links.includes(link)) made.links.push(link);
+      }
       await this.load("qr_wheels");
       const qr = new Map();
       for (const link of made.links) {  // one QR code per identity and year, not per person
@@ -296,13 +306,35 @@ class Roster {
         el("p", { class: "mb-date", text: `数字核对日期：${o.figures_date || "（未填写）"} · 测算日期：${new Date().toLocaleDateString("zh-CN")} · ${o.name} · 电话 ${o.hotline}${o.address ? ` · ${o.address}` : ""}` }))));
   }
 
+  // Downloads are made in Python in parts (a county list would outlast one call's deadline).
+  async downloadCsv() {
+    try {
+      const parts = [];
+      for (let i = 0; i < this.res.rows.length || i === 0; i += PART) {
+        const r = await this.py("csv_json", { rows: this.res.rows.slice(i, i + PART), columns: this.res.columns,
+          with_group: this.res.with_group, head: i === 0 });
+        if (!r.ok) throw new Error(r.message);
+        parts.push(r.csv);
+      }
+      this.save(new Blob(parts, { type: "text/csv;charset=utf-8" }), "csv");
+    } catch (e) {
+      this.fail(String(e && e.message || e));
+    }
+  }
+
   async downloadXlsx() {
     try {
       await this.load("xlsx_wheels");
       const o = this.data.office;
-      const r = await this.py("xlsx_json", { rows: this.res.rows, columns: this.res.columns, with_group: this.res.with_group,
-        footer: `${o.name} · 电话 ${o.hotline} · 数字核对日期：${o.figures_date || "（未填写）"} · 金额为估算，以医保经办机构结算为准。` });
-      if (!r.ok) throw new Error(r.message);
+      const rows = this.res.rows;
+      let r = { token: undefined };
+      for (let i = 0; i < rows.length || i === 0; i += PART) {
+        const end = i + PART >= rows.length;
+        r = await this.py("xlsx_json", { token: r.token, rows: rows.slice(i, i + PART), columns: this.res.columns,
+          with_group: this.res.with_group, end,
+          footer: `${o.name} · 电话 ${o.hotline} · 数字核对日期：${o.figures_date || "（未填写）"} · 金额为估算，以医保经办机构结算为准。` });
+        if (!r.ok) throw new Error(r.message);
+      }
       const bytes = Uint8Array.from(atob(r.base64), (c) => c.charCodeAt(0));
       this.save(new Blob([bytes], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), "xlsx");
     } catch (e) {
