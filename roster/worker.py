@@ -8,6 +8,7 @@ Every answer is {"ok": true, ...} or {"ok": false, "message": Chinese}; never a 
 """
 import base64
 import binascii
+import itertools
 import json
 
 from calc import api
@@ -36,6 +37,7 @@ def _answer(fn, payload) -> str:
 
 STEP_SECONDS = 2.0   # one reading call: well under calc-client's answer deadline, even on a phone
 _readings: dict = {}  # the file being read in this worker (one at a time)
+_serial = itertools.count(1)  # tokens: the same calls give the same answers
 
 
 def _more(token: str, reading) -> dict:
@@ -56,7 +58,7 @@ def _prepare(p: dict) -> dict:
     data = base64.b64decode(p["base64"], validate=True) if p.get("base64") else str(p.get("text", ""))
     _readings.clear()
     reading = Reading(data, region, p.get("year") or None)
-    token = f"r{id(reading)}"
+    token = f"r{next(_serial)}"
     _readings[token] = reading
     return {**_more(token, reading), "region": region, "unknown": reading.unknown, "costlike": reading.costlike}
 
@@ -111,7 +113,7 @@ def _xlsx(p: dict) -> dict:
     if token is None:
         _books.clear()
         book = XlsxBook(p["columns"], bool(p.get("with_group")))
-        token = f"x{id(book)}"
+        token = f"x{next(_serial)}"
         _books[token] = book
     book = _books.get(token)
     if book is None:
