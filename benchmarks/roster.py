@@ -156,12 +156,21 @@ def browser(site: Path, sizes=(1000, COUNTY_ROWS)) -> dict:
                     runs += 1
                     t = time.perf_counter()
                     page.click("#ro-run")
-                    page.wait_for_selector(f'#ro-output[data-runs="{runs}"][data-state="done"]', state="attached",
-                                           timeout=600_000)
-                    out[(n, kind)] = time.perf_counter() - t
+                    page.wait_for_selector(f'#ro-output[data-runs="{runs}"][data-state="done"], '
+                                           '#ro-output[data-state="error"]', state="attached", timeout=900_000)
+                    secs = time.perf_counter() - t
+                    if page.get_attribute("#ro-output", "data-state") == "error":
+                        out[(n, kind)] = "failed: " + page.inner_text("#ro-error")[:200]
+                        print(f"[roster bench] {n} {kind}: {out[(n, kind)]}", flush=True)
+                        page.reload()
+                        page.wait_for_selector('#ro-output[data-state="ready"]', state="attached", timeout=180_000)
+                        runs = 0
+                        continue
+                    out[(n, kind)] = secs
+                    print(f"[roster bench] {n} {kind}: {secs:.2f} s", flush=True)
                     got = int(page.get_attribute("#ro-output", "data-people"))
                     assert got == n, f"{kind}: {got} of {n} rows computed"
-                if n == sizes[0]:
+                if n == sizes[0] and not isinstance(out.get((n, "xlsx")), str):
                     page.evaluate("window.print = () => {}")
                     t = time.perf_counter()
                     page.click("#ro-sheets-print")
@@ -209,7 +218,10 @@ def section(b: dict, n: dict, rows: int) -> str:
         if isinstance(key, tuple) and key[0] != "sheets":
             n, kind = key
             label = {"csv": "browser, CSV file opened", "xlsx": "browser, .xlsx file opened (openpyxl in the worker)"}[kind]
-            lines.append(f"| {label} | {n:,} | {secs:.2f} s | {n / secs:,.0f} | |")
+            if isinstance(secs, str):
+                lines.append(f"| {label} | {n:,} | {secs} | – | |")
+            else:
+                lines.append(f"| {label} | {n:,} | {secs:.2f} s | {n / secs:,.0f} | |")
     for key, secs in b.items():
         if isinstance(key, tuple) and key[0] == "sheets":
             lines.append(f"| browser, 每人打印一张明白纸 ready (sheets + QR codes) | {key[1]:,} | {secs:.2f} s | "
