@@ -176,6 +176,7 @@ def browser(site: Path, sizes=(1000, COUNTY_ROWS)) -> dict:
                     page.click("#ro-sheets-print")
                     page.wait_for_selector(f'#ro-sheets[data-sheets="{n}"]', state="attached", timeout=300_000)
                     out[("sheets", n)] = time.perf_counter() - t
+                    print(f"[roster bench] {n} sheets: {out[('sheets', n)]:.2f} s", flush=True)
             b.close()
     finally:
         server.shutdown()
@@ -216,12 +217,12 @@ def section(b: dict, n: dict, rows: int) -> str:
              "| where | rows | time | rows per second | CPU time |", "|---|---|---|---|---|"]
     for key, secs in b.items():
         if isinstance(key, tuple) and key[0] != "sheets":
-            n, kind = key
+            rows_n, kind = key
             label = {"csv": "browser, CSV file opened", "xlsx": "browser, .xlsx file opened (openpyxl in the worker)"}[kind]
             if isinstance(secs, str):
-                lines.append(f"| {label} | {n:,} | {secs} | – | |")
+                lines.append(f"| {label} | {rows_n:,} | {secs} | – | |")
             else:
-                lines.append(f"| {label} | {n:,} | {secs:.2f} s | {n / secs:,.0f} | |")
+                lines.append(f"| {label} | {rows_n:,} | {secs:.2f} s | {rows_n / secs:,.0f} | |")
     for key, secs in b.items():
         if isinstance(key, tuple) and key[0] == "sheets":
             lines.append(f"| browser, 每人打印一张明白纸 ready (sheets + QR codes) | {key[1]:,} | {secs:.2f} s | "
