@@ -132,7 +132,7 @@ PAYLOAD = st.one_of(
 
 def _roster_entries():
     """The roster's worker calls, wherever the roster lives on this branch (roster/ or calc.roster)."""
-    for name in ("roster", "calc.roster"):
+    for name in ("roster.worker", "roster", "calc.roster"):
         try:
             mod = importlib.import_module(name)
         except ImportError:

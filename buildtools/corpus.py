@@ -12,8 +12,10 @@ browser worker needs. Nothing here is a hand list of cases:
 - `sweep()` adds `meta()` and, for every region / year / identity / scheme / tier that meta offers,
   one estimate whose stays cover every level, place and referral choice; and, when the site has a
   staff link builder (sitegen.staff), what it asks the worker: a QR code for a share link of each
-  region, from the same two wheels (segno, staff_qr) the page loads. Sweep calls are marked
-  "sweep": the snapshot round trip replays only these.
+  region, from the same two wheels (segno, staff_qr) the page loads; and what the roster page asks:
+  real files in every encoding and format staff save (`roster_files()`: UTF-8, UTF-8 with BOM, GBK,
+  GB18030, UTF-16, CR line ends, .xlsx through the openpyxl wheels), so that every codec and module
+  those paths import ships. Sweep calls are marked "sweep": the snapshot round trip replays only these.
 
 Hypothesis runs derandomized with no example database, so the corpus (and with it the trimmed
 standard library) is the same on every build.
@@ -32,7 +34,7 @@ from pathlib import Path
 OUT_ENV = "CALC_CORPUS_OUT"
 # Everything the captured calls can depend on: a change to any file here captures again (~10 s);
 # otherwise the last capture is reused (.build/stdlib/capture-<hash>.json).
-CAPTURE_INPUTS = ("calc", "paychart", "tests/unit", "tests/cases", "benchmarks", "buildtools", "sitegen",
+CAPTURE_INPUTS = ("calc", "paychart", "roster", "tests/unit", "tests/cases", "benchmarks", "buildtools", "sitegen",
                   "pyproject.toml", "requirements-site.lock")
 # What the first answer needs: estimate and meta (calc.api). The modules these calls import make
 # the trimmed standard library every page boots from; what any other call imports (the chart,
@@ -42,7 +44,7 @@ CAPTURE_INPUTS = ("calc", "paychart", "tests/unit", "tests/cases", "benchmarks",
 # library, when an import fails.
 CORE_MODULES = ("calc.api",)
 # The packages the worker may call into (the wheels the browser unpacks): their calls are recorded.
-BROWSER_PACKAGES = ("calc", "paychart")
+BROWSER_PACKAGES = ("calc", "paychart", "roster")
 TEST_DIRS = ("tests/unit", "tests/cases")
 
 
@@ -189,22 +191,58 @@ def sweep() -> list[dict]:
     return calls
 
 
+def roster_files() -> list[tuple[str, bytes]]:
+    """(kind, file bytes) of the roster template saved every way staff save it (issue 21)."""
+    import io
+
+    import roster
+    text = roster.template_csv().lstrip("\ufeff")
+    files = [("utf-8", text.encode("utf-8")), ("utf-8-sig", ("\ufeff" + text).encode("utf-8")),
+             ("gbk", text.encode("gbk")), ("gb18030", (text + "张㐀,低保,1\r\n").encode("gb18030")),
+             ("utf-16", text.replace(",", "\t").encode("utf-16")), ("utf-16-le", text.encode("utf-16-le")),
+             ("utf-16-be", text.encode("utf-16-be")), ("cr", text.replace("\r\n", "\r").encode("utf-8"))]
+    try:
+        import openpyxl
+    except ImportError:
+        return files
+    import csv
+    wb = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(text)):
+        wb.active.append([int(c) if c.isdigit() else c for c in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return files + [("xlsx", buf.getvalue()), ("broken-xlsx", buf.getvalue()[:2000])]
+
+
 def staff_wheels_and_calls():
-    """([(file name, bytes)], calls): the link builder's QR module and the calls it makes, if any."""
+    """([(file name, bytes)], calls): the staff pages' wheels (QR module, segno, openpyxl) and the
+    calls they make, if any."""
     try:
         from sitegen import staff
     except ImportError:
         return [], []
+    import base64
+
     import calc.api
     from calc.share import fragment
 
-    wheels = [staff.segno_wheel(), (f"{staff.QR_MODULE}-1.0-py3-none-any.whl", staff.qr_wheel())]
+    wheels = [staff.segno_wheel(), (f"{staff.QR_MODULE}-1.0-py3-none-any.whl", staff.qr_wheel()), *staff.xlsx_wheels()]
     calls = []
     for region in json.loads(calc.api.meta()).get("regions", []):
         inp = {"region": region["id"], "identities": [region["identities"][0]["id"]],
                "stays": [{"total": "23456.78", "level": "2", "place": "county", "referral": True}]}
         text = "https://example.org/" + region["id"] + "/" + fragment(inp)
         calls.append({"module": staff.QR_MODULE, "fn": "call", "args": [json.dumps({"text": text})], "sweep": True})
+    for kind, data in roster_files():
+        payload = {"region": "yiyuan", "base64": base64.b64encode(data).decode("ascii"), "kind": kind}
+        calls.append({"module": "roster.worker", "fn": "prepare_json", "args": [json.dumps(payload)], "sweep": True})
+    import roster
+    out = roster.run(roster.template_csv(), "yiyuan")
+    calls.append({"module": "roster.worker", "fn": "xlsx_json", "sweep": True, "args": [json.dumps(
+        {"rows": out["rows"], "columns": out["columns"], "with_group": out["with_group"], "footer": "x"},
+        ensure_ascii=False)]})
+    calls.append({"module": "roster.worker", "fn": "sheets_json", "sweep": True, "args": [json.dumps(
+        {"rows": out["rows"], "region": "yiyuan", "base_url": "https://example.org/"}, ensure_ascii=False)]})
     return wheels, calls
 
 

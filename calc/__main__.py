@@ -1,4 +1,5 @@
-"""python -m calc — estimate from the command line; `python -m calc roster FILE` for a list of people."""
+"""python -m calc — estimate from the command line; `python -m calc roster FILE` forwards to the
+roster package (python -m roster) for a list of people."""
 import argparse
 import json
 import sys
@@ -53,8 +54,8 @@ def _read(path):
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["roster"]:
-        from .roster import main as roster_main
-        return roster_main(argv[1:])
+        from roster.cli import main as roster_main  # calc never imports roster otherwise
+        return roster_main(argv[1:], prog="python -m calc roster")
     if argv[:1] == ["check"]:  # python -m calc check [REGION_FILE ...] (calc/check.py)
         from .check import main as check_main
         return check_main(argv[1:])

@@ -142,29 +142,47 @@ def locked(name: str, lock: pathlib.Path = LOCK) -> tuple[str, set[str]]:
     return m[1], set(re.findall(r"sha256:([0-9a-f]{64})", m[2]))
 
 
-def segno_wheel() -> tuple[str, bytes]:
-    """(file name, bytes) of the locked segno wheel: the build's own version, hash-checked."""
-    version, hashes = locked("segno")
-    installed = importlib.metadata.version("segno")
+def locked_wheel(name: str) -> tuple[str, bytes]:
+    """(file name, bytes) of the locked pure-Python wheel of `name`: the build's own version,
+    hash-checked against requirements-site.lock; pip fetches it once into .build/wheels/."""
+    version, hashes = locked(name)
+    installed = importlib.metadata.version(name)
     if installed != version:
-        raise SystemExit(f"sitegen.staff: segno {installed} is installed but {LOCK.name} locks {version}; "
+        raise SystemExit(f"sitegen.staff: {name} {installed} is installed but {LOCK.name} locks {version}; "
                          "run `make build` (it installs from the lock)")
-    name = f"segno-{version}-py3-none-any.whl"
-    path = CACHE / name
-    if not path.is_file():
+    stem = f"{name.replace('-', '_')}-{version}-"
+    found = sorted(p for p in CACHE.glob(f"{stem}*.whl") if p.name.endswith("-none-any.whl")) if CACHE.is_dir() else []
+    if not found:
         CACHE.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-               "--dest", str(CACHE), f"segno=={version}"]
+               "--dest", str(CACHE), f"{name}=={version}"]
         try:
             subprocess.run(cmd, check=True, capture_output=True, text=True)
         except subprocess.CalledProcessError as e:
-            raise SystemExit(f"sitegen.staff: could not download {name} for the link builder "
-                             f"({e.stderr.strip()}); put the wheel into {CACHE} by hand") from None
+            raise SystemExit(f"sitegen.staff: could not download the {name} wheel for the staff pages "
+                             f"({e.stderr.strip()}); put it into {CACHE} by hand") from None
+        found = sorted(CACHE.glob(f"{stem}*-none-any.whl"))
+    if not found:
+        raise SystemExit(f"sitegen.staff: no pure-Python wheel of {name}=={version} in {CACHE}")
+    path = found[0]
     data = path.read_bytes()
     if _sha256(data) not in hashes:
         path.unlink()
-        raise SystemExit(f"sitegen.staff: {name} does not match the hashes in {LOCK.name}; removed it")
-    return name, data
+        raise SystemExit(f"sitegen.staff: {path.name} does not match the hashes in {LOCK.name}; removed it")
+    return path.name, data
+
+
+def segno_wheel() -> tuple[str, bytes]:
+    """(file name, bytes) of the locked segno wheel (the link builder's and the 一户一单 QR codes)."""
+    return locked_wheel("segno")
+
+
+# The roster page reads .xlsx files with openpyxl (and its one dependency), loaded only there.
+XLSX_WHEELS = ("et-xmlfile", "openpyxl")
+
+
+def xlsx_wheels() -> list[tuple[str, bytes]]:
+    return [locked_wheel(n) for n in XLSX_WHEELS]
 
 
 def qr_wheel() -> bytes:
@@ -190,17 +208,20 @@ def _b64(digest: bytes) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def write_wheels(docs_dir: pathlib.Path) -> tuple[list[dict], list[pathlib.Path]]:
-    """docs/staff/wheels/<hash>/<name>: content-addressed, so caches can keep them forever."""
-    out, written = [], []
-    for name, data in (segno_wheel(), (f"{QR_MODULE}-1.0-py3-none-any.whl", qr_wheel())):
-        digest = _sha256(data)
-        rel = f"{STAFF}/wheels/{digest[:12]}/{name}"
-        p = docs_dir / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(data)
-        written.append(p)
-        out.append({"path": rel, "sha256": digest, "bytes": len(data)})
+def write_wheels(docs_dir: pathlib.Path) -> tuple[dict[str, list[dict]], list[pathlib.Path]]:
+    """docs/staff/wheels/<hash>/<name>: content-addressed, so caches can keep them forever.
+    -> ({"qr": [segno, staff_qr], "xlsx": [et_xmlfile, openpyxl]}, written files)."""
+    out, written = {"qr": [], "xlsx": []}, []
+    sets = {"qr": [segno_wheel(), (f"{QR_MODULE}-1.0-py3-none-any.whl", qr_wheel())], "xlsx": xlsx_wheels()}
+    for use, wheels in sets.items():
+        for name, data in wheels:
+            digest = _sha256(data)
+            rel = f"{STAFF}/wheels/{digest[:12]}/{name}"
+            p = docs_dir / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+            written.append(p)
+            out[use].append({"path": rel, "sha256": digest, "bytes": len(data)})
     return out, written
 
 
@@ -240,19 +261,23 @@ def compare_data(regions: list[dict], base_url: str) -> dict:
 
 def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put) -> list[pathlib.Path]:
     """docs/staff/: index, link builder, roster (+ template CSV), comparison."""
-    from calc import roster, vocab
+    import roster
+    from calc import vocab
     wheels, written = write_wheels(docs_dir)
+    rel = lambda ws: [dict(w, path="../../" + w["path"]) for w in ws]  # noqa: E731
     common = {"settings": settings.for_pages(), "regions": form_regions(regions), "staff_root": "../"}
     put(f"{STAFF}/index.md", env.get_template("staff/index.md.j2").render(**common))
     put(f"{STAFF}/link/index.md", env.get_template("staff/link.md.j2").render(
-        wheels=[dict(w, path="../../" + w["path"]) for w in wheels], qr_module=QR_MODULE,
+        wheels=rel(wheels["qr"]), qr_module=QR_MODULE,
         payers=list(vocab.PAYERS.items()), **common))  # a list: tojson sorts object keys
     template = docs_dir / STAFF / "roster" / "roster-template.csv"
     template.parent.mkdir(parents=True, exist_ok=True)
     template.write_text(roster.template_csv(), "utf-8", newline="")
     written.append(template)
     put(f"{STAFF}/roster/index.md", env.get_template("staff/roster.md.j2").render(
-        help=roster.HELP, columns=roster.columns(), template_name=template.name, **common))
+        help=roster.HELP, columns=roster.columns(), template_name=template.name,
+        roster_data={"xlsx_wheels": rel(wheels["xlsx"]), "qr_wheels": rel(wheels["qr"]), "qr_module": QR_MODULE,
+                     "base_url": settings.base_url}, **common))
     put(f"{STAFF}/compare/index.md", env.get_template("staff/compare.md.j2").render(
         compare=compare_data(regions, settings.base_url), **common))
     return written

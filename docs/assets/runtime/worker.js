@@ -352,8 +352,9 @@ async function answer(eng, type, text) {
   return CALLS[type](await engine, text);
 }
 
+// LookupError: a codec (utf-8-sig, gb18030 …) the trimmed library lacks is looked up like a module.
 const isImportError = (e, eng) => eng.stdlib === "trim" && e instanceof eng.pyodide.ffi.PythonError &&
-  (e.type === "ModuleNotFoundError" || e.type === "ImportError");
+  (e.type === "ModuleNotFoundError" || e.type === "ImportError" || e.type === "LookupError");
 
 // In idle time after the first estimate (or after UNUSED_MS without one): store the image taken
 // at start-up (see fresh()).
@@ -458,8 +459,9 @@ onmessage = async (ev) => {
 // entries here (issue 21/24).
 const STAFF_CALLS = new Set([
   "staff_qr.call",                                                       // sitegen/qr.py: link builder
-  "calc.roster.prepare_json", "calc.roster.estimate_json", "calc.roster.summary_json",  // roster page
-  "roster.prepare_json", "roster.estimate_json", "roster.summary_json",  // ... as roster/ package
+  // roster page (roster/worker.py, issue 21)
+  ...["prepare_json", "prepare_more_json", "estimate_json", "summary_json", "csv_json", "sheets_json",
+    "xlsx_json"].map((fn) => `roster.worker.${fn}`),
 ]);
 const wheelsOf = new WeakMap();  // per interpreter: a fallback engine (issue 14) starts with none
 

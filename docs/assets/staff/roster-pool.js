@@ -1,0 +1,102 @@
+// The roster page's estimates, shared among workers: the page's own engine (calc-client) plus, on a
+// machine with more cores, extra engines started from the same worker.js (the same checked files,
+// the same message protocol: {id, type: "call", payload} -> {id, ok, payload}). Only estimate_json
+// chunks go to the extra engines; reading the file, the totals and the sheets stay with the main one.
+// An extra engine that fails to start, errs or is silent is dropped and its chunk goes back into the
+// queue, so the answer never depends on how many engines helped.
+const MAX_EXTRA = 3;
+const CALL_MS = 30_000;
+
+function extraCount() {
+  const cores = Number(globalThis.navigator?.hardwareConcurrency) || 1;
+  return Math.max(0, Math.min(MAX_EXTRA, cores - 1));
+}
+
+function startExtra(index) {
+  const url = new URL("../runtime/worker.js", import.meta.url);
+  const name = `roster-engine-${index}-${Math.random().toString(36).slice(2)}`;
+  let worker;
+  try {
+    worker = new Worker(url, { type: "module", name });
+  } catch (e) {
+    return null;
+  }
+  const member = { worker, pending: new Map(), dead: false, nextId: 1 };
+  member.ready = new Promise((resolve, reject) => {
+    worker.onmessage = (ev) => {
+      const m = ev.data || {};
+      if (m.type === "ready") resolve(member);
+      else if (m.type === "error") { kill(member); reject(new Error(m.message)); }
+      else if (m.id !== undefined && member.pending.has(m.id)) {
+        const { res, timer } = member.pending.get(m.id);
+        clearTimeout(timer);
+        member.pending.delete(m.id);
+        try { res(JSON.parse(m.payload)); } catch (e) { res({ ok: false, message: "计算结果无法读取" }); }
+      }
+    };
+    worker.onerror = (ev) => { ev.preventDefault?.(); kill(member); reject(new Error("extra engine failed")); };
+  });
+  member.ready.catch(() => {});
+  member.call = (fn, arg) => new Promise((res, rej) => {
+    if (member.dead) { rej(new Error("gone")); return; }
+    const id = member.nextId++;
+    const timer = setTimeout(() => { kill(member); rej(new Error("silent")); }, CALL_MS);
+    member.pending.set(id, { res, rej, timer });
+    worker.postMessage({ id, type: "call", payload: JSON.stringify({ module: "roster.worker", fn, arg: JSON.stringify(arg) }) });
+  });
+  return member;
+}
+
+function kill(member) {
+  if (member.dead) return;
+  member.dead = true;
+  member.worker.terminate();
+  for (const { rej, timer } of member.pending.values()) { clearTimeout(timer); rej(new Error("gone")); }
+  member.pending.clear();
+}
+
+export function startPool(calc) {
+  const extras = [];
+  for (let i = 0; i < extraCount(); i++) {
+    const m = startExtra(i);
+    if (m) extras.push(m);
+  }
+  const main = { call: (fn, arg) => calc.call("roster.worker", fn, JSON.stringify(arg)), main: true };
+  return {
+    size: () => 1 + extras.filter((m) => !m.dead).length,
+    // chunks of jobs -> their estimate_json answers, in order; onPart(answer) as each arrives
+    map(chunks, onPart = () => {}) {
+      const results = new Array(chunks.length);
+      const queue = chunks.map((_, i) => i);
+      let done = 0;
+      let wake = () => {};
+      const changed = () => new Promise((r) => { wake = r; });
+      const take = async (member, i) => {
+        try {
+          results[i] = await member.call("estimate_json", { jobs: chunks[i] });
+          done++;
+          onPart(results[i]);
+        } catch (e) {
+          if (member.main) throw e;
+          queue.unshift(i);  // an extra engine died: the chunk goes to another one
+          return false;
+        } finally {
+          wake();
+        }
+        return true;
+      };
+      // extra engines join when they are ready and leave when the queue is empty
+      for (const m of extras.filter((x) => !x.dead)) {
+        m.ready.then(async () => { while (queue.length && await take(m, queue.shift())); }, () => {});
+      }
+      // the main engine takes chunks until every chunk has an answer (also those a dropped extra left)
+      return (async () => {
+        while (done < chunks.length) {
+          if (queue.length) await take(main, queue.shift());
+          else await changed();
+        }
+        return results;
+      })();
+    },
+  };
+}

@@ -1,0 +1,260 @@
+"""Rows -> estimate inputs -> every person's year, totals per payer and per 村/乡镇.
+
+The batch path asks calc for the amounts only (calc.input.parse + calc.engine.choose, the same
+two calls calc.api.estimate_dict makes before it writes the trace text): a roster shows no trace,
+so it does not pay for one. tests/unit/test_roster.py holds it equal to estimate_dict row by row.
+"""
+import json
+import re
+from decimal import Decimal
+
+from calc import api, vocab
+from calc.engine import YEAR_KEYS, choose
+from calc.input import InputError, parse
+from calc.money import s
+
+from . import words
+from .format import IDENTITY, MAX_ROWS, MAX_TITLE_ROWS, MESSAGES, OUTPATIENT, STAY, STAY_FIELDS, RosterError
+from .header import find_header
+from .read import read_rows
+
+ROW_FAILED = "这一行算不出来（计算程序出错）。请检查这一行的数字，或单独用计算器算。"
+
+
+def region_meta(region: str):
+    return next((r for r in json.loads(api.meta())["regions"] if r["id"] == region), None)
+
+
+def person_input(row: list, layout: dict, labels, region: str, year) -> tuple:
+    """One data row -> (name, group, estimate input, stay numbers, errors found before calc)."""
+    name = group = ident_cell = ""
+    stays, outpatient, errors = {}, {}, []
+    for i, (kind, n, key) in layout.items():
+        cell = row[i] if i < len(row) else ""
+        if kind == "name":
+            name = cell
+        elif kind == "group":
+            group = cell
+        elif kind == "identity":
+            ident_cell = cell
+        elif kind == "outpatient" and cell:
+            outpatient[key] = cell
+        elif kind == "stay" and cell:
+            stay = stays.setdefault(n, {})
+            stay[key] = (words.level(cell) if key == "level" else words.place(cell) if key == "place"
+                         else words.referral(cell) if key == "referral" else cell)
+    ids, unknown = labels.identities(ident_cell)
+    # a stay with any cell filled counts; calc says what is missing in it
+    inp = {"region": region, "identities": ids, "stays": [stays[k] for k in sorted(stays)], "outpatient": outpatient}
+    if year is not None:
+        inp["year"] = year
+    if not ident_cell:
+        errors.append({"field": "identities", "message": MESSAGES["identity_empty"]})
+    elif unknown:
+        errors.append({"field": "identities", "message": labels.unknown_message(unknown)})
+    return name, group, inp, sorted(stays), errors
+
+
+def column_of(field: str, stay_numbers: list) -> str:
+    """calc's error field -> the roster column it came from."""
+    m = re.match(r"stays\[(\d+)\](?:\.(\w+))?", field)
+    if m:
+        n = stay_numbers[int(m[1])] + 1 if int(m[1]) < len(stay_numbers) else int(m[1]) + 1
+        word = {v: k for k, v in STAY_FIELDS.items()}.get(m[2] or "", "")
+        return STAY.format(n=n, what=word or "总费用") if word or m[2] is None else f"住院{n}"
+    if field.startswith("outpatient."):
+        return {v: k for k, v in OUTPATIENT.items()}.get(field.split(".", 1)[1], "门诊")
+    if field == "identities":
+        return IDENTITY
+    return ""
+
+
+def _failed(line, name, group, errors, stay_numbers):
+    return {"line": line, "name": name, "group": group, "ok": False,
+            "errors": [{"field": e["field"], "message": e["message"], "column": column_of(e["field"], stay_numbers)}
+                       for e in errors]}
+
+
+def estimate_one(job) -> dict:
+    """(line, name, group, input, stay_numbers, early_errors) -> one row of results. Pure."""
+    line, name, group, inp, stay_numbers, early = job
+    if early:
+        return _failed(line, name, group, early, stay_numbers)
+    try:
+        rp, person, care, overrides, norm, _ = parse(inp)
+    except InputError as e:
+        return _failed(line, name, group, e.errors, stay_numbers)
+    try:
+        run = choose(rp, person, care, overrides)
+    except (ArithmeticError, ValueError, KeyError, TypeError, IndexError, RecursionError):
+        return _failed(line, name, group, [{"field": "", "message": ROW_FAILED}], stay_numbers)
+    main = run.ctx.schedule["assistance"]
+    return {"line": line, "name": name, "group": group, "ok": True,
+            "identity": rp.label_of(main), "identity_id": main, "year_of": person.year,
+            "year": {k: s(run.year[k]) for k in YEAR_KEYS},
+            "stays": [{"total": s(st.total), "resident": s(st.resident), "level": n.get("level", ""),
+                       "place": n.get("place", ""), "referral": n.get("referral", False)}
+                      for st, n in zip(run.stays, norm["stays"])],
+            "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")}}
+
+
+class Reading:
+    """A file being read: the header first, then jobs as far as they are taken (see worker.py)."""
+
+    def __init__(self, data, region: str, year=None):
+        self.rows = read_rows(data)
+        head = []
+        for row in self.rows:
+            head.append(row)
+            if len(head) > MAX_TITLE_ROWS + 1:
+                break
+        self.start, self.layout, self.unknown, self.costlike = find_header(head)
+        self.pending = enumerate(head[self.start:], start=self.start + 1)  # line = the row number a spreadsheet shows
+        self.line = len(head)
+        self.labels = words.Labels(region_meta(region))
+        self.region, self.year, self.count, self.done = region, year, 0, False
+
+    def jobs(self, limit=None, seconds=None) -> list:
+        import time
+        until = None if seconds is None else time.monotonic() + seconds
+        out = []
+        while limit is None or len(out) < limit:
+            item = next(self.pending, None)
+            if item is None:
+                row = next(self.rows, None)
+                if row is None:
+                    self.done = True
+                    break
+                self.line += 1
+                item = (self.line, row)
+            line, row = item
+            if any(row):
+                self.count += 1
+                if self.count > MAX_ROWS:
+                    raise RosterError(MESSAGES["too_many"])
+                out.append((line, *person_input(row, self.layout, self.labels, self.region, self.year)))
+            if until is not None and len(out) % 200 == 0 and time.monotonic() > until:
+                break
+        return out
+
+
+def prepare(data, region: str, year=None) -> tuple:
+    """File content -> (jobs for estimate_one, unused columns, cost-like unused columns). Raises RosterError."""
+    r = Reading(data, region, year)
+    return r.jobs(), r.unknown, r.costlike
+
+
+# A list speaks about other people: "您自己付" (calc.vocab) becomes "个人自付" here.
+LABELS = {"total": "总费用", "resident": "个人自付"}
+
+
+def payers(rows: list) -> list:
+    """Payer columns in settlement order (calc.vocab.PAYERS), those the engine reported."""
+    seen = next((r["year"] for r in rows if r["ok"]), None)
+    keys = ["total"] + [k for k in vocab.PAYERS if seen is None or k in seen]
+    return [{"key": k, "label": LABELS.get(k) or vocab.PAYERS[k]} for k in keys]
+
+
+def partial_totals(rows: list) -> dict:
+    """Sums of some rows, mergeable (merge_totals): {"all": t, "groups": {group: t}}, t = {"people",
+    "errors", "sums": {payer: "yuan"}}. Each worker sums its own chunks; the page merges them."""
+    def empty():
+        return {"people": 0, "errors": 0, "sums": dict.fromkeys(YEAR_KEYS, Decimal(0))}
+    overall, groups = empty(), {}
+    for r in rows:
+        for t in (overall, groups.setdefault(r["group"], empty()) if r["group"] else None):
+            if t is None:
+                continue
+            if not r["ok"]:
+                t["errors"] += 1
+                continue
+            t["people"] += 1
+            sums, year = t["sums"], r["year"]
+            for k in YEAR_KEYS:
+                sums[k] += Decimal(year[k])
+    fmt = lambda t: {"people": t["people"], "errors": t["errors"], "sums": {k: str(v) for k, v in t["sums"].items()}}  # noqa: E731
+    return {"all": fmt(overall), "groups": {g: fmt(t) for g, t in groups.items()}}
+
+
+def merge_totals(parts: list, cols: list) -> dict:
+    """Partial totals (in row order) -> {"all": {...}, "groups": [{"group", ...}]} for the columns."""
+    keys = [c["key"] for c in cols]
+
+    def empty():
+        return {"people": 0, "errors": 0, "sums": dict.fromkeys(keys, Decimal(0))}
+
+    def add(into, t):
+        into["people"] += int(t["people"])
+        into["errors"] += int(t["errors"])
+        for k in keys:
+            into["sums"][k] += Decimal(str(t["sums"].get(k, "0")))
+    overall, groups = empty(), {}
+    for part in parts:
+        add(overall, part["all"])
+        for g, t in part["groups"].items():
+            add(groups.setdefault(g, empty()), t)
+    fmt = lambda t: {"people": t["people"], "errors": t["errors"], "sums": {k: f"{v:.2f}" for k, v in t["sums"].items()}}  # noqa: E731
+    return {"all": fmt(overall), "groups": [dict(fmt(t), group=g) for g, t in groups.items()]}
+
+
+def totals(rows: list, cols: list) -> dict:
+    """{"all": {...}, "groups": [{"group", ...}]}: sums per payer, people counted, rows with errors."""
+    return merge_totals([partial_totals(rows)], cols)
+
+
+def estimate_chunk(jobs: list) -> dict:
+    """A chunk of jobs -> its rows and their partial totals (the worker's estimate step)."""
+    rows = [estimate_one(tuple(j)) for j in jobs]
+    for r in rows:
+        for e in r.get("errors", ()):
+            e["text"] = say(e)
+    return {"ok": True, "rows": rows, "totals": partial_totals(rows),
+            "with_group": any(r["group"] for r in rows), "seen": any(r["ok"] for r in rows)}
+
+
+def summary(parts: list, region: str, unknown=(), costlike=()) -> dict:
+    """The chunks' answers (without their rows) -> columns, totals, with_group."""
+    cols = payers([])
+    return {"ok": True, "region": region, "columns": cols, "totals": merge_totals([p["totals"] for p in parts], cols),
+            "with_group": any(p["with_group"] for p in parts), "unknown_columns": list(unknown),
+            "costlike_columns": list(costlike)}
+
+
+def say(e) -> str:
+    col = e.get("column")
+    return f"{col}：{e['message']}" if col and not e["message"].startswith(col) else e["message"]
+
+
+def summarise(rows: list, unknown: list, region: str, costlike=()) -> dict:
+    from .export import result_csv
+    cols = payers(rows)
+    with_group = any(r["group"] for r in rows)
+    for r in rows:
+        for e in r.get("errors", ()):
+            e["text"] = say(e)
+    return {"ok": True, "region": region, "columns": cols, "rows": rows, "totals": totals(rows, cols),
+            "with_group": with_group, "unknown_columns": unknown, "costlike_columns": list(costlike),
+            "csv": result_csv(rows, cols, with_group)}
+
+
+def run(data, region: str, year=None) -> dict:
+    """The whole roster in this process."""
+    try:
+        jobs, unknown, costlike = prepare(data, region, year)
+    except RosterError as e:
+        return {"ok": False, "message": str(e)}
+    return summarise([estimate_one(j) for j in jobs], unknown, region, costlike)
+
+
+def run_parallel(data, region: str, year=None, jobs: int = 0) -> dict:
+    """The same as run(), rows spread over processes (all cores by default). Raises RosterError."""
+    import multiprocessing
+    import os
+    work, unknown, costlike = prepare(data, region, year)
+    n = jobs or os.cpu_count() or 1
+    if n == 1 or len(work) < 200:
+        rows = [estimate_one(j) for j in work]
+    else:
+        with multiprocessing.Pool(n) as pool:
+            rows = pool.map(estimate_one, work, chunksize=max(1, len(work) // (n * 8)))
+    return summarise(rows, unknown, region, costlike)

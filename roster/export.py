@@ -1,0 +1,105 @@
+"""What leaves the roster page: the result as CSV or .xlsx. ID numbers are never in it (no column of
+the input is copied except name and 村/乡镇), and no cell can run as a formula in Excel.
+
+CSV: a cell that starts with = + - @ TAB or CR is prefixed with ' (the OWASP CSV-injection rule),
+except plain numbers (-12.5 stays a number). .xlsx: openpyxl writes every name as a string cell,
+so it is never a formula either; it is made only on request (the browser loads openpyxl then).
+"""
+import csv
+import io
+import re
+
+from .format import GROUP, NAME
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(DANGEROUS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def header(cols: list, with_group: bool) -> list:
+    return ["行号", NAME] + ([GROUP] if with_group else []) + ["按此身份计算"] + [c["label"] for c in cols] + ["输入有误"]
+
+
+def table(rows: list, cols: list, with_group: bool):
+    """Rows of the export as values (numbers as text in fen, as calc gives them)."""
+    for r in rows:
+        head = [r["line"], r["name"]] + ([r["group"]] if with_group else [])
+        if r["ok"]:
+            yield head + [r["identity"]] + [r["year"].get(c["key"], "") for c in cols] + [""]
+        else:
+            yield head + [""] + [""] * len(cols) + ["；".join(e.get("text") or e["message"] for e in r["errors"])]
+
+
+def result_csv(rows: list, cols: list, with_group: bool, head: bool = True) -> str:
+    """The result as CSV text (BOM and header when `head`: the page asks for a county list in parts)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if head:
+        w.writerow(header(cols, with_group))
+    for line in table(rows, cols, with_group):
+        w.writerow([safe_cell(v) for v in line])
+    return ("\ufeff" if head else "") + buf.getvalue()
+
+
+class XlsxBook:
+    """The result as an Excel workbook (openpyxl write-only), filled in parts; amounts as numbers,
+    names always text cells (never a formula)."""
+
+    def __init__(self, cols: list, with_group: bool):
+        import openpyxl
+        self.cols, self.with_group = cols, with_group
+        self.wb = openpyxl.Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("批量测算结果")
+        self.ws.append(header(cols, with_group))
+        self.money = range(3 + with_group, 3 + with_group + len(cols))
+
+    def add(self, rows: list) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        for line in table(rows, self.cols, self.with_group):
+            out = []
+            for i, v in enumerate(line):
+                if i in self.money and v != "":
+                    out.append(float(v))  # fen-exact: every amount has at most 2 decimals
+                else:
+                    cell = WriteOnlyCell(self.ws, value=str(v) if i else v)
+                    cell.data_type = "s" if i else "n"  # text, never a formula
+                    out.append(cell)
+            self.ws.append(out)
+
+    def finish(self, footer: str = "") -> bytes:
+        if footer:
+            self.ws.append([])
+            self.ws.append([footer])
+        buf = io.BytesIO()
+        self.wb.save(buf)
+        return _stable(buf.getvalue())
+
+
+def result_xlsx(rows: list, cols: list, with_group: bool, footer: str = "") -> bytes:
+    book = XlsxBook(cols, with_group)
+    book.add(rows)
+    return book.finish(footer)
+
+
+STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _stable(data: bytes) -> bytes:
+    """The same rows give the same bytes: no save-time clock in the zip or in docProps/core.xml."""
+    import zipfile
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+            z.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), body,
+                       compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()

@@ -1,0 +1,132 @@
+"""The roster page's calls into Python (the worker's "call" message, JSON text in and out).
+
+The page sends a roster in steps so that no single call runs long (calc-client restarts a worker
+that is silent for seconds) and it can show progress, and so that several workers can share the
+estimates: prepare_json (read + check the file) -> estimate_json per chunk (any worker) ->
+summary_json; then, on request, sheets_json (一户一单) and xlsx_json (the .xlsx download).
+Every answer is {"ok": true, ...} or {"ok": false, "message": Chinese}; never a traceback.
+"""
+import base64
+import binascii
+import itertools
+import json
+
+from calc import api
+
+from .compute import Reading, estimate_chunk, summarise, summary
+from .export import result_csv
+from .export import XlsxBook
+from .format import RosterError
+from .sheets import sheets
+
+BAD_CALL = "名单读不出来，请刷新页面再试。"
+
+
+def _answer(fn, payload) -> str:
+    try:
+        p = json.loads(payload) if isinstance(payload, str) else None
+        if not isinstance(p, dict):
+            raise TypeError("payload is not an object")
+        out = fn(p)
+    except RosterError as e:
+        out = {"ok": False, "message": str(e)}
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, binascii.Error):
+        out = {"ok": False, "message": BAD_CALL}
+    return json.dumps(out, ensure_ascii=False)
+
+
+STEP_SECONDS = 2.0   # one reading call: well under calc-client's answer deadline, even on a phone
+_readings: dict = {}  # the file being read in this worker (one at a time)
+_serial = itertools.count(1)  # tokens: the same calls give the same answers
+
+
+def _more(token: str, reading) -> dict:
+    try:
+        jobs = reading.jobs(seconds=STEP_SECONDS)
+    except RosterError:
+        _readings.pop(token, None)
+        raise
+    if reading.done:
+        _readings.pop(token, None)
+    return {"ok": True, "jobs": jobs, "more": None if reading.done else token}
+
+
+def _prepare(p: dict) -> dict:
+    region = p.get("region")
+    if region not in {r["id"] for r in json.loads(api.meta())["regions"]}:
+        return {"ok": False, "message": "请选择地区"}
+    data = base64.b64decode(p["base64"], validate=True) if p.get("base64") else str(p.get("text", ""))
+    _readings.clear()
+    reading = Reading(data, region, p.get("year") or None)
+    token = f"r{next(_serial)}"
+    _readings[token] = reading
+    return {**_more(token, reading), "region": region, "unknown": reading.unknown, "costlike": reading.costlike}
+
+
+def prepare_json(payload: str) -> str:
+    """{"region", "year"?, "text" | "base64"} -> {"ok", "region", "jobs", "more", "unknown", "costlike"}:
+    the first jobs; while "more" is a token, prepare_more_json({"more": token}) gives the next ones."""
+    return _answer(_prepare, payload)
+
+
+def prepare_more_json(payload: str) -> str:
+    """{"more": token} -> {"ok", "jobs", "more"}."""
+    def step(p):
+        reading = _readings.get(p["more"])
+        if reading is None:
+            return {"ok": False, "message": BAD_CALL}
+        return _more(p["more"], reading)
+    return _answer(step, payload)
+
+
+def estimate_json(payload: str) -> str:
+    """{"jobs": [...]} (a slice of prepare_json's) -> {"ok", "rows", "totals" (partial), "with_group"}."""
+    return _answer(lambda p: estimate_chunk(p["jobs"]), payload)
+
+
+def summary_json(payload: str) -> str:
+    """{"region", "parts": estimate_json answers without rows, "unknown", "costlike"} -> columns,
+    totals (merged), with_group. (Old form {"region", "rows", ...}: the whole run()-style answer.)"""
+    def answer(p):
+        if "rows" in p:
+            return summarise(p["rows"], p.get("unknown", []), p["region"], p.get("costlike", []))
+        return summary(p["parts"], p["region"], p.get("unknown", []), p.get("costlike", []))
+    return _answer(answer, payload)
+
+
+def csv_json(payload: str) -> str:
+    """{"rows", "columns", "with_group", "head"} -> {"ok", "csv"}: a part of the CSV download."""
+    return _answer(lambda p: {"ok": True, "csv": result_csv(p["rows"], p["columns"], bool(p.get("with_group")),
+                                                             bool(p.get("head", True)))}, payload)
+
+
+def sheets_json(payload: str) -> str:
+    """{"region", "rows", "base_url"} -> {"ok", "sheets", "links"}: 每人一张明白纸."""
+    return _answer(lambda p: sheets(p["rows"], p["region"], str(p["base_url"])), payload)
+
+
+_books: dict = {}
+
+
+def _xlsx(p: dict) -> dict:
+    token = p.get("token")
+    if token is None:
+        _books.clear()
+        book = XlsxBook(p["columns"], bool(p.get("with_group")))
+        token = f"x{next(_serial)}"
+        _books[token] = book
+    book = _books.get(token)
+    if book is None:
+        return {"ok": False, "message": BAD_CALL}
+    book.add(p.get("rows", []))
+    if not p.get("end", True):
+        return {"ok": True, "token": token}
+    _books.pop(token, None)
+    return {"ok": True, "base64": base64.b64encode(book.finish(str(p.get("footer", "")))).decode("ascii")}
+
+
+def xlsx_json(payload: str) -> str:
+    """{"rows", "columns", "with_group", "footer"?} -> {"ok", "base64"}: the result as .xlsx. A long
+    list in parts: the first call with "end": false answers {"token"}; later calls send {"token",
+    "rows", "end"}, the last one (end true, the default) gets the file."""
+    return _answer(_xlsx, payload)
