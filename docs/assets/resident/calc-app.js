@@ -158,6 +158,7 @@ export class CalcApp {
     renderAdvanced(this.after, out.assumptions, this.overrides, {
       onApply: () => this.submit(),
       onReset: () => this.resetOverrides(),
+      glossary: this.meta.glossary,
     });
     markStale(this.result, false);
     this.result.dataset.state = "done";

@@ -3,15 +3,18 @@
 // calc-client.js) loads alongside, and the answer comes from calc. The modules:
 //   calc-meta.js (labels from meta) · calc-form.js · calc-result.js · calc-advanced.js ·
 //   calc-compare.js · calc-print.js (share and print) · calc-chart.js · calc-speak.js ·
-//   calc-app.js (controller) · share.js (the share-link format) · calc-dom.js (helpers)
+//   calc-app.js (controller) · share.js (the share-link format) · calc-dom.js (helpers) ·
+//   calc-elder.js (长辈版 / 大字)
 import { readMeta } from "./calc-meta.js";
 import { CalcApp } from "./calc-app.js";
 import { preparePrint } from "./calc-print.js";
-import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery (issue 13): 重试 after a failure
+import { offerRetry, onEngineFatal } from "./calc-retry.js";
+import { setupElder } from "./calc-elder.js";  // 长辈版 (大字)  // delivery (issue 13): 重试 after a failure
 
 function boot() {
   const root = document.getElementById("calculator");
   if (!root) return;
+  setupElder();
   let meta;
   try { meta = readMeta(); } catch {
     const box = document.getElementById("calc-failed");
