@@ -87,7 +87,8 @@ def glossary() -> list[dict]:
     global _GLOSSARY
     if _GLOSSARY is None:
         data = tomllib.loads((HERE / "glossary.toml").read_text("utf-8"))
-        _GLOSSARY = [{"terms": w["terms"], "plain": w["plain"]} for w in data["word"]]
+        _GLOSSARY = [{"terms": w["terms"], "plain": w["plain"], **({"official": True} if w.get("official") else {})}
+                     for w in data["word"]]
     return _GLOSSARY
 
 

@@ -75,8 +75,9 @@ export function withAmounts(s) {
 // Official words (sitegen/glossary.toml, in the page's meta) explained where they first appear:
 // after the first of `nodes` whose text uses one, a line "起付线：…". `done` (a Set of words)
 // carries over between calls so each word is explained once in a part of the page.
+// Only the documents' official words (glossary `official`); the 算账单 explains every word itself.
 export function glossFirst(nodes, glossary, done = new Set()) {
-  const words = asList(glossary).filter((w) => Array.isArray(w.terms) && typeof w.plain === "string" && w.plain);
+  const words = asList(glossary).filter((w) => w.official === true && Array.isArray(w.terms) && typeof w.plain === "string" && w.plain);
   for (const node of nodes) {
     const t = node.textContent || "";
     for (const w of words) {

@@ -114,7 +114,8 @@ function notes(out, onAction) {
     .map((w) => ({ kind: "warning", text: w.message }));
   const combine = Array.isArray(out.input?.identities) && out.input.identities.length > 1 && text(out.identity?.reason)
     ? [{ kind: "identities", text: out.identity.reason }] : [];
-  const all = [...warnings, ...list, ...combine];
+  const all = [...warnings, ...list, ...combine].map((n, i) => [n, i])
+    .sort(([a, i], [b, j]) => (rank(a.kind) - rank(b.kind)) || i - j).map(([n]) => n);
   const ul = el("ul", { class: "calc-notes", id: "calc-notes" });
   const offered = new Set();  // one button per action: two notes on assumptions share one way to change them
   for (const n of all) {
@@ -132,12 +133,33 @@ function notes(out, onAction) {
       b.addEventListener("click", () => onAction?.(how.action));
       li.append(" ", b);
     }
+    if (ul.childElementCount >= SHORT_NOTES) { li.classList.add("calc-note-extra"); li.hidden = true; }
     ul.append(li);
   }
   const sec = el("section", { class: "calc-caveats", id: "calc-caveats", "aria-labelledby": "calc-caveats-title" },
     el("h3", { id: "calc-caveats-title", text: "注意" }), ul);
+  const extra = all.length - SHORT_NOTES;
+  if (extra > 0) {  // a short list: the rest one tap away (still in the page for read-aloud)
+    const more = el("button", { type: "button", class: "calc-btn calc-btn-inline calc-notes-more", id: "calc-notes-more",
+      "aria-expanded": "false", "aria-controls": "calc-notes", text: `还有 ${extra} 条说明，点开看` });
+    more.addEventListener("click", () => {
+      const open = more.getAttribute("aria-expanded") !== "true";
+      for (const li of ul.querySelectorAll(".calc-note-extra")) li.hidden = !open;
+      more.setAttribute("aria-expanded", String(open));
+      more.textContent = open ? "收起" : `还有 ${extra} 条说明，点开看`;
+    });
+    sec.append(more);
+  }
   if (!all.length) sec.hidden = true;
   return sec;
+}
+
+// The 注意 list shows this many at first; what a person must know first comes first.
+const SHORT_NOTES = 3;
+const NOTE_ORDER = ["warning", "override", "year", "old_document", "assumption", "not_covered", "migrated", "reading", "info", "identities"];
+function rank(kind) {
+  const i = NOTE_ORDER.indexOf(kind);
+  return i < 0 ? NOTE_ORDER.length : i;
 }
 
 function whoPays(meta, y) {
