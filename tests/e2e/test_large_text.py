@@ -51,7 +51,7 @@ LAYOUT = """() => {
     .map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 20)}`);
   const clipped = [...scope.querySelectorAll('*')].filter(e => e.checkVisibility() && !e.closest('svg'))
     .filter(e => { const cs = getComputedStyle(e); return /hidden|clip/.test(cs.overflowX) && e.scrollWidth > e.clientWidth + 1
-                   && !e.classList.contains('visually-hidden'); })
+                   && !e.classList.contains('visually-hidden') && e.getBoundingClientRect().width > 1; })
     .map(e => `${e.tagName}.${e.className}`);
   const big = document.querySelector('.calc-amount-line');
   return {scroll: document.documentElement.scrollWidth, vw, broken, out: out.slice(0, 5), clipped: clipped.slice(0, 5),
