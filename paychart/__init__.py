@@ -175,6 +175,18 @@ def _yuan(v: Decimal) -> str:
     return f"{v.quantize(Decimal('1')):,}"
 
 
+def _point_label_y(lx: float, py: float, marks: list, top: float, bottom: float) -> float:
+    """The baseline of "您在这里": above the point, else below it, else higher up — the first place
+    whose box (4 characters wide, one line high) clears every numbered circle (radius 8 + 2)."""
+    half = FONT * 2
+    def clear(y):
+        return all(not (abs(cx - lx) < half + 10 and y - FONT - 10 < cy < y + 10) for cx, cy in marks)
+    for y in (max(py - 12, top + 12), py + FONT + 10, max(py - 32, top + 12), max(py - 52, top + 12), bottom - 6):
+        if top + 12 <= y <= bottom and clear(y):
+            return round(y, 1)
+    return round(max(py - 12, top + 12), 1)
+
+
 def _fits(label: str, identity: str, room: float) -> str:
     """A legend label that fits `room` user units (a CJK character is FONT wide): the document's
     words where they fit, else the project's short name (calc.vocab), else cut with "…"."""
@@ -295,15 +307,18 @@ def chart_data(base: dict, identities: list[str], highlight: str | None = None, 
                               else ("chart-line-other", "#999", ' stroke-width="1.5"'))
         out.append(f'<polyline class="{cls}" fill="none" stroke="{stroke}"{extra} points="{poly(l)}"/>')
     out.append(f'<polyline class="chart-line-main" fill="none" stroke="#00695c" stroke-width="3" points="{poly(main)}"/>')
+    marks = []
     for n, (x, t) in enumerate(bends, 1):
         cx, cy = X(x), Y(main.y_near(x))
+        marks.append((cx, cy))
         out.append(f'<circle class="chart-mark" cx="{cx}" cy="{cy}" r="8" fill="#fff" stroke="#00695c" stroke-width="2"/>')
         out.append(f'<text class="chart-mark-text" x="{cx}" y="{cy + 4}" text-anchor="middle" font-size="11" fill="#1a1a1a">{n}</text>')
     if point is not None:
         px, py = X(int(point[0])), Y(Decimal(point[1]))
         out.append(f'<circle class="chart-point" cx="{px}" cy="{py}" r="6" fill="#d84315" stroke="#fff" stroke-width="2"/>')
         lx = min(max(px, LEFT + 40), W - RIGHT - 40)
-        out.append(f'<text class="chart-text chart-point-text" x="{lx}" y="{max(py - 12, top + 12)}" text-anchor="middle" fill="#1a1a1a">您在这里</text>')
+        out.append(f'<text class="chart-text chart-point-text" x="{lx}" y="{_point_label_y(lx, py, marks, top, top + plot_h)}" '
+                   f'text-anchor="middle" fill="#1a1a1a">您在这里</text>')
     y = H + (legend_rows - 1) * LINE_GAP + 6
     listed = [{"n": n, "x": x, "text": f"总费用约{_wan(x)}元：{t}"} for n, (x, t) in enumerate(bends, 1)]
     for b in listed if legend else []:
