@@ -46,6 +46,7 @@ serve: build
 	$(PY) scripts/serve.py --dir site --port $(PORT)
 
 test: test-deps node chromium build
+	$(PY) -m calc check
 	$(PY) -m pytest -q tests/unit tests/site tests/e2e
 
 bench: test-deps node chromium

@@ -120,6 +120,8 @@ def process_html(path: Path, manifest: dict) -> None:
             for role in PRELOAD_ROLES)
 
     html = PRELOAD_PLACEHOLDER.sub(preloads, html)
+    from sitegen.instant import module_preloads  # issue 20: the calculator's modules, preloaded
+    html = module_preloads(html)
     path.write_text(html, "utf-8")
 
 
@@ -319,12 +321,17 @@ def main(argv=None) -> None:
     # --- staff toolkit hook: deployment settings (sitegen/settings.py, site-settings.toml) ---
     ap.add_argument("--production", action="store_true",
                     help="deployable build: refuses a missing/local base_url or figures_date in site-settings.toml")
+    ap.add_argument("--check-settings", action="store_true",
+                    help="only validate site-settings.toml (with --production: as for deploying) and exit")
     args = ap.parse_args(argv)
     if args.production:
         os.environ["SITE_BUILD"] = "production"
     sys.path.insert(0, str(ROOT))
     from sitegen import settings as site_settings
-    site_settings.load(log=None)  # fail fast, naming the setting, before the ~60 s build
+    if args.check_settings:
+        sys.exit(site_settings.check_main(args.production))
+    from sitegen import overlays
+    overlays.stage(site_settings.load(log=None))  # fail fast, naming the setting; local notices into calc
     # --- end staff toolkit hook ---
     build(Path(args.out))
 

@@ -55,6 +55,9 @@ def main(argv=None):
     if argv[:1] == ["roster"]:
         from .roster import main as roster_main
         return roster_main(argv[1:])
+    if argv[:1] == ["check"]:  # python -m calc check [REGION_FILE ...] (calc/check.py)
+        from .check import main as check_main
+        return check_main(argv[1:])
     ap = argparse.ArgumentParser(
         prog="python -m calc",
         description="估算一年住院和门诊的医保报销、大病保险、医疗救助和自付（输入一个JSON，格式见 ARCHITECTURE.md）。"

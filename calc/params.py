@@ -137,8 +137,8 @@ class Table:
         if unit not in UNITS or prov not in PROVENANCE:
             raise ValueError(f"{path}: bad unit {unit!r} or provenance {prov!r}")
         cite = t.get("cite", "")
-        if prov == "document":
-            cite = f"{self.document} {cite}".strip()
+        if prov == "document":  # a year's notice (calc/updates.py) names its own document
+            cite = f"{t.get('document') or self.document} {cite}".strip()
         p = Param(path=path, label=t.get("label", ""), plain=t.get("plain", ""),
                   value=_convert(unit, t["value"], path), unit=unit, provenance=prov, cite=cite,
                   reason=t.get("reason", ""), since=t.get("since"), until=t.get("until"),
@@ -332,7 +332,8 @@ def load(region_id: str) -> RegionParams:
     _discover()
     if region_id not in _FILES:
         raise KeyError(region_id)
-    return RegionParams(_read(_FILES[region_id]), national())
+    from .updates import apply  # publish: a year's notice block ([update.<year>]) from data alone
+    return RegionParams(apply(_read(_FILES[region_id]), national()), national())
 
 
 def __getattr__(name):

@@ -11,7 +11,9 @@ drift from what this module renders for the current build).
   `no-cache` — stored, but revalidated with a strong content-hash ETag before every use.
 - Security: one Content-Security-Policy for the pages, the calculator's worker and the service
   worker (workers take their policy from their own script's response headers, not from the
-  page), plus nosniff and no-referrer.
+  page), plus nosniff and no-referrer. Only our own pages may frame ours (clickjacking):
+  `frame-ancestors 'self'` in the CSP *header* (a `<meta>` policy cannot carry it, so the pages'
+  meta copy leaves it out) and `X-Frame-Options: SAMEORIGIN` for browsers that predate it.
 """
 from __future__ import annotations
 
@@ -65,17 +67,30 @@ CSP_DIRECTIVES = [
     ("form-action", "'self'"),
 ]
 
+# Directives a browser takes only from a response header (a <meta> policy ignores them, with a
+# console error): added to the header policy by header_csp(), never to the pages' meta copy.
+HEADER_ONLY_DIRECTIVES = [
+    ("frame-ancestors", "'self'"),
+]
+FRAME_OPTIONS = "SAMEORIGIN"
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 
 
 def csp(script_hashes=()) -> str:
-    """The Content-Security-Policy for every response of the site (and the pages' meta copy)."""
+    """The site's Content-Security-Policy as a page's <meta> carries it; header_csp() adds the
+    header-only directives for every response."""
     parts = []
     for name, value in CSP_DIRECTIVES:
         if name == "script-src" and script_hashes:
             value += " " + " ".join(f"'{h}'" for h in script_hashes)
         parts.append(f"{name} {value}")
     return "; ".join(parts)
+
+
+def header_csp(policy: str) -> str:
+    """The policy as a response header sends it: the meta policy plus HEADER_ONLY_DIRECTIVES."""
+    return "; ".join([policy, *(f"{name} {value}" for name, value in HEADER_ONLY_DIRECTIVES)])
 
 
 def script_hashes_of(html: str) -> list[str]:
@@ -99,8 +114,10 @@ def inline_script_hashes(site_dir) -> list[str]:
 
 
 def security_headers(policy: str) -> dict[str, str]:
+    """Sent with every response (errors, redirects and 304s included). `policy` is csp()'s."""
     return {
-        "Content-Security-Policy": policy,
+        "Content-Security-Policy": header_csp(policy),
+        "X-Frame-Options": FRAME_OPTIONS,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
     }

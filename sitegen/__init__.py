@@ -12,7 +12,7 @@ import shutil
 from . import build, settings
 
 # Paths (relative to docs/) that generate() writes; all are .gitignore-able.
-GENERATED_PATHS = ["index.md", "xianning/", "yangcheng/", "dongzhi/", "yiyuan/", "chongqing/", "staff/"]
+GENERATED_PATHS = ["index.md", "xianning/", "yangcheng/", "dongzhi/", "yiyuan/", "chongqing/", "staff/", "share/"]
 
 DEFAULT_SITE_URL = settings.LOCAL_URL
 

@@ -261,10 +261,12 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
         written.append(p)
 
     provinces: dict[str, list] = {}
-    from . import resident
+    from . import instant, publish, resident
+    written += publish.write_site(docs_dir, settings)  # the site's share image
     for rm in regions:
         data = region_data(rm)
         data.update(resident.page_data(meta, rm, regions, data))  # calculator meta, cards, charts
+        data.update(publish.page_data(rm))  # year's document, "past the latest year" line, share image
         rid = data["rid"]
         data["page_url"] = f"{base_url}{rid}/"
         qr(data["page_url"], docs_dir / rid / "qr" / "region.png")
@@ -275,8 +277,10 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
             qr(ident["url"], docs_dir / rid / "qr" / f"{ident['id']}.png")
             written.append(docs_dir / rid / "qr" / f"{ident['id']}.png")
         data["settings"] = settings.for_pages()  # staff toolkit: office, hotline, date, preview
+        data.update(instant.page_data(rm, data["settings"]))  # issue 20: answers computed at build time
         put(f"{rid}/index.md", e.get_template("region.md.j2").render(**data))
         written += staff.write_sheets(docs_dir, rm, settings, e, put)  # staff toolkit: 明白纸
+        written += publish.write_region(docs_dir, rm, settings, e, put)  # poster, share image
         provinces.setdefault(rm.get("province") or "其他", []).append(rm)
     put("index.md", e.get_template("home.md.j2").render(provinces=provinces, base_url=base_url,
                                                         settings=settings.for_pages()))

@@ -23,6 +23,7 @@ import datetime
 import ipaddress
 import os
 import pathlib
+import re
 import tomllib
 import urllib.parse
 from dataclasses import asdict, dataclass
@@ -30,7 +31,7 @@ from dataclasses import asdict, dataclass
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "site-settings.toml"
 LOCAL_URL = "http://localhost:8000/"
-FIELDS = ("base_url", "office_name", "hotline", "office_address", "figures_date")
+FIELDS = ("base_url", "office_name", "hotline", "office_address", "figures_date", "overlays")
 # Used when the file leaves them empty: true everywhere in China (12393 is the national
 # 医疗保障服务热线), so a sheet is never blank, but a county should put its own office.
 DEFAULTS = {"office_name": "当地医疗保障局（医保经办机构）", "hotline": "12393（全国医疗保障服务热线）"}
@@ -38,7 +39,7 @@ LOCAL_HOSTS = {"localhost", "localhost.localdomain", "0.0.0.0", ""}
 
 
 class SettingsError(SystemExit):
-    """Raised (exit status 1, message on stderr) when a production build lacks a setting."""
+    """Raised (exit status 1, message on stderr) when a setting is wrong: Chinese, English beside."""
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,11 @@ class Settings:
     office_name: str
     hotline: str
     office_address: str
-    figures_date: str      # as printed: "2025年3月1日" (or the text given)
+    figures_date: str      # as printed: "2025年3月1日"
     production: bool
     source: str            # the settings file read ("" when none)
+    warnings: tuple = ()   # things to look at that do not stop the build (a LAN address, GBK)
+    overlays: tuple = ()   # local notice files (paths) with [update.<year>] blocks: sitegen/overlays.py
 
     @property
     def preview(self) -> bool:
@@ -58,69 +61,187 @@ class Settings:
 
     def for_pages(self) -> dict:
         """What templates see as `settings`."""
-        return {**asdict(self), "preview": self.preview}
+        d = asdict(self)
+        d.pop("warnings")
+        d.pop("overlays")
+        return {**d, "preview": self.preview}
 
 
 def _is_local(host: str) -> bool:
     host = (host or "").strip("[]").lower()
-    if host in LOCAL_HOSTS or host.endswith(".localhost") or host.endswith(".local"):
+    if host in LOCAL_HOSTS or host.endswith(".localhost"):
         return True
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return ip.is_loopback or ip.is_unspecified or ip.is_link_local
+    return ip.is_loopback or ip.is_unspecified
+
+
+LAN_SUFFIXES = (".local", ".lan", ".internal", ".intranet", ".corp", ".home", ".localdomain")
+
+
+def _is_private(host: str) -> bool:
+    """A LAN / intranet address: residents' phones on the mobile network cannot open it."""
+    host = (host or "").strip("[]").lower()
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host.endswith(LAN_SUFFIXES) or "." not in host
+    return ip.is_private or ip.is_link_local or ip in ipaddress.ip_network("100.64.0.0/10")
+
+
+# ---- dates as people write them -----------------------------------------------------------------
+DATE_FORMS = "2025-03-01、2025-3-1、2025/3/1 或 2025年3月1日"
+_DATE = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?")
+
+
+def parse_date(value, where="figures_date") -> datetime.date | None:
+    """A TOML date, or text written as people write dates; None when empty. Raises SettingsError."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip().translate(str.maketrans("０１２３４５６７８９－／．", "0123456789-/."))
+    if not text:
+        return None
+    m = _DATE.fullmatch(text)
+    if m:
+        try:
+            return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise SettingsError(f"{where} = “{value}”：没有这一天，请检查年月日（写法如 {DATE_FORMS}）"
+                                f" (no such day; write it like 2025-03-01)") from None
+    raise SettingsError(f"{where} = “{value}”：看不懂这个日期，请写成 {DATE_FORMS}"
+                        f" (not a date; write it like 2025-03-01)")
 
 
 def _date_words(value) -> str:
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    text = str(value or "").strip()
-    try:
-        return _date_words(datetime.date.fromisoformat(text))
-    except ValueError:
-        return text
+    d = parse_date(value)
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def _read(path: pathlib.Path) -> dict:
+# ---- reading the file as offices write it ---------------------------------------------------------
+ENCODINGS = (("utf-8", "UTF-8"), ("gbk", "GBK"))
+_BARE = re.compile(r"^(\s*(?:" + "|".join(FIELDS) + r")\s*=\s*)([^\"'\s\[{][^#]*?)(\s*(?:#.*)?)$", re.M)
+_TOML_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _quote_bare(text: str) -> str:
+    """`office_name = 某某县医保局`, `figures_date = 2025-3-1`: values TOML wants in quotes."""
+    def fix(m):
+        value = m[2].strip()
+        if _TOML_DATE.fullmatch(value):
+            return m[0]
+        return f'{m[1]}"{value.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"{m[3]}'
+    return _BARE.sub(fix, text)
+
+
+def decode(raw: bytes, name: str) -> tuple[str, list]:
+    """Text of the settings file: UTF-8 with or without BOM, or GBK (with a warning)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    for codec, label in ENCODINGS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        warn = [] if codec == "utf-8" else [
+            f"{name} 是 {label} 编码，已按 {label} 读取；建议用记事本“另存为”UTF-8 (read as {label}; UTF-8 is preferred)"]
+        return text, warn
+    raise SettingsError(f"{name}：文件编码看不懂（既不是UTF-8也不是GBK），请用记事本“另存为”UTF-8编码"
+                        f" (the file is neither UTF-8 nor GBK; save it as UTF-8)")
+
+
+def _read(path: pathlib.Path) -> tuple[dict, list]:
     if not path.is_file():
-        return {}
+        return {}, []
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        raw = path.read_bytes()
+    except OSError as e:
+        raise SettingsError(f"{path.name}：读不了这个文件（{e.strerror}） (cannot read the file)") from None
+    text, warnings = decode(raw, path.name)
+    try:
+        data = tomllib.loads(_quote_bare(text))
     except tomllib.TOMLDecodeError as e:
-        raise SettingsError(f"{path.name}: not valid TOML ({e})") from None
+        where = re.search(r"line (\d+)", str(e))
+        line = f"第{where[1]}行" if where else ""
+        raise SettingsError(f"{path.name}：{line}格式有误，每行写成 名称 = \"内容\"，如 office_name = \"某某县医疗保障局\""
+                            f" (not valid TOML: {e})") from None
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
-        raise SettingsError(f"{path.name}: unknown setting(s) {', '.join(unknown)}; "
-                            f"known: {', '.join(FIELDS)}")
-    return data
+        raise SettingsError(f"{path.name}：不认识的设置 {', '.join(unknown)}；可以写的设置：{', '.join(FIELDS)}"
+                            f" (unknown setting(s) {', '.join(unknown)}; known: {', '.join(FIELDS)})")
+    return data, warnings
 
 
 def check_base_url(url: str, where: str) -> str:
-    """Normalise a production base URL or raise SettingsError naming `where`."""
+    """A production base URL, checked, or SettingsError naming `where`."""
     example = 'base_url = "https://example.gov.cn/yibao/"'
     if not url:
         raise SettingsError(
-            f"{where}: base_url is not set. A production build needs the site's public address, "
-            f"e.g. {example} (or SITE_URL=...). 生产构建需要填写 base_url（网站的正式地址）。"
-            " For a local preview run `make build` / `make serve` without --production.")
+            f"{where}: 生产构建需要填写 base_url（网站的正式地址），如 {example}"
+            f" (base_url is not set. A production build needs the site's public address, e.g. {example} "
+            "or SITE_URL=...; for a local preview run `make build` / `make serve` without --production)")
     u = urllib.parse.urlsplit(url)
     if u.scheme not in ("http", "https") or not u.hostname:
-        raise SettingsError(f"{where}: base_url {url!r} is not an absolute http(s) address, e.g. {example}")
+        raise SettingsError(f"{where}: base_url {url!r} 不是完整的网址，应以 https:// 开头，如 {example}"
+                            f" (not an absolute http(s) address)")
     if _is_local(u.hostname):
         raise SettingsError(
-            f"{where}: base_url {url!r} points to this computer; QR codes and links printed from "
-            f"it would open nothing on a resident's phone. Set the public address, e.g. {example}. "
-            "base_url 不能是 localhost / 127.0.0.1。")
+            f"{where}: base_url {url!r} 指向本机（localhost / 127.0.0.1），印出来的二维码在居民手机上打不开；"
+            f"请填正式地址，如 {example} (points to this computer; QR codes and links printed from it "
+            "would open nothing on a resident's phone)")
     if u.scheme != "https":
         raise SettingsError(
-            f"{where}: base_url {url!r} must use https:// — browsers allow the offline cache "
-            "(service worker) and the integrity checks of the calculator only on HTTPS sites.")
+            f"{where}: base_url {url!r} 要用 https:// 开头：离线缓存和计算器的完整性校验只在 HTTPS 网站上可用"
+            " (must use https:// — browsers allow the service worker and the integrity checks only on HTTPS sites)")
     if u.query or u.fragment:
-        raise SettingsError(f"{where}: base_url {url!r} must not carry ?query or #fragment")
-    return url if url.endswith("/") else url + "/"
+        raise SettingsError(f"{where}: base_url {url!r} 不能带 ? 或 # 后面的部分 (must not carry ?query or #fragment)")
+    last = u.path.rsplit("/", 1)[-1]
+    if last.lower() in ("index.html", "index.htm", "default.html", "default.htm", "index.php"):
+        fixed = url[: len(url) - len(last)]
+        raise SettingsError(
+            f"{where}: base_url {url!r} 应是网站所在的目录，去掉 {last}，写成 base_url = \"{fixed}\""
+            f" (must be a directory, not a page: drop {last}, e.g. {fixed!r}; else QR codes open {last}/<region>/)")
+    if not url.endswith("/"):
+        raise SettingsError(
+            f"{where}: base_url {url!r} 应以 / 结尾（网站所在的目录），写成 base_url = \"{url}/\""
+            f" (must end with / — it is a directory: {url + '/'!r})")
+    return url
+
+
+def lan_warning(url: str, where: str) -> list:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if _is_private(host):
+        return [f"{where}: base_url {url!r} 是局域网/内网地址，居民用手机流量打不开；对外发布请用公网地址"
+                f" (a private/LAN address: phones outside this network cannot open it)"]
+    return []
+
+
+def _overlay_paths(value, settings_file: pathlib.Path) -> tuple:
+    """`overlays = ["notices/yangcheng-2026.toml"]` (or one string): paths relative to the settings file."""
+    if value in (None, "", []):
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(x, str) and x.strip() for x in items):
+        raise SettingsError(f"{settings_file.name}: overlays 应写成文件名列表，如 overlays = [\"notices/yangcheng-2026.toml\"]"
+                            " (overlays must be a list of file names)")
+    out = []
+    for x in items:
+        p = pathlib.Path(x.strip())
+        p = p if p.is_absolute() else settings_file.resolve().parent / p
+        if not p.is_file():
+            raise SettingsError(f"{settings_file.name}: overlays 里的文件 {x} 找不到 (overlay file not found: {p})")
+        out.append(str(p))
+    return tuple(out)
+
+
+def today(env=None) -> datetime.date:
+    """The build's "now": SITE_TODAY=YYYY-MM-DD when set (tests), else today's date."""
+    env = os.environ if env is None else env
+    given = (env.get("SITE_TODAY") or "").strip()
+    return parse_date(given, "SITE_TODAY") if given else datetime.date.today()
 
 
 def load(path=None, production=None, env=None, log=print) -> Settings:
@@ -129,27 +250,34 @@ def load(path=None, production=None, env=None, log=print) -> Settings:
     if production is None:
         production = env.get("SITE_BUILD", "").strip().lower() == "production"
     path = pathlib.Path(path or env.get("SITE_SETTINGS") or DEFAULT_FILE)
-    data = _read(path)
+    data, warnings = _read(path)
     where = path.name if path.is_file() else f"{path.name} (missing)"
     url = (env.get("SITE_URL") or "").strip() or str(data.get("base_url") or "").strip()
     if env.get("SITE_URL", "").strip():
         where = "SITE_URL"
-    date = _date_words(data.get("figures_date"))
+    when = parse_date(data.get("figures_date"), f"{path.name}: figures_date")
+    now = today(env)
+    if when and when > now:
+        raise SettingsError(f"{path.name}: figures_date = {when} 还没到（今天是 {now}），请填核对数字的那一天"
+                            f" (figures_date is in the future; it is the day the figures were checked)")
+    date = f"{when.year}年{when.month}月{when.day}日" if when else ""
     if production:
         url = check_base_url(url, where)
         if not date:
             raise SettingsError(
-                f"{path.name}: figures_date is not set. Production 明白纸 print the date the figures "
-                "were checked, e.g. figures_date = 2025-03-01. 生产构建需要填写 figures_date（数字核对日期）。")
+                f"{path.name}: 生产构建需要填写 figures_date（数字核对日期），如 figures_date = 2025-03-01"
+                " (figures_date is not set. Production 明白纸 print the date the figures were checked)")
     else:
         url = url or LOCAL_URL
         url = url if url.endswith("/") else url + "/"
+    warnings += lan_warning(url, where) if production else []
+    overlays = _overlay_paths(data.get("overlays"), path)
     s = Settings(base_url=url,
                  office_name=str(data.get("office_name") or "").strip() or DEFAULTS["office_name"],
                  hotline=str(data.get("hotline") or "").strip() or DEFAULTS["hotline"],
                  office_address=str(data.get("office_address") or "").strip(),
                  figures_date=date, production=production,
-                 source=str(path) if path.is_file() else "")
+                 source=str(path) if path.is_file() else "", warnings=tuple(warnings), overlays=overlays)
     env["SITE_URL"] = s.base_url  # mkdocs.yml: site_url: !ENV [SITE_URL, …] follows the same base
     if log:
         if production:
@@ -159,4 +287,31 @@ def load(path=None, production=None, env=None, log=print) -> Settings:
             log(f"[settings] LOCAL build (本地预览): links and QR codes point to {s.base_url}; pages are "
                 "marked 本地预览. To deploy, set base_url in site-settings.toml and run `make dist` "
                 "(build_site.py --production).")
+        for w in s.warnings:
+            log(f"[settings] 注意 (warning): {w}")
     return s
+
+
+def check_main(production: bool) -> int:
+    """`build_site.py [--production] --check-settings`: validate, say what the build would use, exit."""
+    import sys
+    try:
+        s = load(production=production, log=None)
+    except SettingsError as e:
+        print(f"设置有误 (settings error): {e}", file=sys.stderr)
+        return 1
+    kind = "正式发布 (production)" if production else "本地预览 (local preview)"
+    print(f"设置检查通过 (settings OK): {kind}\n  base_url       = {s.base_url}\n  office_name    = {s.office_name}"
+          f"\n  hotline        = {s.hotline}\n  office_address = {s.office_address or '（未填）'}"
+          f"\n  figures_date   = {s.figures_date or '（未填）'}\n  file           = {s.source or '（无）'}")
+    for w in s.warnings:
+        print(f"注意 (warning): {w}", file=sys.stderr)
+    if s.overlays:
+        from . import overlays
+        problems = overlays.check(s.overlays)
+        for p in problems:
+            print(f"设置有误 (settings error): {p}", file=sys.stderr)
+        if problems:
+            return 1
+        print(f"  overlays       = {', '.join(s.overlays)}（检查通过 checked）")
+    return 0

@@ -125,7 +125,7 @@ def test_cases_of_the_issue(phone_page, width):
     native = native_ok({**base, "stays": [{"total": "30000", "out_of_policy": ""}]})
     assert_year_matches(page, native)
     sent = decode_code(share_link(page).split("#calc=")[1])
-    assert sent["stays"][0]["out_of_policy"] == ""
+    assert sent["stays"][0].get("out_of_policy", "") == ""  # dropped from the link (empty = unknown)
     assert page.locator('#calc-notes li[data-kind="assumption"]').first.is_visible()
     if native["input"]["stays"][0].get("out_of_policy_assumed"):  # contract v2
         assert "没填" in page.text_content("#calc-stay0-oop-echo")
@@ -202,7 +202,7 @@ def test_tap_before_the_engine_is_ready_shows_progress_then_the_answer(browser, 
             page.wait_for_selector('#calculator[data-form="ready"]', state="attached")
             assert page.get_attribute("#calculator", "data-ready") == "false"
             pick_identities(page, "dibao")
-            page.fill("#calc-stay0-total", "50000")
+            page.fill("#calc-stay0-total", "52000")  # not a chip amount: those answer at once (issue 20, test_instant.py)
             page.click("#calc-submit")
             page.wait_for_selector("#calc-wait.calc-wait-active", timeout=10_000)
             # bytes really received and what is left (the wheel is still held back)
@@ -225,7 +225,7 @@ def test_tap_before_the_engine_is_ready_shows_progress_then_the_answer(browser, 
                 assert wait_result(page) == "done"
                 assert page.is_hidden("#calc-wait")
                 assert_year_matches(page, native_ok({"region": "yangcheng", "identities": ["dibao"],
-                                                     "stays": [{"total": "50000"}]}))
+                                                     "stays": [{"total": "52000"}]}))
             else:
                 route.abort()
                 page.wait_for_selector("#calc-failed:not([hidden])", timeout=BOOT_TIMEOUT_MS)
@@ -274,7 +274,7 @@ def test_read_aloud_and_own_picture(phone_page):
             speaking: false, getVoices: () => voices, cancel() {}, speak(u) { window.__spoken.push(u.text); },
             addEventListener: (t, f) => listeners.push(f)}});
     }"""
-    page.evaluate(fake, [{"lang": "zh-CN", "name": "test voice"}])
+    page.evaluate(fake, [{"lang": "zh-CN", "name": "test voice", "localService": True}])
     inp = {"region": "xianning", "identities": ["dibao"], "stays": [{"total": "30000"}]}
     assert open_input(page, inp) == "done"
     native = native_ok(inp)
@@ -282,7 +282,7 @@ def test_read_aloud_and_own_picture(phone_page):
     page.click("#calc-speak")
     spoken = page.evaluate("window.__spoken")
     expected = native.get("summary") or f"您自己大约要付 {yuan(native['year']['resident'])} 元"
-    assert len(spoken) == 1 and spoken[0].startswith(expected), spoken
+    assert len(spoken) == 1 and re.sub(r"(\d),(?=\d{3})|\.00(?!\d)", r"\1", expected).rstrip("。") in spoken[0], spoken
     page.evaluate(fake, [{"lang": "en-US", "name": "english only"}])
     assert open_input(page, inp) == "done"
     assert page.is_hidden("#calc-speak")  # no Chinese voice: no button

@@ -99,7 +99,7 @@ def test_production_build_without_settings_stops_at_once_naming_the_setting(tmp_
     r = subprocess.run([sys.executable, str(ROOT / "build_site.py"), "--production", "--out", str(tmp_path / "o")],
                        cwd=ROOT, env=_env(SITE_SETTINGS=str(empty)), capture_output=True, text=True, timeout=120)
     assert r.returncode != 0
-    assert "empty.toml: base_url is not set" in r.stderr, r.stderr
+    assert "empty.toml: 生产构建需要填写 base_url" in r.stderr and "base_url is not set" in r.stderr, r.stderr
     assert not (tmp_path / "o").exists()  # refused before building anything
 
 
@@ -211,3 +211,21 @@ def test_comparison_is_calc_for_every_region(built_site, regions):
             assert cell.replace(",", "") == res["year"]["resident"], (iid, total, r["id"])
             checked += 1
     assert checked >= 60
+
+
+# ---- issue 23: the deployment's address in share cards, posters and pages -----------------------
+def test_deployed_share_cards_posters_and_pages_use_the_base_url(deployed, regions):
+    from .test_publish_pages import metas, png_size
+    for r in regions:
+        m = metas(deployed / r["id"] / "index.html")
+        assert m["og:image"] == f"{BASE}share/{r['id']}.png" and m["og:url"] == f"{BASE}{r['id']}/"
+        assert (deployed / "share" / f"{r['id']}.png").stat().st_size <= 200_000
+        assert png_size(deployed / "share" / f"{r['id']}.png") == (1200, 630)
+        assert m["mbz-site"] == BASE  # share.js / address.js read the deployment's address here
+        poster = deployed / r["id"] / "poster" / "index.html"
+        [png] = qr_images(poster)
+        assert decode_qr(png) == f"{BASE}{r['id']}/"
+        html = poster.read_text("utf-8")
+        for words in ("示例县医疗保障局", "0000-0000000", "示例县示例路1号"):
+            assert words in html
+    assert 'data-production="production"' in (deployed / "staff" / "link" / "index.html").read_text("utf-8")

@@ -104,6 +104,29 @@ def test_host_configs_for_a_site_under_a_subpath():
     assert "location ^~ /yibao/pyodide/ {" in nginx and "error_page 404 /yibao/404.html;" in nginx
     rules = http_rules.parse_headers_file(http_rules.render_headers_file("P", "/yibao/"))
     got = http_rules.headers_from_file(rules, "/yibao/pyodide/314.0.7-abc/pyodide.asm.wasm")
-    assert got["Cache-Control"] == http_rules.IMMUTABLE and got["Content-Security-Policy"] == "P"
+    assert got["Cache-Control"] == http_rules.IMMUTABLE and got["Content-Security-Policy"] == "P; frame-ancestors 'self'"
     assert http_rules.headers_from_file(rules, "/yibao/xianning/")["Cache-Control"] == http_rules.REVALIDATE
     assert http_rules.render_nginx("P") == http_rules.render_nginx("P", "/")
+
+
+def test_only_our_own_pages_may_frame_ours_on_every_host(built_site):
+    """Clickjacking: `frame-ancestors 'self'` rides in the CSP *header* of every host config (a
+    <meta> policy cannot carry it — Chromium ignores it there with a console error — so the pages'
+    copy leaves it out), with X-Frame-Options SAMEORIGIN for browsers that predate it."""
+    policy = site_policy(built_site)
+    assert "frame-ancestors" not in policy
+    header = http_rules.security_headers(policy)
+    assert header["Content-Security-Policy"] == policy + "; frame-ancestors 'self'"
+    assert header["X-Frame-Options"] == "SAMEORIGIN"
+    for page in list(built_site.rglob("*.html"))[:50]:
+        assert "frame-ancestors" not in page.read_text("utf-8"), page
+    rules = http_rules.parse_headers_file((ROOT / "deploy" / "_headers").read_text("utf-8"))
+    for path in ("/", "/xianning/", "/assets/runtime/worker.js", "/pyodide/314.0.7-abc/pyodide.asm.wasm", "/nope/"):
+        got = http_rules.headers_from_file(rules, path)
+        assert got["X-Frame-Options"] == "SAMEORIGIN" and got["Content-Security-Policy"].endswith(
+            "; frame-ancestors 'self'"), path
+    conf = (ROOT / "deploy" / "nginx.conf").read_text("utf-8")
+    blocks = [conf.split("location", 1)[0], *conf.split("location")[1:]]  # server level + each location
+    for block in blocks:
+        assert "add_header X-Frame-Options \"SAMEORIGIN\" always;" in block, block[:80]
+        assert "frame-ancestors 'self'\" always;" in block, block[:80]

@@ -11,6 +11,8 @@ import { renderShare } from "./calc-print.js";
 import { drawOwnChartWhenSeen } from "./calc-chart.js";
 import { regionName } from "./calc-meta.js";
 import { decodeShare, shareCodeFromHash } from "./share.js";
+import { Instant, rangeLine } from "./calc-instant.js";
+import { identityLabel } from "./calc-meta.js";
 
 const MB = (bytes) => (bytes / 1048576).toFixed(1);
 const chinese = (m) => typeof m === "string" && /[\u4e00-\u9fff]/.test(m);
@@ -25,12 +27,24 @@ export class CalcApp {
     this.seq = 0;
     this.engine = "loading";  // loading | ready | failed
     this.pending = false;     // the person tapped 算一算 while the engine was loading
-    this.form = new CalcForm(root, meta, { onSubmit: () => this.submit(), getOverrides: () => this.currentOverrides() });
+    this.form = new CalcForm(root, meta, { onSubmit: () => this.submit(), getOverrides: () => this.currentOverrides(),
+      // issue 22: the bill (and its chips) come before the identities; ticking one after an answer
+      // recomputes that answer in place, without moving the screen
+      onIdentities: () => { if (this.result.dataset.state === "done" && this.lastInput) this.run(this.form.read(), { quiet: true }); } });
+    this.instant = new Instant();  // answers calc computed at build time (issue 20)
   }
 
   build() {
     this.form.build();
     this.form.showYearNote();
+    this.instant.placeChips(this.root, (total) => this.chip(total));
+  }
+
+  // A chip: its total into the bill field, then the same 算一算 as the button.
+  chip(total) {
+    const f = $(this.root, "#calc-stay0-total");
+    if (f) f.value = total;
+    this.submit();
   }
 
   // What is typed in 高级 now counts for every 算一算, so a corrected value is used at once.
@@ -47,10 +61,16 @@ export class CalcApp {
       this.engine = "ready";
       this.root.dataset.ready = "true";
       this.hideWait();
+      // An answer looked up from the build is now recomputed by the engine and replaced.
+      if (this.result.dataset.source === "instant" && this.lastInput && this.result.dataset.state === "done") {
+        this.run(this.lastInput, { quiet: true });
+      }
       return c;
     }, (e) => {
       this.engine = "failed";
-      this.failed(chinese(e?.message) ? e.message : "计算器没能加载（可能网络断了，或浏览器太旧）。");
+      this.failedKind = e?.kind;
+      // "unsupported": the can-do paragraph (calc-instant.js) says it all, once.
+      this.failed(e?.kind === "unsupported" ? "" : chinese(e?.message) ? e.message : "计算器没能加载（可能网络断了，或浏览器太旧）。");
       throw e;
     });
     this.clientP.catch(() => {});
@@ -79,16 +99,19 @@ export class CalcApp {
     }
     if (!t) return;
     this.lastProgress = t;
-    line.textContent = this.pending ? `${t}准备好就马上算出结果。` : t;
+    line.textContent = this.pending ? `计算器正在准备…${t}准备好就马上算出结果。` : t;
     box.hidden = false;
   }
 
-  showWait() {
+  showWait(input) {
     const box = $(this.root, "#calc-wait");
     if (!box) return;
     this.pending = true;
     box.classList.add("calc-wait-active");
-    $(this.root, "#calc-wait-text").textContent = `${this.lastProgress || "正在准备计算程序…"}准备好就马上算出结果。`;
+    $(this.root, "#calc-wait-text").textContent = `计算器正在准备…${this.lastProgress || ""}准备好就马上算出结果。`;
+    $(box, "#calc-range")?.remove();
+    const r = input && this.instant.range(input);  // only where the build checked it is monotone
+    if (r) box.append(rangeLine(r, identityLabel(this.meta, input.identities[0])));
     box.hidden = false;
     reveal(box, null);
     announce("计算程序还在下载，准备好就马上算出结果。");
@@ -97,7 +120,7 @@ export class CalcApp {
   hideWait() {
     this.pending = false;
     const box = $(this.root, "#calc-wait");
-    if (box) { box.hidden = true; box.classList.remove("calc-wait-active"); }
+    if (box) { box.hidden = true; box.classList.remove("calc-wait-active"); $(box, "#calc-range")?.remove(); }
   }
 
   failed(why) {
@@ -109,8 +132,12 @@ export class CalcApp {
     if (!box) return;
     const w = $(box, "#calc-failed-why");
     if (w && why) w.textContent = why;
+    // What still works without the engine (the build's answers), and whom to call.
+    let can = $(box, "#calc-instant-can");
+    if (!can) { can = el("p", { id: "calc-instant-can", class: "calc-instant-can" }); box.insertBefore(can, w?.closest("p")?.nextSibling || null); }
+    can.textContent = this.instant.canDo(this.failedKind);
     box.hidden = false;
-    this.onFailed?.();  // adds the 重试 button (calculator.js)
+    if (this.failedKind !== "unsupported") this.onFailed?.();  // adds the 重试 button (calculator.js)
     if (this.result.dataset.state === "busy") this.result.dataset.state = "error";
     announce(`计算器打不开。${why || ""}`);
     if (wasPending) reveal(box, $(box, "#calc-retry") || box);
@@ -125,16 +152,22 @@ export class CalcApp {
 
   // ---- computing -------------------------------------------------------------------------
   submit() {
+    this.instant.markChip($(this.root, "#calc-stay0-total")?.value.trim());
     this.run(this.form.read());
   }
 
-  async run(input, { fromLink = false } = {}) {
+  async run(input, { fromLink = false, quiet = false } = {}) {
     const my = ++this.seq;
     this.form.clearErrors();
+    if (this.engine !== "ready") {
+      // Before (or without) the engine: the answer calc computed at build time, if this is one.
+      const found = this.instant.lookup(input);
+      if (found) { this.hideWait(); this.show(input, found, { source: "instant", quiet }); return; }
+    }
     this.result.dataset.state = "busy";
     this.result.setAttribute("aria-busy", "true");
     if (this.engine === "failed") { this.failed(); reveal($(this.root, "#calc-failed"), $(this.root, "#calc-retry") || $(this.root, "#calc-failed")); return; }
-    if (this.engine === "loading") this.showWait();
+    if (this.engine === "loading") this.showWait(input);
     let out;
     try { out = await this.call(input); } catch (e) {
       if (this.engine === "failed") {
@@ -150,6 +183,14 @@ export class CalcApp {
       this.showErrors(Array.isArray(out?.errors) && out.errors.length ? out.errors : [{ field: "json", message: "输入有误，请检查。" }], fromLink);
       return;
     }
+    this.show(input, out, { source: "engine", quiet });
+  }
+
+  // An answer on screen — the engine's, or one calc computed at build time (same renderer).
+  // quiet: the engine replacing an instant answer; no scrolling, focus or announcement.
+  show(input, out, { source, quiet = false }) {
+    const traceOpen = quiet && $(this.result, "#calc-trace")?.open;
+    this.result.setAttribute("aria-busy", "false");
     this.lastInput = input;
     this.lastResult = out;
     this.form.echo(out.input, out.stays);
@@ -161,11 +202,14 @@ export class CalcApp {
       glossary: this.meta.glossary,
     });
     markStale(this.result, false);
+    this.result.dataset.source = source;
     this.result.dataset.state = "done";
+    if (traceOpen) $(this.result, "#calc-trace").open = true;
+    drawOwnChartWhenSeen(this, out, $(this.result, "#calc-chart"));
+    if (quiet) return;
     announce(text(out.summary) || `您自己大约要付 ${yuanShort(out.year?.resident)} 元。`);
     const big = $(this.result, "#calc-big");
     reveal(big, big, "start");  // the answer at the top of the screen, under the header
-    drawOwnChartWhenSeen(this, out, $(this.result, "#calc-chart"));
   }
 
   showErrors(errors, fromLink) {

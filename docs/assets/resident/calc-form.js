@@ -13,7 +13,8 @@ const STAY0_LEGEND = "第1次住院（上面填的那一次）的详细情况";
 const PLAIN = "putong";      // 普通参保人员: "none of the identities above"
 
 export class CalcForm {
-  constructor(root, meta, { onSubmit, getOverrides } = {}) {
+  constructor(root, meta, { onSubmit, getOverrides, onIdentities } = {}) {
+    this.onIdentities = onIdentities;  // ticks changed (the answer on screen is recomputed quietly)
     this.root = root;
     this.meta = meta;
     this.region = meta.region;
@@ -196,7 +197,7 @@ export class CalcForm {
     for (const i of identities(this.meta)) {
       const id = optId(i);
       const box = el("input", { type: "checkbox", id: `calc-id-${id}`, name: "identity", value: id, checked: id === PLAIN || null });
-      box.addEventListener("change", () => this.exclusive(id, box.checked));
+      box.addEventListener("change", () => { this.exclusive(id, box.checked); this.onIdentities?.(); });
       group.append(el("label", { class: "calc-checkbox calc-choice", for: box.id }, box,
         el("span", { class: "calc-choice-text" }, el("span", { class: "calc-choice-label", text: optLabel(i) }),
           text(i.plain) ? el("span", { class: "calc-gloss", text: i.plain }) : null)));

@@ -3,7 +3,7 @@
 // Printing fits one A4 page: the inputs, the answer, the 算账单, the date, the region's document
 // and the address that opens the same calculation.
 import { el, $, optId, optLabel, text, yuan } from "./calc-dom.js";
-import { shareUrl } from "./share.js";
+import { PRIVACY_NOTE, shareText, shareUrl } from "./share.js";
 import { choices, identityLabel, payers } from "./calc-meta.js";
 
 const pageUrl = () => location.origin + location.pathname + location.search;
@@ -15,22 +15,26 @@ const PRINT_CHARS = 1500;
 export function renderShare(app) {
   const box = el("section", { class: "calc-share", "aria-labelledby": "calc-share-title" },
     el("h3", { id: "calc-share-title", text: "分享和打印" }),
-    el("p", { class: "calc-note", text: "分享的链接里只有您填的数字，打开就能看到同样的结果。本站不保存、不上传任何信息。" }));
+    el("p", { class: "calc-note", text: "分享的链接里只有您填的数字，打开就能看到同样的结果。本站不保存、不上传任何信息。" }),
+    el("p", { class: "calc-note calc-share-privacy", id: "calc-share-privacy", text: PRIVACY_NOTE }));
   const make = el("button", { type: "button", id: "calc-share", class: "calc-btn calc-btn-secondary", text: "分享给家人（生成链接）" });
   const linkBox = el("div", { id: "calc-share-box", hidden: true });
   make.addEventListener("click", () => {
     const url = shareUrl(app.lastInput, pageUrl());
+    const words = shareText(app.lastResult);  // publish: a readable line beside the link
+    const message = words ? `${words}\n${url}` : url;
+    const said = el("p", { id: "calc-share-text", class: "calc-share-text", text: words, hidden: !words });
     const input = el("input", { type: "text", id: "calc-share-url", readonly: true, value: url, "aria-label": "分享链接" });
     const copy = el("button", { type: "button", id: "calc-copy", class: "calc-btn calc-btn-secondary", text: "复制链接" });
     const status = el("p", { id: "calc-copy-status", role: "status", class: "calc-note" });
     copy.addEventListener("click", async () => {
-      try { await navigator.clipboard.writeText(url); status.textContent = "链接已复制，可以粘贴到微信发给家人。"; }
+      try { await navigator.clipboard.writeText(message); status.textContent = "链接已复制，可以粘贴到微信发给家人。"; }
       catch { input.focus(); input.select(); status.textContent = "请长按选中的链接，选择“复制”。"; }
     });
-    const kids = [input, copy];
+    const kids = [said, input, copy];
     if (typeof navigator.share === "function") {
       const send = el("button", { type: "button", id: "calc-share-native", class: "calc-btn calc-btn-secondary", text: "用手机分享" });
-      send.addEventListener("click", () => navigator.share({ title: document.title, url }).catch(() => {}));
+      send.addEventListener("click", () => navigator.share({ title: document.title, text: words || undefined, url }).catch(() => {}));
       kids.push(send);
     }
     linkBox.replaceChildren(...kids, status);

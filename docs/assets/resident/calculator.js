@@ -4,14 +4,16 @@
 //   calc-meta.js (labels from meta) · calc-form.js · calc-result.js · calc-advanced.js ·
 //   calc-compare.js · calc-print.js (share and print) · calc-chart.js · calc-speak.js ·
 //   calc-app.js (controller) · share.js (the share-link format) · calc-dom.js (helpers) ·
-//   calc-elder.js (长辈版 / 大字)
+//   calc-elder.js (长辈版 / 大字) ·
+//   calc-instant.js (answers calc computed at build time, shown before the engine arrives)
 import { readMeta } from "./calc-meta.js";
 import { CalcApp } from "./calc-app.js";
 import { preparePrint } from "./calc-print.js";
-import { offerRetry, onEngineFatal } from "./calc-retry.js";
-import { setupElder } from "./calc-elder.js";  // 长辈版 (大字)  // delivery (issue 13): 重试 after a failure
+import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery (issue 13): 重试 after a failure
+import { setupElder } from "./calc-elder.js";  // 长辈版 (大字)
 
 function boot() {
+  performance.mark?.("calc-boot");  // for make bench / the e2e timeline: when the calculator started
   const root = document.getElementById("calculator");
   if (!root) return;
   setupElder();
@@ -32,12 +34,25 @@ function boot() {
   window.addEventListener("beforeprint", () => preparePrint(app, true));
   window.addEventListener("afterprint", () => preparePrint(app, false));
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    app.attach(Promise.reject(new Error("这个浏览器不支持在手机上运行计算器（缺少 WebAssembly），请换一个新一点的浏览器。")));
+    // Nothing of the runtime is fetched (the <head> skips its early start too, overrides/main.html);
+    // the answers calc computed at build time still show (calc-instant.js), with one plain message.
+    app.attach(Promise.reject(Object.assign(new Error("这个浏览器不支持在手机上运行计算器（缺少 WebAssembly），请换一个新一点的浏览器。"), { kind: "unsupported" })));
   } else {
     app.attach(import("../runtime/calc-client.js").then((m) => m.startCalc({ onProgress: (p) => app.progress(p) })));
   }
   app.fromHash();
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
-else boot();
+// Loaded early (async, from the calculator partial) or at the end of the page: start as soon as
+// the calculator's markup is complete (its last element is #calc-announce), not at DOMContentLoaded,
+// so a phone still parsing the rest of a long page already shows the answer (issue 20).
+function whenCalculatorParsed(fn) {
+  let done = false;
+  const go = () => { if (!done) { done = true; obs?.disconnect(); fn(); } };
+  if (document.readyState !== "loading" || document.getElementById("calc-announce")) { go(); return; }
+  var obs = new MutationObserver(() => { if (document.getElementById("calc-announce")) go(); });
+  obs.observe(document, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", go);
+}
+
+whenCalculatorParsed(boot);

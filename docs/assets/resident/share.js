@@ -6,8 +6,26 @@
 export const SHARE_KEY = "calc";
 const MAX_CODE = 20000;  // a link longer than this is not one we made
 
+// The input without empty fields ("", null, [], {}): a shorter link that says only what was typed.
+// calc/share.py compact() is the same rule.
+export function compact(value) {
+  if (Array.isArray(value)) return value.map(compact);
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) {
+      const c = compact(v);
+      if (c === "" || c === null || c === undefined) continue;
+      if (Array.isArray(c) && c.length === 0) continue;
+      if (c && typeof c === "object" && !Array.isArray(c) && Object.keys(c).length === 0) continue;
+      out[k] = c;
+    }
+    return out;
+  }
+  return value;
+}
+
 export function encodeShare(input) {
-  const bytes = new TextEncoder().encode(JSON.stringify(input));
+  const bytes = new TextEncoder().encode(JSON.stringify(compact(input)));
   let bin = "";
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -31,9 +49,24 @@ export function decodeShare(code) {
   }
 }
 
+// In a production build, the deployment's address of `url` (a page of this site): links made on an
+// intranet mirror or a laptop copy still open the public site (base_url, sitegen/settings.py).
+// The page's own root is mkdocs-material's `base` (#__config); the public root is <meta name="mbz-site">.
+export function deployedUrl(url, doc = globalThis.document) {
+  try {
+    const meta = doc?.querySelector('meta[name="mbz-site"]');
+    if (!meta || meta.dataset.production !== "production" || !/^https?:\/\//.test(meta.content)) return url;
+    const config = JSON.parse(doc.getElementById("__config")?.textContent || "{}");
+    const root = new URL(`${config.base || "."}/`, doc.location?.href || url).href;
+    return url.startsWith(root) ? meta.content + url.slice(root.length) : url;
+  } catch {
+    return url;
+  }
+}
+
 // Full URL of a region page carrying `input`; `pageUrl` is that page's address (no fragment).
 export function shareUrl(input, pageUrl = location.href) {
-  const u = new URL(pageUrl);
+  const u = new URL(deployedUrl(new URL(pageUrl).href));
   u.hash = `${SHARE_KEY}=${encodeShare(input)}`;
   return u.toString();
 }
@@ -43,3 +76,30 @@ export function shareCodeFromHash(hash = location.hash) {
   const m = /^#calc=(.*)$/s.exec(hash);
   return m ? m[1] : null;
 }
+
+// Amounts in a share text as people say them: 30000 -> "3万元", 35000 -> "3.5万元", 8234.5 -> "8,235元".
+export function amountWords(text) {
+  const n = Number(text);
+  if (!Number.isFinite(n)) return "";
+  const whole = Math.round(n);
+  if (whole >= 10000 && whole % 1000 === 0) return `${String(whole / 10000)}万元`;
+  return `${whole.toLocaleString("en-US")}元`;
+}
+
+// One readable line sent beside the link, from calc's answer (calc/share.py text() is the twin):
+// "阳城县 低保对象 住院3万元 自己约付8,235元（估算）".
+export function shareText(out) {
+  if (!out || !out.ok) return "";
+  const parts = [out.region?.name, out.identity?.label];
+  const stays = out.stays || [];
+  const sum = stays.reduce((a, s) => a + Number(s.total || 0), 0);
+  if (stays.length === 1) parts.push(`住院${amountWords(sum)}`);
+  else if (stays.length > 1) parts.push(`住院${stays.length}次共${amountWords(sum)}`);
+  const opd = Number(out.outpatient?.total || 0);
+  if (opd > 0) parts.push(`门诊${amountWords(opd)}`);
+  parts.push(`自己约付${amountWords(out.year?.resident)}（估算）`);
+  return parts.filter(Boolean).join(" ");
+}
+
+// The one line the share box shows before a link is made (issue 24 item 3).
+export const PRIVACY_NOTE = "注意：链接里有您选的身份和填的金额，会留在这部手机的浏览记录和聊天记录里。";
