@@ -32,7 +32,7 @@ export function renderResult(box, out, { meta, onAction } = {}) {
   box.append(
     el("p", { class: "calc-stale", id: "calc-stale", role: "note", hidden: true,
       text: "下面是上一次算的结果；新填的内容有误，还没有重新算。请先改好标红的地方。" }),
-    el("h2", { class: "calc-big", id: "calc-big", tabindex: "-1" }, el("span", { class: "calc-big-words", text: "您自己大约要付" }), line),
+    el("h2", { class: "calc-big", id: "calc-big", tabindex: "-1" }, el("span", { class: "calc-big-words", text: "您自己大约要付 " }), line),
     el("p", { class: "calc-sub" }, ...withAmounts([ident, yearText].filter(Boolean).join("，") + (ident || yearText ? "。" : "") + `全年总花费 ${yuan(y.total)} 元。`)));
 
   const summary = text(out.summary);
@@ -114,15 +114,17 @@ function notes(out, onAction) {
     .map((w) => ({ kind: "warning", text: w.message }));
   const combine = Array.isArray(out.input?.identities) && out.input.identities.length > 1 && text(out.identity?.reason)
     ? [{ kind: "identities", text: out.identity.reason }] : [];
-  const all = [...warnings, ...list, ...combine].map((n, i) => [n, i])
-    .sort(([a, i], [b, j]) => (rank(a.kind) - rank(b.kind)) || i - j).map(([n]) => n);
+  // calc's warnings first, then calc's notes in calc's own order (it puts the year's note and the
+  // assumptions first), then how several identities were combined
+  const all = [...warnings, ...list, ...combine];
   const ul = el("ul", { class: "calc-notes", id: "calc-notes" });
   const offered = new Set();  // one button per action: two notes on assumptions share one way to change them
   for (const n of all) {
     let how = NOTE_ACTIONS[n.kind];
     if (how && offered.has(how.action)) how = null;
     if (how) offered.add(how.action);
-    const li = el("li", { class: `calc-note-item calc-note-${String(n.kind).replace(/[^a-z_]/g, "")}${n.kind === "warning" ? " calc-warning" : ""}`,
+    const own = n.kind === "warning" || n.kind === "identities";  // not one of calc's `notes`
+    const li = el("li", { class: `${own ? "calc-caveat" : "calc-note-item"} calc-note-${String(n.kind).replace(/[^a-z_]/g, "")}${n.kind === "warning" ? " calc-warning" : ""}`,
       "data-kind": String(n.kind ?? "") }, el("span", {}, ...withAmounts(n.text)));
     const anchor = typeof n.anchor === "string" && /^[a-z0-9-]+$/.test(n.anchor) ? n.anchor
       : typeof n.rule === "string" && /^[A-Za-z0-9-]+$/.test(n.rule) ? n.rule.toLowerCase() : null;
@@ -154,13 +156,8 @@ function notes(out, onAction) {
   return sec;
 }
 
-// The 注意 list shows this many at first; what a person must know first comes first.
+// The 注意 list shows this many at first.
 const SHORT_NOTES = 3;
-const NOTE_ORDER = ["warning", "override", "year", "old_document", "assumption", "not_covered", "migrated", "reading", "info", "identities"];
-function rank(kind) {
-  const i = NOTE_ORDER.indexOf(kind);
-  return i < 0 ? NOTE_ORDER.length : i;
-}
 
 function whoPays(meta, y) {
   const total = Number(y.total) || 0;
