@@ -135,7 +135,8 @@ function notes(out, onAction) {
       b.addEventListener("click", () => onAction?.(how.action));
       li.append(" ", b);
     }
-    if (ul.childElementCount >= SHORT_NOTES) { li.classList.add("calc-note-extra"); li.hidden = true; }
+    // folded by a class, not `hidden`: read-aloud (calc-speak.js) still reads every note
+    if (ul.childElementCount >= SHORT_NOTES) li.classList.add("calc-note-extra", "calc-note-folded");
     ul.append(li);
   }
   const sec = el("section", { class: "calc-caveats", id: "calc-caveats", "aria-labelledby": "calc-caveats-title" },
@@ -146,7 +147,7 @@ function notes(out, onAction) {
       "aria-expanded": "false", "aria-controls": "calc-notes", text: `还有 ${extra} 条说明，点开看` });
     more.addEventListener("click", () => {
       const open = more.getAttribute("aria-expanded") !== "true";
-      for (const li of ul.querySelectorAll(".calc-note-extra")) li.hidden = !open;
+      for (const li of ul.querySelectorAll(".calc-note-extra")) li.classList.toggle("calc-note-folded", !open);
       more.setAttribute("aria-expanded", String(open));
       more.textContent = open ? "收起" : `还有 ${extra} 条说明，点开看`;
     });
