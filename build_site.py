@@ -63,6 +63,8 @@ COMPRESS_EXT = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".svg"
 COMPRESS_MIN = 1024
 CSP_PLACEHOLDER = "__CSP__"
 PRELOAD_PLACEHOLDER = re.compile(r"<!--RUNTIME-PRELOAD (\S*)-->")
+BUILD_PLACEHOLDER = "__CALC_BUILD__"  # overrides/main.html: the deploy a page belongs to (manifest "build")
+PRECACHE_REPORT = "assets/precache.json"  # what sw.js precaches, by role (write_service_worker)
 
 
 def log(msg: str) -> None:
@@ -122,6 +124,7 @@ def process_html(path: Path, manifest: dict) -> None:
     html = PRELOAD_PLACEHOLDER.sub(preloads, html)
     from sitegen.instant import module_preloads  # issue 20: the calculator's modules, preloaded
     html = module_preloads(html)
+    html = html.replace(BUILD_PLACEHOLDER, manifest["build"])
     path.write_text(html, "utf-8")
 
 
@@ -176,7 +179,14 @@ def copy_runtime(out: Path, wheel: Path, derived: dict[str, Path]) -> dict:
         files[role] = {"url": rel_path, "sha256": sha, "bytes": src.stat().st_size}
     for role in LAZY_ROLES:
         files[role]["lazy"] = True
-    manifest = {"pyodide": pyodide_version(), "runtime": runtime_dir, "files": files,
+    for f in files.values():  # what travels (progress counts these: issue 20 "Progress")
+        f["wire"] = wire_sizes(out / f["url"])
+    # "build": which deploy's engine this is. Every page carries the same id (overrides/main.html);
+    # the worker refuses to compute for a page of another deploy (issue 20 "one version at a time").
+    # It covers what an answer depends on: the runtime, the standard library and the wheel (calc
+    # and the region data, from which the pages' figures are made too).
+    build = hashlib.sha256("|".join(files[r]["sha256"] for r in sorted(files)).encode()).hexdigest()[:16]
+    manifest = {"pyodide": pyodide_version(), "build": build, "runtime": runtime_dir, "files": files,
                 "bytes": sum(f["bytes"] for f in files.values() if not f.get("lazy")),
                 "lockfile_info": json.loads(RUNTIME["lock"].read_text("utf-8"))["info"]}
     (out / "assets").mkdir(exist_ok=True)
@@ -195,7 +205,27 @@ def fix_sitemap(out: Path) -> None:
         gz.write_bytes(gzip_bytes(xml.read_bytes()))
 
 
+def wire_sizes(path: Path) -> dict:
+    """Bytes on the wire for each encoding precompress() will offer for this file ({} if none)."""
+    if path.suffix not in COMPRESS_EXT or path.stat().st_size < COMPRESS_MIN:
+        return {}
+    data = path.read_bytes()
+    return {"br": len(brotli_bytes(data)), "gzip": len(gzip_bytes(data))}
+
+
 def gzip_bytes(data: bytes) -> bytes:
+    if len(data) > 256_000:  # the runtime's big files: compressed once per content (like brotli_bytes)
+        cached = CACHE / "gz" / hashlib.sha256(data).hexdigest()
+        if cached.is_file():
+            return cached.read_bytes()
+        out = _gzip(data)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(out)
+        return out
+    return _gzip(data)
+
+
+def _gzip(data: bytes) -> bytes:
     buf = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=buf, mtime=0) as f:
         f.write(data)
@@ -227,32 +257,36 @@ def is_derived(rel: str) -> bool:
 
 def write_service_worker(out: Path) -> None:
     """sw.js from the docs/sw.js template: a version that changes with any file of the site (so a
-    corrected figure means a new worker and a new cache), the precache list, and the URL prefixes
-    whose files never change (reused from the previous cache instead of downloaded again)."""
+    corrected figure means a new worker and a new cache), the precache list (by role, not by size:
+    buildtools/precache.py), and the URL prefixes whose files never change (reused from the
+    previous cache instead of downloaded again). The precache size is logged and kept in
+    assets/precache.json for docs/benchmarks.md."""
+    from buildtools import precache as precache_roles
+
     template = (DOCS / "sw.js").read_text("utf-8")
     manifest = json.loads((out / "assets" / "calc-manifest.json").read_text("utf-8"))
-    lazy = {f["url"] for f in manifest["files"].values() if f.get("lazy")}  # a fallback, not for every visitor
-    precache = []
     h = hashlib.sha256(template.encode())
     for p in site_files(out):
         rel = p.relative_to(out).as_posix()
-        if rel == "sw.js" or is_derived(rel):
+        if rel in ("sw.js", PRECACHE_REPORT) or is_derived(rel):
             continue
         h.update(rel.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-        if rel.endswith(".map") or rel.startswith(("search/", "assets/javascripts/lunr/", "sitemap")) or rel in lazy:
-            continue
-        # Big media (screenshots etc.) are not needed offline; the runtime and wheel always are.
-        if not rel.startswith(("pyodide/", "wheels/")) and p.stat().st_size > 100_000:
-            continue
-        if rel.endswith("index.html"):
-            rel = rel[: -len("index.html")] or "./"
-        precache.append(rel)
+    entries = precache_roles.precache_entries(out, manifest, ROOT / "mkdocs.yml")
+    precache = [url for url, _, _ in entries]
     version = h.hexdigest()[:16]
     text = template.replace("__SW_VERSION__", version)
     text = text.replace("/*__SW_PRECACHE__*/ []", json.dumps(precache, indent=0))
     text = text.replace("/*__SW_IMMUTABLE__*/ []", json.dumps([p.lstrip("/") for p in http_rules.IMMUTABLE_PREFIXES]))
     (out / "sw.js").write_text(text, "utf-8")
-    log(f"service worker version {version}, {len(precache)} precached URLs")
+    by_role: dict[str, list[int]] = {}
+    for _, role, size in entries:
+        by_role.setdefault(role, [0, 0])
+        by_role[role][0] += 1
+        by_role[role][1] += size
+    report = {"version": version, "urls": len(entries), "bytes": sum(s for _, _, s in entries),
+              "roles": {r: {"urls": n, "bytes": b} for r, (n, b) in sorted(by_role.items())}}
+    (out / PRECACHE_REPORT).write_text(json.dumps(report, indent=1) + "\n", "utf-8")
+    log(f"service worker version {version}, {len(precache)} precached URLs, {report['bytes']:,} bytes")
 
 
 def precompress(out: Path) -> None:

@@ -3,13 +3,23 @@
 Valid inputs (every region, year, identity mix, stays, outpatient, overrides): every payment >= 0;
 payers + resident == bill to the fen (per stay and for the year); yearly caps hold; the resident's
 share never falls when the last stay's cost rises.
-Hostile inputs (wrong types, unicode digits, exponents, huge and nested values, markup, mangled share
-links): estimate() never raises, always answers {"ok": ...} JSON, and the answer to an input under
-10 KB stays under OUTPUT_LIMIT. tests/unit/test_properties.py runs both with a few hundred examples.
+Hostile inputs (wrong types, unicode digits — ², ①, ⁵0, 1², ٣ — in amounts and in overrides,
+exponents, amounts below a fen and absurdly large, huge and nested values, markup, mangled share
+links): estimate() never raises, always answers {"ok": ...} JSON, and no answer exceeds OUTPUT_LIMIT.
+Worker entry points (docs/assets/runtime/worker.js): estimate, meta, paychart.chart and, where the
+roster package is present, its *_json calls, each sent payloads of any JSON type (non-objects,
+bare numbers, lists, strings, nothing): they answer JSON text and raise nothing.
+
+The soak counts uncaught exceptions per entry point instead of stopping at the first, and reports
+them; invariant breaks on valid input still stop it. tests/unit/test_properties.py runs both with a
+few hundred examples.
 """
 import argparse
+import collections
+import importlib
 import sys
 import time
+import traceback
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -61,11 +71,19 @@ def inputs(draw):
     return d
 
 
-OUTPUT_LIMIT = 120_000  # bytes; the largest valid answer (20 verbose stays, 3 identities) is ~110 KB
+OUTPUT_LIMIT = 120_000  # bytes; calc.api.MAX_OUTPUT: no answer is longer, whatever the input
+UNICODE_DIGITS = st.text(alphabet=st.characters(categories=["Nd", "No", "Nl"]), min_size=1, max_size=4)
+# Overrides and amounts as a share link could carry them: ASCII digits mixed with any Unicode digit.
+DIGITISH = st.one_of(
+    st.sampled_from(["²", "①", "⁵0", "1²", "٣٠٠", "１２%", "0.001", "0.004", "1e12", "1E3", "12.5e-9", "7.", ".5",
+                     "99999999999", "1e400", "Ⅻ", "〇", "5²%", "10000000.01"]),
+    st.builds(lambda a, b, c: a + b + c, st.text("0123456789.", max_size=4), UNICODE_DIGITS,
+              st.sampled_from(["", "%", "0", "元", "万"])))
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=40), st.sampled_from(["²", "１２", "٣", "1e999", "1E-999999", "-0", "3万", "三万五", "<script>",
-                                          "NaN", "Infinity", "9" * 400, "0x10", "1_000", " ", "元", "万万"]))
+    st.text(max_size=40), DIGITISH, st.sampled_from(["²", "１２", "٣", "1e999", "1E-999999", "-0", "3万", "三万五",
+                                                    "<script>", "NaN", "Infinity", "9" * 400, "0x10", "1_000", " ",
+                                                    "元", "万万"]))
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(st.text(max_size=12), inner, max_size=4)),
                       max_leaves=12)
@@ -83,7 +101,9 @@ def hostile(draw):
             d["stays"][0][draw(st.sampled_from(STAY_KEYS))] = draw(VALUES)
         elif key == "override":
             d["overrides"] = {draw(st.sampled_from(["basic.level2.ratio", "basic.level2.deductible", "x" * 90,
-                                                    "critical.ordinary.threshold", "assistance.cap"])): draw(VALUES)}
+                                                    "critical.ordinary.threshold", "assistance.cap",
+                                                    "split.default_oop_share", "basic.annual_limit"])):
+                              draw(st.one_of(VALUES, DIGITISH))}
         else:
             d[key] = draw(VALUES)
     return d
@@ -96,9 +116,50 @@ def check_hostile(d):
     assert parsed["ok"] in (True, False)
     if not parsed["ok"]:
         assert parsed["errors"] and all(e["message"] for e in parsed["errors"])
-    if len(text.encode()) < 10_000:
-        assert len(out.encode()) < OUTPUT_LIMIT, (len(out), text[:200])
+        assert not any("Traceback" in e["message"] or "Error" in e["message"] for e in parsed["errors"])
+    assert len(out.encode()) <= OUTPUT_LIMIT, (len(out), text[:200])
     return parsed
+
+
+# ---- worker entry points: payloads of any JSON type -------------------------------------------------
+PAYLOAD = st.one_of(
+    st.none(), st.text(max_size=60), st.builds(json.dumps, VALUES),
+    st.builds(lambda v: json.dumps(v, default=str), st.lists(VALUES, max_size=3)),
+    st.sampled_from(["", "null", "1", "[]", "{}", '"x"', "true", "1e999", "[{}]", '{"input": 1}',
+                     '{"input": {}, "identities": ["dibao"]}', '{"input": null}', '{"jobs": "x"}',
+                     '{"jobs": [1, null, {}]}', '{"text": 5}', '{"rows": {}}', "\r\n", "a,b\r\n1,2\r"]))
+
+
+def _roster_entries():
+    """The roster's worker calls, wherever the roster lives on this branch (roster/ or calc.roster)."""
+    for name in ("roster", "calc.roster"):
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        fns = {f"{name}.{fn}": getattr(mod, fn) for fn in dir(mod) if fn.endswith("_json") and callable(getattr(mod, fn))}
+        if fns:
+            return fns
+    return {}
+
+
+def entry_points(chart_every=50, roster=True):
+    """name -> (function of one payload, how often to call it: every nth input)."""
+    import paychart
+    from calc import api
+
+    calls = {"calc.api.estimate": (api.estimate, 1), "calc.api.meta": (lambda _p: api.meta(), 2000),
+             "paychart.chart": (paychart.chart, chart_every)}
+    if roster:
+        calls.update({k: (f, 1) for k, f in _roster_entries().items()})
+    return calls
+
+
+def check_entry(fn, payload):
+    out = fn(payload)
+    assert isinstance(out, str), type(out)
+    json.loads(out)
+    assert len(out.encode()) <= max(OUTPUT_LIMIT, 2_000_000), len(out)   # meta() is the one long answer
 
 
 def check(d):
@@ -137,26 +198,57 @@ def check(d):
     return out
 
 
-def soak(count):
+def soak(count, chart_every=50, valid_every=1, progress=0, roster=True):
+    """Returns (inputs tried per entry point, {entry: uncaught exceptions}, first failure per entry)."""
+    calls = entry_points(chart_every, roster)
+    tried, failed, first = collections.Counter(), collections.Counter(), {}
+    n = [0]
+
+    def guard(name, fn, *args):
+        tried[name] += 1
+        try:
+            fn(*args)
+        except Exception as e:  # counted, not raised: the soak reports every kind it finds
+            failed[name] += 1
+            first.setdefault(name, (repr(args)[:300], "".join(traceback.format_exception_only(e)).strip()))
+
     @settings(max_examples=count, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck))
-    @given(inputs(), hostile())
-    def run(d, h):
-        check(d)
-        check_hostile(h)
+    @given(inputs(), hostile(), PAYLOAD)
+    def run(d, h, payload):
+        n[0] += 1
+        if n[0] % valid_every == 0:
+            tried["valid (invariants)"] += 1
+            check(d)
+        if progress and n[0] % progress == 0:
+            print(f"  … {n[0]} examples, {sum(tried.values())} inputs, {sum(failed.values())} uncaught", flush=True)
+        guard("hostile estimate", check_hostile, h)
+        for name, (fn, every) in calls.items():
+            if n[0] % every == 0:
+                guard(name, check_entry, fn, payload)
     run()
+    return tried, failed, first
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=10000)
+    ap.add_argument("--chart-every", type=int, default=50, help="call paychart.chart on every nth input")
+    ap.add_argument("--valid-every", type=int, default=1, help="check the invariants on every nth valid input")
+    ap.add_argument("--progress", type=int, default=0, help="print a line every n examples")
+    ap.add_argument("--no-roster", action="store_true", help="leave the roster's calls out")
     a = ap.parse_args(argv)
     t = time.perf_counter()
-    soak(a.count)
+    tried, failed, first = soak(a.count, a.chart_every, a.valid_every, a.progress, not a.no_roster)
     dt = time.perf_counter() - t
-    print(f"fuzz: {a.count} valid + {a.count} hostile inputs checked in {dt:.1f} s "
-          f"({dt / a.count * 1000:.2f} ms a pair): invariants held, no exception, answers bounded")
-    return 0
+    total = sum(tried.values())
+    print(f"fuzz: {a.count} examples, {total} inputs in all ({tried['valid (invariants)']} valid ones with their "
+          f"invariants held) in {dt:.1f} s; uncaught exceptions: {sum(failed.values())}")
+    for name in sorted(tried):
+        print(f"  {name}: {tried[name]} inputs, {failed[name]} uncaught exceptions")
+        if name in first:
+            print(f"    first: {first[name][1]}\n    input: {first[name][0]}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -16,15 +16,22 @@ WAN = {"万": 10000, "萬": 10000}
 NOISE = re.compile(r"[\s\u3000元块圆整¥￥]|人民币|左右|大约|约")
 GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 PLAIN = re.compile(r"\d+(\.\d+)?|\.\d+")
+# 1e12, 2.5E3: never how people write an amount; read only to say that 1e12 is too big.
+SCIENTIFIC = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE]([+-]?[0-9]{1,9})")
+MAX_DIGITS = 12     # integer digits before an amount is refused as too big
 TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千拾佰仟万萬]")
 
 
 class AmountError(ValueError):
-    """reason is a Chinese phrase that follows the field's name: "{name}{reason}"."""
+    """reason is a Chinese phrase that follows the field's name: "{name}{reason}".
 
-    def __init__(self, reason):
+    too_big marks an amount that was read but is out of range, so the caller can say what to fill in.
+    """
+
+    def __init__(self, reason, too_big=False):
         super().__init__(reason)
         self.reason = reason
+        self.too_big = too_big
 
 
 def parse_amount(raw) -> Decimal:
@@ -50,12 +57,23 @@ def parse_amount(raw) -> Decimal:
         raise AmountError("的逗号位置不对，请填数字，如 30000 或 30,000")
     if PLAIN.fullmatch(t):
         return _decimal(t)
+    sci = SCIENTIFIC.fullmatch(t)
+    if sci:
+        return _scientific(sci.group(1), int(sci.group(2)))
     return _words(t)
 
 
+def _scientific(mantissa, exponent):
+    """1e12 is read only to say it is too big; people do not write amounts so, the rest is unread."""
+    digits = len(mantissa.split(".")[0].lstrip("0") or "0")
+    if digits + exponent > MAX_DIGITS:
+        raise AmountError("太大了", too_big=True)
+    raise AmountError("没看懂，请填数字，如 30000 或 3万")
+
+
 def _decimal(t):
-    if len(t.split(".")[0]) > 12:
-        raise AmountError("太大了，请检查")
+    if len(t.split(".")[0]) > MAX_DIGITS:
+        raise AmountError("太大了", too_big=True)
     try:
         return Decimal(t)
     except InvalidOperation:  # pragma: no cover - PLAIN already matched

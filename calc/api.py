@@ -14,6 +14,7 @@ from .tiers.premium import premium
 from .tiers.warning import warning
 
 MAX_JSON = 100_000
+MAX_OUTPUT = 120_000     # bytes of UTF-8: no answer is longer, whatever the input
 
 
 def _notes_of_region(ctx, person, opd_total):
@@ -88,7 +89,7 @@ def _assumptions(rp, ctx, overrides):
     for p in ctx.used.values():
         if p.provenance != "assumption" or p.unit not in ("yuan", "ratio"):
             continue
-        out.append({"param": p.path, "label": p.label, "who": p.who or "所有参保人", "value": str(p.value),
+        out.append({"param": p.path, "label": p.label, "who": rp.who_of(p, ctx.year), "value": str(p.value),
                     "unit": p.unit, "display": p.display, "edit": p.edit, "reason": p.reason,
                     "overridden": p.path in overrides})
     return out
@@ -172,7 +173,8 @@ def _step_json(rp, st):
     return {"rule": st.rule, "tier": st.tier, "stay": st.stay, "text": st.text, "amount": s(st.amount),
             "basis": st.basis, "figures": [f.param for f in st.figures], "cite": st.cite,
             "anchor": st.rule.lower() if st.rule else None,
-            "reading": st.readings[0] if st.readings else None, "readings": st.readings}
+            "reading": st.readings[0] if st.readings else None,
+            **({"readings": st.readings} if len(st.readings) > 1 else {})}
 
 
 def _bad(field, message):
@@ -190,7 +192,10 @@ def estimate(json_text):
         out = estimate_dict(data)
     except RecursionError:
         out = {"ok": False, "errors": [{"field": "json", "message": "输入嵌套太深"}]}
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    if len(text) * 3 > MAX_OUTPUT and len(text.encode()) > MAX_OUTPUT:   # (a char is at most 3 bytes here)
+        return _bad("stays", "这一年填的内容太多，算出的说明太长；请减少住院次数或自定义的数字后再算")
+    return text
 
 
 def _feature_flags(rp):
@@ -205,7 +210,7 @@ def _assumption_meta(rp, year):
     for p in rp.parameters(year):
         if p.provenance != "assumption" or p.unit not in ("yuan", "ratio"):
             continue
-        out.append({"path": p.path, "label": p.label, "who": p.who or "所有参保人", "unit": p.unit,
+        out.append({"path": p.path, "label": p.label, "who": rp.who_of(p, year), "unit": p.unit,
                     "value": str(p.value), "edit": p.edit, "display": p.display, "reason": p.reason})
     return out
 
@@ -220,7 +225,8 @@ def meta_dict():
             "title": m.get("title", ""), "document_date": m.get("document_date", ""),
             "years": rp.years, "default_year": rp.default_year,
             "year_notes": {str(k): v for k, v in rp.year_notes.items()},
-            "identities": [{"id": i, "label": label, "short": vocab.identity_label(i), "plain": vocab.identity_plain(i)}
+            "identities": [{"id": i, "label": label, "short": vocab.identity_label(i), "plain": vocab.identity_plain(i),
+                            "note": rp.identity_notes.get(i)}
                            for i, label in rp.identities.items()],
             "tier": bool(m.get("tier")), "schemes": [{"id": x, "label": vocab.SCHEMES[x]} for x in m["schemes"]],
             "levels": [{"id": k, "label": v + "医院"} for k, v in vocab.LEVELS.items()],

@@ -2,7 +2,11 @@
 and a recorder that turns the parameters a step read into its figures and its citation.
 
 A step's rule and clause are those of the first document parameter it read (steps read their
-basis first); a step that read none says "文件未规定，按假设". Nothing here names a region or a rule.
+basis first); a step that read none says "文件未规定，按假设". A step whose list of who it reaches
+(a parameter of unit "ids") is not the document's is not the document's rule either, whatever
+figures it borrows from the document: it says "文件没有写明适用对象，按假设"; nor is one that uses a
+figure carried past the years its clause covers (params `covers_until`): "文件没有写这一年…按假设".
+Nothing here names a region or a rule.
 """
 from decimal import Decimal
 
@@ -97,7 +101,18 @@ class Ctx:
         readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings]
         self._rec, self._readings = [], []
         st = Step(tier, stay, text, fen(amount), figures=figures, readings=readings)
-        if basis is not None:
+        who = next((f for f in figures if f.provenance != "document" and self.used[f.param].unit == "ids"), None)
+        carried = any(self.used[f.param].carried for f in figures)
+        if carried:
+            st.basis = "assumption"
+            if tier != "note":
+                st.text = text + "（文件没有写这一年，沿用文件此前的规定和数字，按假设计算）"
+        elif who is not None:
+            st.basis = who.provenance
+            if tier != "note":
+                st.text = text + ("（文件没有写明适用对象，按假设计算）" if who.provenance == "assumption"
+                                  else "（适用对象按公开来源）")
+        elif basis is not None:
             if basis.rule not in self.rp.rules:
                 raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
             st.rule, st.cite, st.basis = basis.rule, basis.cite, "document"

@@ -15,7 +15,7 @@ from .money import ZERO, fen, s
 
 MAX_AMOUNT = Decimal("10000000")
 MAX_WAGE = Decimal("1000000")
-MAX_STAYS = 20
+MAX_STAYS = 12            # the page offers 12; with 12 the longest answer stays well under api.MAX_OUTPUT
 MAX_OVERRIDES = 60
 MAX_TEXT = 200
 MARKUP = re.compile(r"[<>]")
@@ -43,6 +43,19 @@ class _Errors(list):
         return any(e["field"] == prefix or e["field"].startswith(prefix + ".") for e in self)
 
 
+FEN = Decimal("0.01")
+# What to fill in instead, when an amount is out of range (by the field's last part).
+FILL = {"total": "请填出院结算单上的总费用", "out_of_policy": "请填出院结算单上“全自费/目录外”一栏的金额",
+        "hospital_waiver": "请填医院实际减免的金额", "tehuibao": "请填特惠保实际赔付的金额",
+        "chronic": "请填一年门诊慢特病的费用合计", "special_drugs": "请填一年门诊特殊药品的费用合计",
+        "wage": "请填每月工资"}
+
+
+def _too_big(field, name, ceiling):
+    fill = FILL.get(field.rsplit(".", 1)[-1], "请检查")
+    return f"{name}金额太大，{fill}（最多 {ceiling:,} 元）"
+
+
 def _amount(errs, raw, field, name, *, required=False, allow_zero=True, ceiling=MAX_AMOUNT):
     """Decimal rounded to the fen, or None (an error recorded, or empty when not required)."""
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
@@ -55,10 +68,13 @@ def _amount(errs, raw, field, name, *, required=False, allow_zero=True, ceiling=
     try:
         d = parse_amount(raw)
     except AmountError as e:
-        errs.add(field, f"{name}{e.reason}")
+        errs.add(field, _too_big(field, name, ceiling) if e.too_big else f"{name}{e.reason}")
         return None
     if d > ceiling:
-        errs.add(field, f"{name}太大了（最多 {ceiling:,} 元），请检查")
+        errs.add(field, _too_big(field, name, ceiling))
+        return None
+    if 0 < d < FEN:
+        errs.add(field, f"{name}不到 1 分钱（0.01 元），请检查是不是多写了小数点后的 0")
         return None
     if d == 0 and not allow_zero:
         errs.add(field, f"{name}不能为0")

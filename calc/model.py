@@ -47,7 +47,9 @@ class StayCalc:
     oop_assumed: bool = False
     hospital_bears: Decimal = ZERO
     deductible: Decimal = ZERO          # the deductible this stay actually paid
+    deductible_params: tuple = ()       # the parameters that set it (a step stating it lists them)
     crit_below: Decimal = ZERO          # self-pay of this stay below the person's 大病 threshold
+    crit_excluded: Decimal = ZERO       # the deductible kept out of 大病 (counted below the threshold)
     basic: Decimal = ZERO
     critical: Decimal = ZERO
     assistance: Decimal = ZERO          # in-policy assistance
@@ -85,6 +87,7 @@ class YearState:
     re_paid: Decimal = ZERO
     self136: Decimal = ZERO
     prev_deductible: Optional[Decimal] = None
+    prev_deductible_params: tuple = ()
 
 
 @dataclass(frozen=True)

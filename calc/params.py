@@ -5,6 +5,11 @@ variants (since/until). Paths are the dotted TOML keys. A table's `_defaults` (r
 provenance, since, until, unit, kind) are inherited by every parameter below it, so a region file
 states its document once and each parameter cites only its section.
 
+A document that states its rules only for some years says so with `covers_until` (a date, inherited
+like the rest): a document parameter in force after that date is split in two, the document's up to
+the date and, from the next day, the same figure as an assumption ("carried forward", reason
+`carry_reason`); `carry = false` drops it after the date instead.
+
 Lookup: the region's own variant active in the year, else the national one. Citations, rule ids
 and identity lists all come from here; the engine never names a region or a rule.
 """
@@ -12,7 +17,7 @@ import datetime
 import tomllib
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -22,7 +27,8 @@ from .money import pct
 
 UNITS = ("yuan", "ratio", "count", "text", "ids", "date")
 PROVENANCE = tuple(vocab.PROVENANCE)
-INHERITED = ("rule", "cite", "provenance", "since", "until", "unit", "kind", "reason", "who")
+INHERITED = ("rule", "cite", "provenance", "since", "until", "unit", "kind", "reason", "who",
+             "covers_until", "carry", "carry_reason")
 
 
 class ParamError(ValueError):
@@ -61,9 +67,10 @@ class Param:
     reading: str = ""  # how we read an ambiguous clause, where it changes the amount ...
     alternative: str = ""  # ... and the other reading
     reading_for: tuple = ()  # identities the reading concerns even when the list leaves them out
+    carried: bool = False    # a document figure carried past the years the document covers (an assumption)
     overridden: bool = False
 
-    @property
+    @cached_property
     def display(self) -> str:
         v = self.value
         if self.unit == "ratio":
@@ -132,6 +139,17 @@ class Table:
                 self._walk(val, path, defaults)
 
     def _add(self, path, t):
+        covers = t.get("covers_until")
+        if covers is not None and t.get("provenance") == "document" and (t.get("until") is None or t["until"] > covers):
+            since = t.get("since")
+            if since is None or since <= covers:
+                self._add(path, {**t, "until": covers, "covers_until": None})
+            if t.get("carry", True):
+                after = covers + datetime.timedelta(days=1)
+                self._add(path, {**t, "since": max(since, after) if since else after, "covers_until": None,
+                                 "provenance": "assumption", "cite": "", "reason": t.get("carry_reason", ""),
+                                 "reading": "", "alternative": "", "reading_for": (), "_carried": True})
+            return
         unit = t.get("unit", "yuan")
         prov = t.get("provenance", "")
         if unit not in UNITS or prov not in PROVENANCE:
@@ -145,7 +163,7 @@ class Table:
                   rule=t.get("rule", ""),
                   kind=t.get("kind", ""), who=t.get("who", ""),
                   reading=t.get("reading", ""), alternative=t.get("alternative", ""),
-                  reading_for=tuple(t.get("reading_for", ())))
+                  reading_for=tuple(t.get("reading_for", ())), carried=bool(t.get("_carried")))
         self.by_path.setdefault(path, []).append(p)
 
     def get(self, path, year):
@@ -166,6 +184,7 @@ class RegionParams:
                                 f"{self.document} {r['section']}", rid.lower())
                       for rid, r in data.get("rules", {}).items()}
         self.identities = dict(self.meta["identities"])          # offered: id -> document's words
+        self.identity_notes = dict(self.meta.get("identity_notes", {}))  # id -> what the clause gives them
         self.migrate = dict(self.meta.get("migrate", {}))         # legacy id -> (new id)
         self.years = list(self.meta["years"])
         self.default_year = self.meta.get("default_year", max(self.years))
@@ -177,6 +196,7 @@ class RegionParams:
         self.year_notes = {y: "".join(n for n in (own.get(y), shared.get(y)) if n)
                            for y in self.years if y in own or y in shared}
         self._groups = {}
+        self._found = {}          # (path, year) -> Param | None: the lookup without overrides
 
     def groups(self, prefix):
         """Names of the tables directly under `prefix` that carry an `identities` list."""
@@ -216,13 +236,14 @@ class RegionParams:
                     yield p
 
     def get(self, path, year, overrides=None) -> Optional[Param]:
-        for t in self._tables():
-            p = t.get(path, year)
-            if p is not None:
-                if overrides and path in overrides:
-                    return replace(p, value=overrides[path], overridden=True)
-                return p
-        return None
+        key = (path, year)
+        try:
+            p = self._found[key]
+        except KeyError:
+            p = self._found[key] = next((q for t in self._tables() if (q := t.get(path, year)) is not None), None)
+        if p is not None and overrides and path in overrides:
+            return replace(p, value=overrides[path], overridden=True)
+        return p
 
     @staticmethod
     def label_level(level):
@@ -231,8 +252,18 @@ class RegionParams:
     def label_of(self, ident):
         return self.identities.get(ident) or vocab.identity_label(ident)
 
+    def who_of(self, p: Param, year=None) -> str:
+        """For whom a parameter holds, in words: its own `who`, else its table's identity list."""
+        if p.who:
+            return p.who
+        ids = self.get(p.path.rsplit(".", 1)[0] + ".identities", year)
+        if ids is not None and ids is not p:
+            return "、".join(self.label_of(i) for i in ids.value)
+        return "所有参保人"
+
 
 MAX_OVERRIDE_YUAN = Decimal("10000000")
+ASCII_NUMBER = frozenset("0123456789.")
 
 
 def parse_override(p: Param, raw) -> Decimal:
@@ -244,8 +275,11 @@ def parse_override(p: Param, raw) -> Decimal:
         text = repr(raw)
     percent = bool(text) and text.endswith("%")
     body = text[:-1].strip() if percent else text
-    if not body or len(body) > 16 or not all(c.isdigit() or c == "." for c in body) or body.count(".") > 1 \
+    # ASCII digits only: str.isdigit() also accepts ², ① and ⁵, which Decimal cannot read.
+    if not body or len(body) > 16 or not all(c in ASCII_NUMBER for c in body) or body.count(".") > 1 \
             or body == ".":
+        if body and any(c.isdigit() and c not in ASCII_NUMBER for c in body):
+            raise ParamError(field, f"“{p.label}”只能用 0—9 的数字填写，不能用 ²、① 这类符号")
         raise ParamError(field, f"“{p.label}”须填一个不小于0的数字" + ("（百分数如 75%）" if p.unit == "ratio" else ""))
     d = Decimal(body)
     if p.unit == "ratio":
@@ -257,7 +291,9 @@ def parse_override(p: Param, raw) -> Decimal:
     if percent:
         raise ParamError(field, f"“{p.label}”是金额，请填数字，不要加%")
     if d > MAX_OVERRIDE_YUAN:
-        raise ParamError(field, f"“{p.label}”数额过大")
+        raise ParamError(field, f"“{p.label}”金额太大，请填当地文件里的数字（最多 {MAX_OVERRIDE_YUAN:,} 元）")
+    if 0 < d < Decimal("0.01"):
+        raise ParamError(field, f"“{p.label}”不到 1 分钱（0.01 元），请检查")
     return d.quantize(Decimal("0.01")).normalize()
 
 

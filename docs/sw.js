@@ -1,5 +1,9 @@
 // Service worker: fast repeat visits and offline use. build_site.py fills in the version (a hash
 // of every file of the site), the precache list and the URL prefixes whose files never change.
+// The precache list is by role (buildtools/precache.py): every page, the theme's and our assets,
+// the search index, the runtime and wheels — so one visit to any page makes every page of the
+// site open offline, styled, and every region's calculator compute. It is registered on every
+// page (assets/runtime/update-banner.js). An unknown URL offline gets our 404 page.
 //
 // Updates: a new deployment means a new sw.js (served no-cache, registered with updateViaCache
 // "none", so the browser always sees it). The new worker installs a complete new cache next to
@@ -16,6 +20,10 @@ const IMMUTABLE = /*__SW_IMMUTABLE__*/ [];
 const CACHE = "mbz-" + VERSION;
 const BASE = new URL("./", self.location).href;
 const NOT_FOUND = new URL("404.html", BASE).href;
+// Registered as sw.js?engine=0 by a page without WebAssembly (or here without it): the runtime,
+// the wheels and the engine's files are left out of the cache, since this phone cannot run them.
+const ENGINE = typeof WebAssembly === "object" && new URL(self.location).searchParams.get("engine") !== "0";
+const isEngineFile = (url, files) => files.has(url) || /\/(pyodide|wheels)\//.test(url.slice(BASE.length - 1));
 
 function cacheKey(url) {
   const u = new URL(url);
@@ -25,19 +33,56 @@ function cacheKey(url) {
 }
 const isImmutable = (url) => IMMUTABLE.some((prefix) => url.startsWith(BASE + prefix));
 
+// The engine's files are checked against the manifest's sha256 when they enter the cache (the
+// worker checks them again when it loads them): a damaged or altered copy never gets in — the
+// install fails and the previous version stays.
+const MANIFEST = new URL("assets/calc-manifest.json", BASE).href;
+
+async function expected() {
+  const resp = await fetch(new Request(MANIFEST, { cache: "no-cache" }));
+  if (!resp.ok) throw new Error(`precache ${MANIFEST}: HTTP ${resp.status}`);
+  const manifest = await resp.clone().json();
+  const files = new Map(Object.values(manifest.files).map((f) => [new URL(f.url, BASE).href, f]));
+  return { resp, files };
+}
+
+async function checked(url, resp, files) {
+  const f = files.get(url);
+  if (!f) return resp;
+  const buf = await resp.clone().arrayBuffer();
+  const hex = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", buf)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
+  if (buf.byteLength !== f.bytes || hex !== f.sha256) throw new Error(`precache ${url}: not the published file`);
+  return resp;
+}
+
 async function precache() {
   const cache = await caches.open(CACHE);
+  const { resp: manifestResp, files } = await expected();
+  await cache.put(MANIFEST, manifestResp);
   await Promise.all(PRECACHE.map(async (path) => {
     const url = new URL(path, BASE).href;
+    if (url === MANIFEST) return;
+    if (!ENGINE && isEngineFile(url, files)) return;
     if (isImmutable(url)) {
       // Same URL, same bytes: reuse the previous version's copy instead of downloading 13 MB again.
       const old = await caches.match(url);
       if (old) return cache.put(url, old);
     }
     // Everything else is revalidated (ETag) so the new cache never gets an outdated copy.
-    const resp = await fetch(new Request(url, { cache: isImmutable(url) ? "default" : "no-cache" }));
-    if (!resp.ok) throw new Error(`precache ${url}: HTTP ${resp.status}`);
-    await cache.put(url, resp);
+    // A weak connection drops a request now and then: each file is tried three times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // A second try goes past the HTTP cache (a damaged copy there would fail again).
+        const mode = attempt > 1 ? "reload" : isImmutable(url) ? "default" : "no-cache";
+        const resp = await fetch(new Request(url, { cache: mode }));
+        if (!resp.ok) throw new Error(`precache ${url}: HTTP ${resp.status}`);
+        return await cache.put(url, await checked(url, resp, files));
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
   }));
 }
 
@@ -64,6 +109,11 @@ async function respond(req) {
   if (req.cache !== "reload" && req.cache !== "no-store") {
     const hit = await cache.match(key);
     if (hit) return hit;
+    // "/xianning" asked for without its slash: the page is kept as "/xianning/".
+    if (req.mode === "navigate" && !/\/$|\.[a-z0-9]+$/i.test(new URL(key).pathname)) {
+      const page = await cache.match(key + "/");
+      if (page) return Response.redirect(key + "/", 301);
+    }
   }
   try {
     const resp = await fetch(req);

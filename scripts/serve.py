@@ -141,7 +141,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # network emulation of the page does not) and a count of body bytes sent.
     shaper = None  # Shaper or None
     stats = None  # dict with "bytes", "requests" or None
-    # Test hooks: faults = {url path suffix: "abort" | "500" | "truncate" | "short" | "stall"};
+    # Test hooks: faults = {url path suffix: "abort" | "500" | "truncate" | "short" | "stall" | "trickle"};
     # request_log = list that gets (url path, fault or None) of every request.
     faults = None
     request_log = None
@@ -366,10 +366,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if mode == "truncate":
             self.wfile.write(data[: len(data) // 2])  # then the connection drops
-        elif mode == "stall":
-            self.wfile.write(data[:CHUNK])
+        elif mode == "stall":  # (a small file: its first half, so that it never completes)
+            self.wfile.write(data[:min(CHUNK, len(data) // 2)])
             self.wfile.flush()
             time.sleep(40)  # nothing more arrives; the client must give up on its own
+        elif mode == "trickle":  # a link that drips: a little, then 1 kB every 3 s
+            start = min(CHUNK, len(data) // 2)
+            self.wfile.write(data[:start])
+            self.wfile.flush()
+            for at in range(start, min(len(data), start + 40 * 1024), 1024):
+                time.sleep(3)
+                try:
+                    self.wfile.write(data[at:at + 1024])
+                    self.wfile.flush()
+                except OSError:
+                    return  # the client gave up, as it should
         else:
             self.wfile.write(data)
 

@@ -46,6 +46,9 @@ def _split(ctx, s, remain, skip, ratio, above_p):
     below, above = below - b_skip, above - min(skip - b_skip, above)
     if above <= 0:
         return below * ratio, f"按 {pct(ratio)} 救助（都在大病起付线以下）"
+    if s.crit_excluded > 0:          # the part "below" holds the deductible kept out of 大病 (XN-AST-4)
+        for p in s.deductible_params:
+            ctx.use(p)
     ctx.use(above_p)
     return (below * ratio + above * above_p.value,
             f"其中大病起付线以下的 {yuan(below)} 元按 {pct(ratio)} 救助，以上的 {yuan(above)} 元按 {pct(above_p.value)} 救助")

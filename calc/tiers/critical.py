@@ -65,6 +65,8 @@ def _exclude_deductible(ctx, s, ident, selfpay):
     if not ctx.member("critical.exclude_deductible.identities", ident):
         return ZERO
     excl = min(s.deductible, selfpay)
+    for p in s.deductible_params:      # the step states the deductible: it lists what set it
+        ctx.use(p)
     ctx.step("critical", s.index,
              f"{ctx.who(ident)}这次住院的起付线 {yuan(excl)} 元不算进大病保险的累计，改由医疗救助按比例救助。", excl)
     return excl
@@ -81,6 +83,7 @@ def critical(ctx, s, y):
     room = None if limit is None else pos(limit - y.crit_paid)
     pay = fen(min(raw, selfpay) if room is None else min(raw, room, selfpay))
     s.crit_below = min(add, pos(thr - before)) + excl
+    s.crit_excluded = excl
     y.crit_base, y.crit_paid = after, y.crit_paid + pay
     s.critical = pay
     text = f"大病保险：基本医保报销后，这次目录内自付 {yuan(selfpay)} 元"

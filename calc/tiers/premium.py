@@ -40,7 +40,7 @@ def premium(ctx):
     else:
         contribution = tier1 = ctx.v("premium.contribution")
     kept = list(ctx._rec)
-    best, best_id, best_figs, unknown = None, None, [], []
+    best, best_id, best_figs, unknown, elsewhere = None, None, [], [], []
     for ident in person.identities:
         ctx.drop()
         if tier2 and ctx.member("premium.tier2.subsidy.identities", ident):
@@ -50,11 +50,22 @@ def premium(ctx):
             if g is None:
                 unknown.append(ident)
                 continue
+            if ctx.p(f"{g}.elsewhere") is not None:   # the document refers to another one for this group
+                elsewhere.append((ident, ctx.p(f"{g}.identities"), ctx.p(f"{g}.elsewhere")))
+                continue
             sub = _subsidy(ctx, g, tier1)
             sub = min(sub, contribution)
         if best is None or sub > best:
             best, best_id, best_figs = sub, ident, list(ctx._rec)
     ctx._rec = kept + best_figs
+    away = "；".join(f"{ctx.who(i)}的资助{p.plain}" for i, _, p in elsewhere)
+    for _, ids_p, p in elsewhere:
+        ctx.use(ids_p)
+        ctx.use(p)
+    if best is None and elsewhere:
+        ctx.step("premium", None, f"参保缴费：个人缴费 {yuan(contribution)} 元；{away}，这里不计算资助。", contribution)
+        return {"contribution": fen(contribution), "subsidy": None, "resident_pays": None, "employer": None,
+                "identity": None, "note": away}
     if best is None:
         who = "、".join(ctx.who(i) for i in unknown)
         ctx.step("premium", None, f"参保缴费：个人缴费 {yuan(contribution)} 元；{who}的资助标准文件没有写，这里不计算资助。",
@@ -74,6 +85,8 @@ def premium(ctx):
             notes.append("有几种身份时按资助最高的一种算（文件未规定，按假设）")
     if unknown:
         notes.append("、".join(ctx.who(i) for i in unknown) + "的资助标准文件没有写")
+    if elsewhere:
+        notes.append(away)
     if notes:
         text += "（" + "；".join(notes) + "）"
     ctx.step("premium", None, text, pays)

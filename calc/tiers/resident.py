@@ -26,6 +26,9 @@ def admission(ctx, s, y):
     mode = ctx.v("admission.mode")
     conditional = ctx.v("admission.conditional")
     pay = s.deductible if mode == "deductible" else 0
+    if mode == "deductible":
+        for p in s.deductible_params:   # the step states the deductible: it lists what set it
+            ctx.use(p)
     s.admission_payment = pay
     if mode == "deductible":
         text = f"入院时：{ctx.who(holder)}在县域内住院不用交押金，入院时只交起付线 {yuan(pay)} 元，出院时再结算自付部分。"

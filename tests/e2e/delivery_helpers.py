@@ -97,7 +97,7 @@ def calc_outcome(page, payload=None, timeout_ms=20_000) -> dict:
 
 
 def engine_workers(page):
-    return [w for w in page.workers if w.url.endswith("/assets/runtime/worker.js")]
+    return [w for w in page.workers if w.url.split("?")[0].endswith("/assets/runtime/worker.js")]
 
 
 def kill_engine(page) -> None:

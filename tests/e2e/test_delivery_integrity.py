@@ -108,3 +108,38 @@ def test_worker_and_service_worker_cannot_fetch_another_origin(
             assert not any(re.search(r"(worker|sw)-probe", p) for p, _ in other_log), other_log
         finally:
             context.close()
+
+
+def test_a_changed_runtime_file_never_enters_the_offline_cache(browser, browser_context_args, spare_site):
+    """The service worker checks the engine's files against the manifest as they enter its cache:
+    with one file altered on the host, its install fails and nothing of that version is kept."""
+    asm = manifest(spare_site)["files"]["asm"]["url"]
+    original = (spare_site / asm).read_bytes()
+    rewrite(spare_site / asm, original + f'\n;fetch("{PROBE}");\n'.encode())
+    log = []
+    try:
+        with serving(spare_site, request_log=log) as url:
+            context = browser.new_context(**browser_context_args)
+            try:
+                page = context.new_page()
+                page.goto(url + "about/")  # any page registers the service worker
+                state = page.evaluate("""async () => {
+                    const reg = await navigator.serviceWorker.register('../sw.js', {scope: '/'}).catch(() => null)
+                        || await navigator.serviceWorker.getRegistration();
+                    const sw = reg && (reg.installing || reg.waiting || reg.active);
+                    if (sw && sw.state !== 'activated' && sw.state !== 'redundant') {
+                        await new Promise((resolve) => sw.addEventListener('statechange', () =>
+                            (sw.state === 'activated' || sw.state === 'redundant') && resolve()));
+                    }
+                    const kept = [];
+                    for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) kept.push(r.url);
+                    return {state: sw && sw.state, kept};
+                }""")
+            finally:
+                context.close()
+    finally:
+        rewrite(spare_site / asm, original)
+    assert state["state"] == "redundant", state["state"]
+    assert not any(u.endswith(asm) for u in state["kept"]), "the altered file was cached"
+    assert any(path == "/" + asm for path, _ in log), "the altered file was requested"
+    assert not any(path == PROBE for path, _ in log)

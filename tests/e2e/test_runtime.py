@@ -38,3 +38,44 @@ def test_runtime_is_python_314_from_our_origin(calc_page, server_url):
     page = calc_page("xianning")
     entries = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
     assert all(u.startswith(server_url) for u in entries), entries
+
+
+# Issue 24: the worker answers only the calls of its allow-list (worker.js CALLS / STAFF_CALLS),
+# never a generic module.fn into Python.
+REFUSED_CALLS = [
+    ("call", {"module": "pyodide.code", "fn": "eval_code", "arg": "__import__('os').getcwd()"}),
+    ("call", {"module": "os", "fn": "getcwd", "arg": ""}),
+    ("call", {"module": "calc.api", "fn": "estimate", "arg": "{}"}),  # a real function, not allowed this way
+    ("call", None),
+    ("call", 7),
+    ("exec", "1+1"),
+    ("__proto__", "{}"),
+    ("wheel", {"url": "/assets/runtime/worker.js", "sha256": "0" * 64, "bytes": 10}),
+]
+
+
+def test_worker_refuses_calls_outside_its_allow_list(calc_page):
+    import calc.api
+    from .delivery_helpers import engine_workers
+
+    page = calc_page("xianning")
+    [worker] = engine_workers(page)
+    for type_, payload in REFUSED_CALLS:
+        # The message as any script of the page could post it (delivered to the worker's own
+        # handler); its answer is caught before it reaches the page.
+        out = worker.evaluate("""([type, payload]) => new Promise((resolve) => {
+            const id = 'probe-' + Math.random();
+            const post = self.postMessage.bind(self);
+            self.postMessage = (m, ...rest) => {
+                if (m && m.id === id && m.payload !== undefined) { self.postMessage = post; resolve(m); }
+                else if (!(m && m.id === id)) post(m, ...rest);
+            };
+            self.onmessage({data: {id, type, payload: typeof payload === 'string' ? payload : JSON.stringify(payload)}});
+        })""", [type_, payload])
+        body = json.loads(out["payload"])
+        assert body["ok"] is False, (type_, payload, body)
+        message = body.get("message") or body["errors"][0]["message"]
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+        assert "Traceback" not in message and "getcwd" not in message
+    # The engine is still there, answering what it may.
+    assert worker_call(page, "meta") == json.loads(calc.api.meta())

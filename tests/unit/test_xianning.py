@@ -83,14 +83,30 @@ def test_XN_ADM_1_only_low_income_in_county():
     assert run(R, ["dibao"], [stay(50000, place="city")])["stays"][0]["admission_payment"] is None
 
 
-def test_XN_REF_1_continuity_only_on_a_transfer_in_province_for_low_income():
+def test_XN_REF_1_continuity_only_on_a_referred_transfer_in_province_for_low_income():
+    """三（四）: 农村低收入人口 在省域内 按规定转诊 — who, where and referral, each one needed."""
     two = lambda ident, **kw: run(R, [ident], [stay(6000), stay(10000, level="3", place="province", **kw)])
-    assert two("dibao", transferred=True)["stays"][1]["basic"] == "6240.00"
-    assert two("putong", transferred=True)["stays"][1]["basic"] == "5980.00"
-    assert two("wending", transferred=True)["stays"][1]["basic"] == "5980.00"
+    assert two("dibao", transferred=True, referral=True)["stays"][1]["basic"] == "6240.00"
+    assert two("putong", transferred=True, referral=True)["stays"][1]["basic"] == "5980.00"
+    assert two("wending", transferred=True, referral=True)["stays"][1]["basic"] == "5980.00"
     assert two("dibao", transferred=False, referral=True)["stays"][1]["basic"] == "5980.00"
-    out = run(R, ["dibao"], [stay(6000), stay(10000, level="3", place="outside", transferred=True)])
+    # a transfer without 按规定转诊 (issue 24: it used to get the continuous deductible)
+    no_referral = two("dibao", transferred=True, referral=False)
+    assert no_referral["stays"][1]["basic"] == "5980.00"
+    step = next(t for t in no_referral["trace"] if t["stay"] == 1 and t["rule"] == "XN-REF-1" and t["tier"] == "basic")
+    assert "没有按规定办转诊手续" in step["text"] and step["amount"] == "800.00"
+    out = run(R, ["dibao"], [stay(6000), stay(10000, level="3", place="outside", transferred=True, referral=True)])
     assert out["stays"][1]["basic"] == "5060.00"  # (10,000 − 800) × 55%: no continuity outside the province
+
+
+def test_XN_REF_1_the_way_of_continuing_is_an_assumption_and_says_so():
+    """“连续计算” is the document's; “只补差额” is ours: the step lists that figure and says 假设."""
+    out = run(R, ["dibao"], [stay(6000), stay(10000, level="3", place="province", transferred=True, referral=True)])
+    step = next(t for t in out["trace"] if t["stay"] == 1 and t["rule"] == "XN-REF-1")
+    assert "只补差额" in step["text"] and "假设" in step["text"]
+    assert "basic.continuous.method" in step["figures"]
+    assert out["figures"]["basic.continuous.method"]["provenance"] == "assumption"
+    assert {"basic.level2.deductible", "basic.level3.deductible"} <= set(step["figures"])
 
 
 def test_XN_SUB_1_unlisted_identity_is_not_claimed_none():

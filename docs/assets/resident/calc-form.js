@@ -200,7 +200,9 @@ export class CalcForm {
       box.addEventListener("change", () => { this.exclusive(id, box.checked); this.onIdentities?.(); });
       group.append(el("label", { class: "calc-checkbox calc-choice", for: box.id }, box,
         el("span", { class: "calc-choice-text" }, el("span", { class: "calc-choice-label", text: optLabel(i) }),
-          text(i.plain) ? el("span", { class: "calc-gloss", text: i.plain }) : null)));
+          text(i.plain) ? el("span", { class: "calc-gloss", text: i.plain }) : null,
+          // what the clause gives this identity where it gives only part (meta identities[].note)
+          text(i.note) ? el("span", { class: "calc-gloss calc-id-note", text: i.note }) : null)));
     }
     group.append(el("p", { class: "calc-field-error", id: "err-calc-identity", hidden: true }),
       el("details", { class: "calc-help" }, el("summary", { text: "不知道自己是哪一类？" }),

@@ -15,8 +15,15 @@
 //   "crashed"     the engine died or stopped answering  "unsupported"  the browser cannot run it
 // Each loading stage has a deadline (worker.js), so startCalc() settles in bounded time.
 // A worker that dies (noticed at once: it holds a Web Lock while alive) or does not answer a call
-// within CALL_MS is restarted once per page and the call is sent again; after that, calls reject
-// with kind "crashed" and a "calc-fatal" event (detail: the Error) is dispatched on window.
+// within CALL_MS is restarted once per page; after that, calls reject with kind "crashed" and a
+// "calc-fatal" event (detail: the Error) is dispatched on window. A call the worker had already
+// received when it died (or stuck) may be what killed it (issue 21: a column-bomb .xlsx): it is
+// never sent again — it rejects with kind "crashed" and `killed: true` — and the restart it caused
+// does not use up the page's one restart, so the engine stays usable for other calls. Calls the
+// dead worker never received are sent to the new one.
+// "version": the page and the engine's files are of two different deploys (worker.js compares
+// the page's <meta name="calc-build"> with the manifest); a "calc-version" event is dispatched on
+// window, and update-banner.js switches the page to the newest version.
 // restartCalc() starts over (for a retry button) and returns the new ready promise.
 //
 // onProgress gets {stage, percent, loaded, total, file?, fileLoaded?, fileTotal?}: bytes received
@@ -24,11 +31,14 @@
 // "Browser"; late subscribers get the latest one.
 // For tests: window.__calcReady is always the current ready promise; window.__calcStatus is what
 // the current engine reported about how it started ({boot, stdlib, snapshot, ...}; worker.js).
-// After the engine is ready the service worker (../sw.js) is registered, so a repeat visit and
-// offline use are served from cache; registering later keeps the first visit's bytes unchanged.
+// Once the engine has started (or failed) the service worker (../../sw.js) is registered
+// (update-banner.js), so a repeat visit and offline use are served from cache; registering after
+// the start keeps the first visit's downloads from competing with the engine's.
+
+import { registerSiteWorker } from "./update-banner.js";
 
 const CALL_MS = 8_000;       // an estimate takes milliseconds: no answer by then = dead or stuck
-const FIRST_WORD_MS = 20_000; // worker.js (a few kB) not running by then: its download is stuck
+const FIRST_WORD_MS = 10_000; // worker.js and its two imports (~30 kB) not running by then: stuck
 const SILENCE_MS = 90_000;   // a started worker that sends nothing for this long is stuck
 
 const listeners = new Set();
@@ -38,9 +48,15 @@ let ready = null;            // the promise callers wait on
 let autoRestarts = 1;
 let generation = 0;
 let nextId = 1;
-let swRegistered = false;
 
 const HELP = "请点“重试”；也可以看本页下面的算例，对照着估算。";
+const KILLED = "这一次计算让计算器停了下来（可能是文件太大、太复杂，手机内存不够），所以没有再算一遍。计算器已经重新启动，其他计算可以继续；这份内容请换小一点再试，或者分成几份。";
+
+// The deploy this page belongs to (overrides/main.html); the worker checks its files against it.
+function pageBuild() {
+  const meta = typeof document !== "undefined" && document.querySelector('meta[name="calc-build"]');
+  return (meta && meta.content) || "";
+}
 
 function calcError(kind, message, extra = {}) {
   const e = new Error(message);
@@ -69,7 +85,9 @@ let early = typeof window !== "undefined" ? window.__calcEarly : null;
 
 function spawn() {
   const gen = { id: ++generation, pending: new Map(), dead: false, isReady: false, heard: false, status: {} };
-  gen.name = `calc-engine-${gen.id}-${Math.random().toString(36).slice(2)}`;
+  // "@<build>": the deploy this page belongs to, for the worker to check (its name survives the
+  // service worker answering from its cache; a ?query on its URL would not).
+  gen.name = `calc-engine-${gen.id}-${Math.random().toString(36).slice(2)}@${pageBuild()}`;
   const adopted = early;
   early = null;
   gen.ready = new Promise((resolve, reject) => {
@@ -115,7 +133,13 @@ function spawn() {
         clearTimeout(gen.silence);
         gen.isReady = true;
         resolve(api);
+      } else if (m.type === "received") {
+        const call = gen.pending.get(m.id);
+        if (call) call.received = true;  // from now on this call may be what kills the worker
       } else if (m.type === "error") {
+        if (m.kind === "version" && typeof window !== "undefined") {
+          window.dispatchEvent(new CustomEvent("calc-version", { detail: { page: pageBuild(), engine: m.engine } }));
+        }
         die(gen, calcError(m.kind || "crashed", m.message || `计算器启动失败。${HELP}`, { file: m.file }));
       } else if (m.id !== undefined && gen.pending.has(m.id)) {
         const { res, timer } = gen.pending.get(m.id);
@@ -148,22 +172,27 @@ function watchLife(gen) {
 }
 
 // End an engine: its start and its open calls fail with err. -> false if it had already ended.
+// Each open call fails with err, marked `received` when the worker had acknowledged it.
 function stop(gen, err) {
   if (gen.dead) return false;
   gen.dead = true;
   clearTimeout(gen.silence);
   gen.worker?.terminate();
   gen.reject(err);
-  for (const { rej, timer } of gen.pending.values()) { clearTimeout(timer); rej(err); }
+  for (const { rej, timer, received } of gen.pending.values()) {
+    clearTimeout(timer);
+    rej(received ? calcError(err.kind, err.message, { restartable: err.restartable, received: true }) : err);
+  }
   gen.pending.clear();
   return true;
 }
 
 function die(gen, err) {
+  const blamed = [...gen.pending.values()].some((c) => c.received);  // a call it was working on
   if (!stop(gen, err)) return;
   if (gen !== current || !gen.isReady) return;  // a start that fails is handled by launch()
-  if (err.restartable && autoRestarts > 0) {
-    autoRestarts--;
+  if (err.restartable && (blamed || autoRestarts > 0)) {
+    if (!blamed) autoRestarts--;
     // A failed restart is told at once too (unless a retry has replaced it meanwhile).
     const restarted = launch().catch((e) => { if (ready === restarted) tell(e); throw e; });
     publish(restarted);
@@ -183,9 +212,10 @@ function launch() {
   const gen = spawn();
   current = gen;
   return gen.ready.then((value) => {
-    registerServiceWorker();
+    registerSiteWorker();
     return value;
   }, (err) => {
+    registerSiteWorker();  // the pages still work offline without the engine
     if (current === gen && err.restartable && autoRestarts > 0) {
       autoRestarts--;
       return launch();
@@ -210,7 +240,9 @@ async function call(type, payload) {
   try {
     return await send(gen, type, payload);
   } catch (err) {
-    // The engine died during this call and was restarted: send it once more to the new one.
+    // The worker had this call when it died: it may be what killed it. Never again (issue 21).
+    if (err.received) throw calcError("crashed", KILLED, { killed: true });
+    // The engine died before it got this call, and was restarted: the new one answers it.
     if (current !== gen) {
       await ready;
       return send(current, type, payload);
@@ -224,20 +256,10 @@ const api = {
   meta: () => call("meta"),
   chart: (req) => call("chart", req),  // resident UI (issue 11): paychart/ draws the person's picture
   // staff toolkit: unpack a hash-checked wheel from our origin; module.fn(text) returns JSON text,
-  // resolved here parsed (like estimate)
+  // resolved here parsed (like estimate). Only the calls worker.js's allow-list (STAFF_CALLS) names.
   wheel: (url, sha256, bytes) => call("wheel", { url, sha256, bytes }),
   call: (module, fn, arg) => call("call", { module, fn, arg }),
 };
-
-function registerServiceWorker() {
-  if (swRegistered || typeof navigator === "undefined" || !("serviceWorker" in navigator)) return;
-  if (!/^https?:$/.test(location.protocol)) return;
-  swRegistered = true;
-  // updateViaCache "none": the browser always asks the server for sw.js, so a new deployment is seen.
-  navigator.serviceWorker.register(new URL("../../sw.js", import.meta.url),
-    { scope: new URL("../../", import.meta.url).pathname, updateViaCache: "none" })
-    .catch(() => { /* offline support is a bonus; the calculator works without it */ });
-}
 
 export function startCalc({ onProgress } = {}) {
   if (onProgress) { listeners.add(onProgress); onProgress(last); }

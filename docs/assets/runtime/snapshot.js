@@ -131,18 +131,32 @@ function readHere() {
   return { record, bytes: record.then((rec) => (rec ? inflate(rec) : null)) };
 }
 
+// Deadlines (issue 20 "Stalls"): the helper's script (from our origin or the service worker) and
+// the record must arrive within RECORD_MS, the inflated bytes within BYTES_MS; otherwise there is
+// no snapshot and the engine starts normally — a stalled helper never holds the start up.
+export const RECORD_MS = 8_000;
+export const BYTES_MS = 30_000;
+
 function readInHelper() {
   const reader = new Worker(new URL("./snapshot-reader.js", import.meta.url), { type: "module" });
   let gotRecord, gotBytes;
   const record = new Promise((resolve, reject) => { gotRecord = { resolve, reject }; });
   const bytes = new Promise((resolve, reject) => { gotBytes = { resolve, reject }; });
-  const fail = (err) => { gotRecord.reject(err); gotBytes.reject(err); reader.terminate(); };
+  const fail = (err) => {
+    clearTimeout(recordLate);
+    clearTimeout(bytesLate);
+    gotRecord.reject(err); gotBytes.reject(err); reader.terminate();
+  };
+  const recordLate = setTimeout(() => fail(new Error("the snapshot reader did not answer in time")), RECORD_MS);
+  const bytesLate = setTimeout(() => fail(new Error("the snapshot was not read in time")), BYTES_MS);
   reader.onmessage = ({ data }) => {
     if (data.error) fail(new Error(data.error));
     else if ("record" in data) {
+      clearTimeout(recordLate);
       gotRecord.resolve(data.record);
-      if (!data.record) reader.terminate();
+      if (!data.record) { clearTimeout(bytesLate); reader.terminate(); }
     } else if (data.bytes) {
+      clearTimeout(bytesLate);
       gotBytes.resolve(new Uint8Array(data.bytes));
       reader.terminate();
     }

@@ -1,13 +1,35 @@
 // Tells a returning visitor that a newer version of the site is ready (a service worker is
 // waiting, see ../sw.js) with a button that switches to it: "本站内容已更新". The page keeps the
 // version it was opened with until then, so figures, calculator and engine always match.
-// Loaded on every page (overrides/main.html); does nothing unless a service worker controls it.
+// Loaded on every page (overrides/main.html). It also registers the service worker, so that one
+// visit to any page makes every page work offline (issue 20): at once after the page has loaded,
+// or on a calculator page once the engine has started or failed (calc-client.js calls
+// registerSiteWorker), so the first visit's downloads do not compete with the engine's.
+// And when the engine says the page is of another deploy than its files (kind "version",
+// worker.js), it switches to the newest version by itself: "本站内容已更新，正在换成新版本".
 const sw = navigator.serviceWorker;
+const SITE = new URL("../../", import.meta.url);
 let switching = false;
+let registered = null;
 
-function banner(onClick) {
+export function registerSiteWorker() {
+  if (registered || !sw || !/^https?:$/.test(location.protocol)) return registered || Promise.resolve(null);
+  // updateViaCache "none": the browser always asks the server for sw.js, so a new deployment is seen.
+  // A phone without WebAssembly cannot run the engine: its service worker caches the pages only,
+  // never the runtime (issue 20: nothing of the runtime is downloaded there).
+  const url = new URL("sw.js", SITE);
+  if (typeof WebAssembly !== "object") url.search = "?engine=0";
+  registered = sw.register(url, { scope: SITE.pathname, updateViaCache: "none" })
+    .catch(() => null);  // offline support is a bonus; the pages work without it
+  return registered;
+}
+
+function banner(onClick, message = "本站内容已更新。") {
   let box = document.getElementById("site-update");
-  if (box) return box;
+  if (box) {
+    box.querySelector("#site-update-text").textContent = message;
+    return box;
+  }
   box = document.createElement("div");
   box.id = "site-update";
   box.setAttribute("role", "status");
@@ -18,7 +40,8 @@ function banner(onClick) {
     background: "#00463d", color: "#fff",  // AA contrast whatever the theme colours
   });
   const text = document.createElement("span");
-  text.textContent = "本站内容已更新。";
+  text.id = "site-update-text";
+  text.textContent = message;
   const button = document.createElement("button");
   button.type = "button";
   button.id = "site-update-load";
@@ -46,13 +69,12 @@ function offer(reg) {
 async function watch() {
   const reg = await sw.getRegistration();
   if (!reg) return;
-  if (reg.waiting) offer(reg);
-  reg.addEventListener("updatefound", () => {
-    const next = reg.installing;
-    next?.addEventListener("statechange", () => {
-      if (next.state === "installed" && sw.controller) offer(reg);
-    });
+  const track = (next) => next?.addEventListener("statechange", () => {
+    if (next.state === "installed" && sw.controller) offer(reg);
   });
+  if (reg.waiting) offer(reg);
+  track(reg.installing);  // an update already under way when this page started
+  reg.addEventListener("updatefound", () => track(reg.installing));
   sw.addEventListener("controllerchange", () => {
     if (switching) location.reload();
     else offer(reg);  // switched from another tab: this page still shows the old version
@@ -60,3 +82,42 @@ async function watch() {
 }
 
 if (sw && sw.controller && /^https?:$/.test(location.protocol)) watch().catch(() => {});
+
+// A page with a calculator registers once its engine has settled (calc-client.js); others now.
+if (!document.getElementById("calculator") && !window.__calcEarly) {
+  if (document.readyState === "complete") registerSiteWorker();
+  else addEventListener("load", () => registerSiteWorker(), { once: true });
+}
+
+// The engine refused to compute for this page: its files are of another deploy (worker.js,
+// kind "version"). Get the newest version of everything, then load the page again — once per
+// page and version (marked in this history entry's state, which a reload keeps; nothing is
+// stored), so a host that keeps serving mixed files cannot make it reload forever.
+async function switchVersion(build) {
+  banner(() => location.reload(), "本站内容已更新，正在换成新版本……");
+  if (history.state && history.state.mbzReloadedFor === build) return;  // tried already: the button stays
+  history.replaceState({ ...(history.state || {}), mbzReloadedFor: build }, "");
+  const reg = sw && (await sw.getRegistration().catch(() => null));
+  if (reg) {
+    await reg.update().catch(() => {});
+    const next = reg.installing || reg.waiting;
+    if (next) {
+      await new Promise((resolve) => {
+        const done = () => next.state === "installed" || next.state === "activated" || next.state === "redundant";
+        if (done()) resolve();
+        else next.addEventListener("statechange", () => done() && resolve());
+      });
+      if (reg.waiting) {
+        switching = true;
+        sw.addEventListener("controllerchange", () => location.reload(), { once: true });
+        reg.waiting.postMessage({ type: "SKIP_WAITING" });
+        return;
+      }
+    }
+  }
+  location.reload();
+}
+addEventListener("calc-version", (ev) => {
+  const meta = document.querySelector('meta[name="calc-build"]');
+  switchVersion((meta && meta.content) || "").catch(() => {});
+});

@@ -17,55 +17,104 @@
 // the modules only they import, kept out of the first download.
 // A fresh engine takes its memory image before the page's first call; after the first estimate,
 // in idle time, it stores it (snapshot.js) for the next visit.
-// Messages (ARCHITECTURE.md "Browser"): in {id, type: "estimate"|"meta"|"chart", payload: json_text};
-// out {id, ok, payload} | {type: "progress", stage, percent, loaded, total, file?, fileLoaded?,
-// fileTotal?} | {type: "alive"} | {type: "ready"} | {type: "error", kind, message, file?} |
-// {type: "status", boot?, stdlib?, snapshot?, ...} (how it started, for tests and the benchmark).
+// Messages (ARCHITECTURE.md "Browser"): in {id, type, payload: json_text}, type one of the CALLS
+// table below (an allow-list: estimate, meta, chart, and the staff tools' named calls; nothing
+// else reaches Python); out {id, type: "received"} at once (calc-client.js: a call the worker had
+// when it died is never sent again), then {id, ok, payload} | {type: "progress", stage, percent,
+// loaded, total, file?, fileLoaded?, fileTotal?} | {type: "alive"} | {type: "ready"} |
+// {type: "error", kind, message, file?} | {type: "status", boot?, stdlib?, snapshot?, ...}
+// (how it started, for tests and the benchmark).
+// One version at a time (issue 20): the page passes the deploy it belongs to (in the worker's
+// name, "…@<build>", from its <meta name="calc-build">); a manifest of another deploy is asked for once more past every cache,
+// and if it still differs the start fails with kind "version" (the page then switches itself to
+// the newest version, update-banner.js) — never the page of one deploy with the answers of another.
 import { fetchVerified, LoadError } from "./integrity.js";
 import * as snapshot from "./snapshot.js";
 
-const STALL_MS = 10_000;  // no byte for this long: the download has failed (a slow link still trickles)
+const STALL_MS = 10_000;  // a download that gets (almost) nothing for this long has failed (integrity.js)
 const BOOT_MS = 60_000;   // starting Python from checked bytes is CPU only: generous for cheap phones
 const IDLE_MS = 1_500;    // no message for this long after an estimate: time to store the snapshot
 const UNUSED_MS = 15_000; // ... or this long without one (a visitor who only reads the page)
 const SITE = new URL("../../", import.meta.url);  // docs/assets/runtime/ -> the site root
 const abs = (rel) => new URL(rel, SITE).href;
 const netFetch = globalThis.fetch.bind(globalThis);
+// The page's deploy, from the worker's name "calc-engine-…@<build>" (calc-client.js, main.html).
+const PAGE_BUILD = String(self.name || "").split("@")[1] || "";
 
 // What each file is called in a message to the resident.
 const WHAT = { wheel: "计算规则程序", manifest: "计算器文件清单" };
 const what = (role) => WHAT[role] || "计算引擎";
 
-// ---- progress: bytes actually received (after any Content-Encoding) against the manifest ----
+// ---- progress: the bytes that really travel --------------------------------------------------
+// `loaded`/`total` count bytes on the wire: a file's compressed size for the Content-Encoding the
+// server chose (the manifest's "wire" sizes, written by the build from the very copies served),
+// its own size if sent as it is, nothing for a copy this phone already keeps (Cache Storage).
+// Until a file's answer arrives it is expected at its brotli size. The decoded bytes received
+// against the manifest's sizes give `percent` (never decreasing).
 const PERCENT = { download: [0, 85], boot: 88, wheel: 94, import: 97, ready: 100 };
-const bytes = { loaded: 0, total: 0, files: {} };
+const bytes = { raw: 0, rawTotal: 0, files: {} };  // files: role -> {n, size, wire}
+
+function wireTotal() {
+  return Object.values(bytes.files).reduce((sum, f) => sum + f.wire, 0);
+}
+function wireLoaded() {
+  return Object.values(bytes.files).reduce((sum, f) => sum + Math.round(f.wire * Math.min(1, f.n / f.size)), 0);
+}
 
 function progress(stage, extra = {}) {
   const p = PERCENT[stage];
   const percent = Array.isArray(p)
-    ? p[0] + (bytes.total ? (p[1] - p[0]) * bytes.loaded / bytes.total : 0)
+    ? p[0] + (bytes.rawTotal ? (p[1] - p[0]) * bytes.raw / bytes.rawTotal : 0)
     : p;
   postMessage({ type: "progress", stage, percent: Math.round(percent * 10) / 10,
-                loaded: bytes.loaded, total: bytes.total, ...extra });
+                loaded: wireLoaded(), total: wireTotal(), ...extra });
+}
+
+function expectFiles(manifest) {
+  for (const [role, f] of Object.entries(manifest.files)) {
+    if (f.lazy) continue;
+    bytes.files[role] = { n: 0, size: f.bytes, wire: (f.wire && f.wire.br) || f.bytes };
+    bytes.rawTotal += f.bytes;
+  }
+}
+
+function wireSize(f, resp) {
+  if (resp.fromPhone) return 0;
+  const enc = (resp.headers.get("content-encoding") || "").trim().toLowerCase();
+  return (enc && f.wire && f.wire[enc]) || f.bytes;
 }
 
 // ---- stages ---------------------------------------------------------------------------------
 async function loadManifest() {
+  let manifest = await fetchManifest("default");
+  if (PAGE_BUILD && manifest.build !== PAGE_BUILD) {
+    // A copy of another deploy (a cache, a proxy): the host's own, once.
+    manifest = await fetchManifest("reload");
+    if (manifest.build !== PAGE_BUILD) {
+      const e = new LoadError("version", "本站刚刚更新过，这一页和计算器的文件不是同一个版本。页面正在换成最新版本，请稍候；如果一直没有换好，请联网后点“重试”。", "calc-manifest.json");
+      e.engine = manifest.build;
+      throw e;
+    }
+  }
+  expectFiles(manifest);
+  return manifest;
+}
+
+// The whole manifest (a few kB) within STALL_MS.
+async function fetchManifest(cache) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), STALL_MS);
   try {
     let resp;
     try {
-      resp = await netFetch(abs("assets/calc-manifest.json"), { signal: ctrl.signal });
+      resp = await netFetch(abs("assets/calc-manifest.json"), { signal: ctrl.signal, cache });
     } catch (e) {
       throw ctrl.signal.aborted
         ? new LoadError("timeout", `下载计算器文件清单时，网络 ${STALL_MS / 1000} 秒没有反应。请检查网络后点“重试”。`, "calc-manifest.json")
         : new LoadError("network", "下载计算器文件清单时网络中断了。请检查网络后点“重试”。", "calc-manifest.json");
     }
     if (!resp.ok) throw new LoadError("network", `下载计算器文件清单失败（服务器回答 ${resp.status}）。请稍后点“重试”。`, "calc-manifest.json");
-    const manifest = await resp.json();
-    bytes.total = manifest.bytes;
-    return manifest;
+    return await resp.json();
   } catch (e) {
     if (e instanceof LoadError) throw e;
     throw new LoadError("network", "计算器文件清单没有下载完整。请检查网络后点“重试”。", "calc-manifest.json");
@@ -81,7 +130,10 @@ async function cachedFetch(url, opts = {}) {
   if (opts.cache !== "reload" && opts.cache !== "no-store" && globalThis.caches) {
     try {
       const hit = await caches.match(url);
-      if (hit && hit.ok) return hit;
+      if (hit && hit.ok) {
+        hit.fromPhone = true;  // nothing travels for it (progress)
+        return hit;
+      }
     } catch (e) { /* no Cache Storage here (opaque origin, private mode): the network */ }
   }
   return netFetch(url, opts);
@@ -91,10 +143,17 @@ function download(manifest, role) {
   const f = manifest.files[role];
   return fetchVerified(abs(f.url), f, {
     what: what(role), stallMs: STALL_MS, fetch: cachedFetch,
+    onResponse: (resp) => {
+      const mine = bytes.files[role];
+      if (mine) mine.wire = wireSize(f, resp);
+    },
     onBytes: (n) => {
-      bytes.loaded += n - (bytes.files[role] || 0);
-      bytes.files[role] = n;
-      progress("download", { file: role, fileLoaded: n, fileTotal: f.bytes });
+      const mine = bytes.files[role];
+      if (!mine) return;  // a lazy file: not part of the start's progress
+      bytes.raw += n - mine.n;
+      mine.n = n;
+      progress("download", { file: role, fileLoaded: Math.round(mine.wire * Math.min(1, n / f.bytes)),
+                             fileTotal: mine.wire });
     },
   });
 }
@@ -341,11 +400,13 @@ if (self.name && navigator.locks) {
 let engine = start();
 engine.then(
   (eng) => { postMessage({ type: "ready" }); snapshotWhenIdle(eng, UNUSED_MS); },
-  (e) => postMessage({ type: "error", kind: e.kind || "crashed", file: e.file,
+  (e) => postMessage({ type: "error", kind: e.kind || "crashed", file: e.file, engine: e.engine,
                        message: e.kind ? e.message : "计算引擎启动时出错了。请点“重试”；也可以看本页下面的算例。" }),
 );
 
-// The calls the page may make: type -> (engine, payload json_text) -> json_text.
+// The calls the page may make — the one allow-list: type -> (engine, payload json_text) -> json_text.
+// Nothing else reaches Python (issue 24: no generic module.fn RPC). Staff pages name their call
+// in a "call" message; STAFF_CALLS (below) lists the ones that exist.
 const CALLS = {
   estimate: (eng, payload) => eng.api.estimate(payload),
   // A restored engine computed meta() a moment ago to check itself: the page's first ask gets it.
@@ -361,6 +422,7 @@ const CALLS = {
 
 onmessage = async (ev) => {
   const { id, type, payload } = ev.data || {};
+  if (id !== undefined) postMessage({ id, type: "received" });  // before any work (calc-client.js)
   clearTimeout(idleTimer);
   let engineReady;
   try {
@@ -370,7 +432,7 @@ onmessage = async (ev) => {
   }
   const { pyodide } = engineReady;
   const fail = (message) => postMessage({ id, ok: false, payload: JSON.stringify({ ok: false, errors: [{ field: "json", message }] }) });
-  if (!Object.hasOwn(CALLS, type)) return fail(`计算出错：unknown message type ${type}`);
+  if (typeof type !== "string" || !Object.hasOwn(CALLS, type)) return fail("计算器不认识这个请求，没有执行。");
   const text = typeof payload === "string" ? payload : JSON.stringify(payload);
   try {
     const out = await answer(engineReady, type, text);
@@ -388,19 +450,31 @@ onmessage = async (ev) => {
 
 // --- staff toolkit (issue 12): extra wheels and calls into Python, sent only by staff pages ---
 // {type:"wheel", payload: JSON {url, sha256, bytes}} unpacks a pure-Python wheel from our own
-// origin, checked like the engine's files (integrity.js), once per worker (the link builder's
-// segno); {type:"call", payload: JSON {module, fn, arg}} answers module.fn(arg), text in and out
-// (calc.roster.*_json, staff_qr.call). A refused wheel is an answer {ok:false, message}, never a
-// reason to end the worker; Python errors take the usual path above.
+// origin's wheels/ folder, checked like the engine's files (integrity.js), once per worker (the
+// link builder's segno); {type:"call", payload: JSON {module, fn, arg}} answers module.fn(arg),
+// text in and out, for the module.fn names in STAFF_CALLS only. A refused wheel or call is an
+// answer {ok:false, message}, never a reason to end the worker; Python errors take the usual path.
+// The allowed staff calls, "module.fn" (text in, JSON text out). Roster's own package adds its
+// entries here (issue 21/24).
+const STAFF_CALLS = new Set([
+  "staff_qr.call",                                                       // sitegen/qr.py: link builder
+  "calc.roster.prepare_json", "calc.roster.estimate_json", "calc.roster.summary_json",  // roster page
+  "roster.prepare_json", "roster.estimate_json", "roster.summary_json",  // ... as roster/ package
+]);
 const wheelsOf = new WeakMap();  // per interpreter: a fallback engine (issue 14) starts with none
 
 async function staffMessage(pyodide, type, payload) {
-  const p = JSON.parse(payload);
+  let p;
+  try { p = JSON.parse(payload); } catch (e) { p = null; }
+  if (!p || typeof p !== "object") return JSON.stringify({ ok: false, message: "计算器不认识这个请求，没有执行。" });
   if (!wheelsOf.has(pyodide)) wheelsOf.set(pyodide, new Map());
   const wheels = wheelsOf.get(pyodide);
   if (type === "wheel") {
-    const url = new URL(p.url, SITE);
-    if (url.origin !== SITE.origin) return JSON.stringify({ ok: false, message: "只能加载本站的程序文件" });
+    const url = new URL(String(p.url), SITE);
+    if (url.origin !== SITE.origin || !url.pathname.startsWith(SITE.pathname) ||
+        !/\/wheels\/[0-9a-f]{12}\/[\w.+-]+\.whl$/.test(url.pathname) || !/^[0-9a-f]{64}$/.test(String(p.sha256))) {
+      return JSON.stringify({ ok: false, message: "只能加载本站发布的程序文件" });
+    }
     if (!wheels.has(url.href)) {
       const loading = fetchVerified(url.href, { sha256: p.sha256, bytes: p.bytes },
         { what: "二维码程序", stallMs: STALL_MS, fetch: netFetch, onBytes: () => {} })
@@ -415,10 +489,9 @@ async function staffMessage(pyodide, type, payload) {
     }
     return JSON.stringify({ ok: true });
   }
-  if (!/^[A-Za-z_][\w.]*$/.test(String(p.module)) || !/^[A-Za-z]\w*$/.test(String(p.fn))) {
-    return JSON.stringify({ ok: false, message: "bad call" });
-  }
-  const fn = pyodide.pyimport(`${p.module}.${p.fn}`);
+  const name = `${p.module}.${p.fn}`;
+  if (!STAFF_CALLS.has(name)) return JSON.stringify({ ok: false, message: "计算器不认识这个请求，没有执行。" });
+  const fn = pyodide.pyimport(name);
   try { return String(fn(String(p.arg ?? ""))); } finally { fn.destroy?.(); }
 }
 // --- end staff toolkit ---
