@@ -33,7 +33,7 @@ export class CalcForm {
     f.append(el("div", { id: "calc-general-error", class: "calc-general-error", role: "alert", tabindex: "-1", hidden: true }));
 
     f.append(this.money("calc-stay0-total", FIRST_LABEL, "stays[0].total", "",
-      "看出院结算单上的“总费用”，只填一次住院的。住了几次院，在下面“更多情况”里一次一次加。"));
+      "看出院结算单上的“总费用”，只填这一次住院的。"));
     f.append(this.identityChoices());
     f.append(this.more());
     this.showTierNote();
@@ -86,7 +86,7 @@ export class CalcForm {
     this.stay0 = el("fieldset", { class: "calc-stay", "data-stay": "0" }, el("legend", { text: STAY0_LEGEND }),
       this.stayDetails(0, {}));
     this.extraStays = el("div", { id: "calc-stays" });
-    const add = el("button", { type: "button", id: "calc-add-stay", class: "calc-btn calc-btn-secondary", text: "＋ 再加一次住院" });
+    const add = el("button", { type: "button", id: "calc-add-stay", class: "calc-btn calc-btn-secondary", text: "＋ 再加一次住院（住了几次，就一次一次加）" });
     add.addEventListener("click", () => {
       this.addStay({});
       $(this.extraStays.lastElementChild, "input")?.focus();
