@@ -125,13 +125,22 @@ def sheet_year_note(rm: dict, year, results: list[dict]) -> str | None:
     return note or None
 
 
+def _numeric(v) -> bool:
+    """A figure a sum uses (an amount, a rate), not a list of identities or a sentence."""
+    try:
+        Decimal(str(v))
+        return not isinstance(v, (list, dict, bool))
+    except Exception:
+        return False
+
+
 def sheet_assumed(results: list[dict]) -> list[dict]:
     """Every assumed figure the sheet's sums use (calc's `figures` with provenance `assumption`), once,
     in the order calc lists them: label and value, to be printed marked 假设."""
     seen: dict[str, dict] = {}
     for res in results:
         for path, f in (res.get("figures") or {}).items():
-            if f.get("provenance") == "assumption" and path not in seen and f.get("display"):
+            if f.get("provenance") == "assumption" and path not in seen and f.get("display") and _numeric(f.get("value")):
                 seen[path] = {"path": path, "label": f.get("label") or path, "shown": f["display"]}
     # one line per label: a figure that two paths share (e.g. per year) is printed once
     out, labels = [], set()
