@@ -21,7 +21,7 @@ from calc.api import estimate_dict
 from calc.vocab import PAYERS
 
 W, H = 320, 236                  # viewBox; the picture scales to the column width (~330 px on a phone)
-LEFT, RIGHT, TOP, BOTTOM = 46, 14, 46, 40
+LEFT, RIGHT, TOP, BOTTOM = 46, 14, 50, 40
 FONT = 14
 LINE_GAP = 20
 MIN_WIDTH = 40                   # yuan: sampling stops at this width (bends are then placed exactly
@@ -175,6 +175,31 @@ def _yuan(v: Decimal) -> str:
     return f"{v.quantize(Decimal('1')):,}"
 
 
+def _point_label_y(lx: float, py: float, marks: list, top: float, bottom: float) -> float:
+    """The baseline of "您在这里": above the point, else below it, else higher up — the first place
+    whose box (4 characters wide, one line high) clears every numbered circle (radius 8 + 2)."""
+    half = FONT * 2
+    def clear(y):
+        return all(not (abs(cx - lx) < half + 10 and y - FONT - 10 < cy < y + 10) for cx, cy in marks)
+    for y in (max(py - 12, top + 12), py + FONT + 10, max(py - 32, top + 12), max(py - 52, top + 12), bottom - 6):
+        if top + 12 <= y <= bottom and clear(y):
+            return round(y, 1)
+    return round(max(py - 12, top + 12), 1)
+
+
+def _fits(label: str, identity: str, room: float) -> str:
+    """A legend label that fits `room` user units (a CJK character is FONT wide): the document's
+    words where they fit, else the project's short name (calc.vocab), else cut with "…"."""
+    from calc import vocab
+    if FONT * len(label) <= room:
+        return label
+    short = vocab.identity_label(identity) or label
+    if FONT * len(short) <= room:
+        return short
+    n = max(1, int(room // FONT) - 1)
+    return short[:n] + "…"
+
+
 def chart_svg(base: dict, identities: list[str], **kw) -> str:
     """SVG text: the resident's yearly share against the first stay's total, one line per identity
     (see chart_data); the list of bends is drawn under the picture."""
@@ -220,7 +245,7 @@ def chart_data(base: dict, identities: list[str], highlight: str | None = None, 
         return round(top + plot_h - plot_h * float(y) / ymax, 1)
 
     uid = "".join(c for c in uid if c.isalnum() or c in "-_") or "chart"
-    name = main.label
+    name = _fits(main.label, main.identity, W - LEFT - 28 - 4)
     title = title or f"{name}：住院花多少，自己付多少"
     desc = [f"横轴是{x_label.replace('（元）', '')}，从{_yuan(Decimal(lo))}元到{_yuan(Decimal(hi))}元；纵轴是您一年自己付的钱。"]
     for l in lines:
@@ -248,14 +273,16 @@ def chart_data(base: dict, identities: list[str], highlight: str | None = None, 
         if ref:
             out.append(f'<line class="chart-line-ref" x1="{x0}" y1="{ly - 4}" x2="{x0 + 22}" y2="{ly - 4}" '
                        f'stroke="#555" stroke-width="2" stroke-dasharray="5 3"/>')
-            out.append(f'<text class="chart-text" x="{x0 + 28}" y="{ly}" fill="#1a1a1a">{escape(ref[0].label)}</text>')
-            x0 += 28 + FONT * len(ref[0].label) + 14
+            ref_name = _fits(ref[0].label, ref[0].identity, W - x0 - 28 - 4 - (28 + FONT * 4 + 14 if rest else 0))
+            out.append(f'<text class="chart-text" x="{x0 + 28}" y="{ly}" fill="#1a1a1a">{escape(ref_name)}</text>')
+            x0 += 28 + FONT * len(ref_name) + 14
         if rest:
             out.append(f'<line class="chart-line-other" x1="{x0}" y1="{ly - 4}" x2="{x0 + 22}" y2="{ly - 4}" '
                        f'stroke="#999" stroke-width="1.5"/>')
             out.append(f'<text class="chart-text" x="{x0 + 28}" y="{ly}" fill="#1a1a1a">其他身份</text>')
     # axes, grid, ticks
-    out.append(f'<text class="chart-text" x="4" y="{top - 8}" fill="#1a1a1a">您自己付（元）</text>')
+    # the axis title sits a full line above the top tick label (they share the left margin)
+    out.append(f'<text class="chart-text" x="4" y="{top - 16}" fill="#1a1a1a">您自己付（元）</text>')
     for i in range(5):
         v = Decimal(ymax) * i / 4
         y = Y(v)
@@ -264,7 +291,10 @@ def chart_data(base: dict, identities: list[str], highlight: str | None = None, 
     step = 50000 if hi > 150000 else 20000 if hi > 60000 else 10000 if hi > 20000 else 5000
     for x in range(0, hi + 1, step):
         out.append(f'<line class="chart-axis" x1="{X(x)}" y1="{top + plot_h}" x2="{X(x)}" y2="{top + plot_h + 4}" stroke="#555"/>')
-        out.append(f'<text class="chart-text" x="{X(x)}" y="{top + plot_h + 18}" text-anchor="middle" fill="#1a1a1a">{_wan(x) if x else "0"}</text>')
+        # a tick label near the right edge ends at the edge instead of leaving the picture
+        anchor = "end" if X(x) + FONT * 1.2 > W else "middle"
+        tx = W - 1 if anchor == "end" else X(x)
+        out.append(f'<text class="chart-text" x="{tx}" y="{top + plot_h + 18}" text-anchor="{anchor}" fill="#1a1a1a">{_wan(x) if x else "0"}</text>')
     out.append(f'<line class="chart-axis" x1="{LEFT}" y1="{top + plot_h}" x2="{W - RIGHT}" y2="{top + plot_h}" stroke="#555"/>')
     out.append(f'<line class="chart-axis" x1="{LEFT}" y1="{top}" x2="{LEFT}" y2="{top + plot_h}" stroke="#555"/>')
     out.append(f'<text class="chart-text" x="{W - RIGHT}" y="{top + plot_h + 35}" text-anchor="end" fill="#1a1a1a">{escape(x_label)}</text>')
@@ -277,15 +307,18 @@ def chart_data(base: dict, identities: list[str], highlight: str | None = None, 
                               else ("chart-line-other", "#999", ' stroke-width="1.5"'))
         out.append(f'<polyline class="{cls}" fill="none" stroke="{stroke}"{extra} points="{poly(l)}"/>')
     out.append(f'<polyline class="chart-line-main" fill="none" stroke="#00695c" stroke-width="3" points="{poly(main)}"/>')
+    marks = []
     for n, (x, t) in enumerate(bends, 1):
         cx, cy = X(x), Y(main.y_near(x))
+        marks.append((cx, cy))
         out.append(f'<circle class="chart-mark" cx="{cx}" cy="{cy}" r="8" fill="#fff" stroke="#00695c" stroke-width="2"/>')
         out.append(f'<text class="chart-mark-text" x="{cx}" y="{cy + 4}" text-anchor="middle" font-size="11" fill="#1a1a1a">{n}</text>')
     if point is not None:
         px, py = X(int(point[0])), Y(Decimal(point[1]))
         out.append(f'<circle class="chart-point" cx="{px}" cy="{py}" r="6" fill="#d84315" stroke="#fff" stroke-width="2"/>')
         lx = min(max(px, LEFT + 40), W - RIGHT - 40)
-        out.append(f'<text class="chart-text chart-point-text" x="{lx}" y="{max(py - 12, top + 12)}" text-anchor="middle" fill="#1a1a1a">您在这里</text>')
+        out.append(f'<text class="chart-text chart-point-text" x="{lx}" y="{_point_label_y(lx, py, marks, top, top + plot_h)}" '
+                   f'text-anchor="middle" fill="#1a1a1a">您在这里</text>')
     y = H + (legend_rows - 1) * LINE_GAP + 6
     listed = [{"n": n, "x": x, "text": f"总费用约{_wan(x)}元：{t}"} for n, (x, t) in enumerate(bends, 1)]
     for b in listed if legend else []:

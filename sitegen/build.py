@@ -51,6 +51,8 @@ def env() -> jinja2.Environment:
     )
     e.filters["yuan"] = yuan
     e.filters["prov"] = lambda p: PROVENANCE.get(p, p)
+    from .resident import HOW_TO_GET
+    e.globals["how_to_get_steps"] = HOW_TO_GET  # partials/claim-steps.html, wherever it is included
     return e
 
 

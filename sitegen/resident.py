@@ -27,10 +27,50 @@ FORM_KEYS = ("id", "name", "province", "document", "document_date", "years", "de
              "year_notes", "identities", "tier", "tiers", "schemes", "levels", "places", "features")
 
 
+# How to get the money: one list for the calculator's answer and the 明白纸 (templates/print.md.j2).
+HOW_TO_GET = [
+    "看病带上身份证（或户口本）和医保卡（或手机上的医保电子凭证）；有低保证、特困人员救助供养证等证件的，一起带上。",
+    "出院结算时，基本医保、大病保险和医疗救助一般在医院窗口一次结清（一站式结算），您只付自己那部分；"
+    "没能当场结清的，带上发票、费用清单和出院记录到医保经办窗口办理。",
+]
+
+
 def page_meta(meta: dict, region_meta: dict, all_regions: list[dict]) -> dict:
     region = {k: region_meta[k] for k in FORM_KEYS if k in region_meta}
+    if region_meta.get("tier"):
+        region["tier_notes"] = tier_notes(region_meta)
     others = [{"id": r["id"], "name": r["name"]} for r in all_regions]
-    return {"vocab": meta["vocab"], "region": region, "regions": others, "glossary": glossary()}
+    return {"vocab": meta["vocab"], "region": region, "regions": others, "glossary": glossary(),
+            "how_to_get": HOW_TO_GET}
+
+
+def tier_notes(region_meta: dict) -> dict[str, str]:
+    """{year: one sentence}: what 一档/二档 are and what each costs the person that year, from calc's
+    own premium figures (an assumed figure says 假设)."""
+    from calc.api import estimate_dict
+    out = {}
+    for year in region_meta["years"]:
+        shown = []
+        for tier in (1, 2):
+            res = estimate_dict({"region": region_meta["id"], "year": year, "tier": tier,
+                                 "identities": ["putong"], "stays": []})
+            if not res.get("ok"):
+                continue
+            fig = (res.get("figures") or {}).get(f"premium.tier{tier}.contribution") or {}
+            pays = (res.get("premium") or {}).get("contribution")
+            if pays is None:
+                continue
+            mark = "（假设）" if fig.get("provenance") == "assumption" else ""
+            shown.append(f"{'一档' if tier == 1 else '二档'}每人每年交 {_yuan(pays)} 元{mark}")
+        if len(shown) == 2:
+            out[str(year)] = (f"一档、二档是参加居民医保时自己选的缴费档次：{year}年{shown[0]}，{shown[1]}；"
+                              "困难群众有参保资助，自己实际交多少见结果里的“参加医保每年交多少钱”。不知道选的哪一档就选一档。")
+    return out
+
+
+def _yuan(s: str) -> str:
+    d = Decimal(s)
+    return f"{d:,.2f}".removesuffix(".00")
 
 
 def json_block(data) -> Markup:
@@ -47,7 +87,8 @@ def glossary() -> list[dict]:
     global _GLOSSARY
     if _GLOSSARY is None:
         data = tomllib.loads((HERE / "glossary.toml").read_text("utf-8"))
-        _GLOSSARY = [{"terms": w["terms"], "plain": w["plain"]} for w in data["word"]]
+        _GLOSSARY = [{"terms": w["terms"], "plain": w["plain"], **({"official": True} if w.get("official") else {})}
+                     for w in data["word"]]
     return _GLOSSARY
 
 

@@ -17,6 +17,7 @@ import zipfile
 from decimal import Decimal
 
 from . import qr
+from .resident import HOW_TO_GET
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".build" / "wheels"
@@ -101,16 +102,54 @@ def sheet_data(rm: dict, ident: dict, settings) -> dict:
     from calc import params
     rid, year, iid = rm["id"], rm["default_year"], ident["id"]
     rp = params.load(rid)
-    examples, premium = [], None
+    examples, premium, results = [], None, []
     for total in BILLS:
         res = _estimate(bill_input(rid, year, iid, total))
+        results.append(res)
         premium = premium or res.get("premium")
         y = res["year"]
         examples.append({"total": y["total"], "resident": y["resident"],
                          "reimbursed": str(Decimal(y["total"]) - Decimal(y["resident"]))})
     return {"examples": examples, "topics": sheet_topics(rp, identity_params(rp, year, iid)),
             "calc_url": share_link(settings.base_url, prefill_input(rid, year, iid)),
-            "oop_pct": int(OOP_SHARE * 100), "premium": premium or {}}
+            "oop_pct": int(OOP_SHARE * 100), "premium": premium or {},
+            "year_note": sheet_year_note(rm, year, results), "assumed": sheet_assumed(results)}
+
+
+def sheet_year_note(rm: dict, year, results: list[dict]) -> str | None:
+    """The calculator's note for this region and year (calc's meta year_notes, else the estimate's
+    region.year_note): the same words the calculator shows above the form."""
+    note = (rm.get("year_notes") or {}).get(str(year))
+    for res in results:
+        note = note or (res.get("region") or {}).get("year_note")
+    return note or None
+
+
+def _numeric(v) -> bool:
+    """A figure a sum uses (an amount, a rate), not a list of identities or a sentence."""
+    try:
+        Decimal(str(v))
+        return not isinstance(v, (list, dict, bool))
+    except Exception:
+        return False
+
+
+def sheet_assumed(results: list[dict]) -> list[dict]:
+    """Every assumed figure the sheet's sums use (calc's `figures` with provenance `assumption`), once,
+    in the order calc lists them: label and value, to be printed marked 假设."""
+    seen: dict[str, dict] = {}
+    for res in results:
+        for path, f in (res.get("figures") or {}).items():
+            if f.get("provenance") == "assumption" and path not in seen and f.get("display") and _numeric(f.get("value")):
+                seen[path] = {"path": path, "label": f.get("label") or path, "shown": f["display"]}
+    # one line per label: a figure that two paths share (e.g. per year) is printed once
+    out, labels = [], set()
+    for f in seen.values():
+        key = (f["label"], f["shown"])
+        if key not in labels:
+            labels.add(key)
+            out.append(f)
+    return out
 
 
 def write_sheets(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[pathlib.Path]:
@@ -124,7 +163,7 @@ def write_sheets(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[p
         qr.save(sheet["calc_url"], folder / "qr.png")
         written += [folder / "qr.png", folder / "qr.svg"]
         put(f"{rid}/print/{ident['id']}/index.md", env.get_template("print.md.j2").render(
-            rm=rm, rid=rid, year=rm["default_year"], ident=ident, sheet=sheet,
+            rm=rm, rid=rid, year=rm["default_year"], ident=ident, sheet=sheet, how_to_get=HOW_TO_GET,
             page_url=f"{settings.base_url}{rid}/", settings=settings.for_pages()))
     return written
 

@@ -106,7 +106,7 @@ def test_keyboard_only_reaches_every_control(calc_page):
     controls = page.evaluate("""() => [...document.querySelectorAll(
         '#calculator input, #calculator select, #calculator button, #calculator summary, #calculator a[href]')]
         .filter(e => e.checkVisibility() && !e.disabled).map(e => e.id || e.textContent.trim().slice(0, 20))""")
-    page.focus("#calc-identity")
+    page.focus("#calc-stay0-total")  # the form's first control
     reached, outlines = set(), []
     for _ in range(600):
         info = page.evaluate("""() => { const e = document.activeElement;
@@ -126,8 +126,9 @@ def test_keyboard_only_reaches_every_control(calc_page):
 def test_keyboard_fills_and_submits(calc_page):
     page = calc_page("xianning")
     reset_form(page)
-    page.focus("#calc-identity")
-    page.keyboard.press("ArrowDown")  # a select: arrows change the choice
+    page.focus('#calc-identity input[value="dibao"]')
+    page.keyboard.press("Space")  # a checkbox: Space ticks it
+    assert page.is_checked('#calc-identity input[value="dibao"]')
     page.focus("#calc-stay0-total")
     page.keyboard.type("30000")
     page.evaluate("document.querySelector('#calc-result').dataset.state = 'stale'")

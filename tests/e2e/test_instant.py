@@ -16,6 +16,7 @@ import pytest
 from calc.api import estimate_dict, meta_dict
 from calc.share import fragment
 from sitegen.instant import form_input
+from .test_calculator_ui import pick_identities
 
 NARROW = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
           "has_touch": True, "locale": "zh-CN"}
@@ -182,14 +183,14 @@ def test_chips_and_typed_amounts(browser, logged_server):
         # the chips sit under the bill field
         assert page.evaluate("document.getElementById('calc-chips').previousElementSibling.contains(document.getElementById('calc-stay0-total'))")
 
-        page.select_option("#calc-identity", "tekun")
+        pick_identities(page, "tekun")  # identities are checkboxes (issue 22)
         page.click('#calc-chips .calc-chip[data-total="50000"]')
         page.wait_for_selector('#calc-result[data-state="done"][data-source="instant"]', timeout=5000)
         assert_answer_is_calcs(page, estimate_dict(form_input(rm, "tekun", 50000)))
         assert page.get_attribute('.calc-chip[data-total="50000"]', "aria-pressed") == "true"
 
         # typed as people write it, with another identity: the same lookup
-        page.select_option("#calc-identity", "putong")
+        pick_identities(page, "putong")  # identities are checkboxes (issue 22)
         page.fill("#calc-stay0-total", "2万")
         page.click("#calc-submit")
         page.wait_for_function("() => document.querySelector('#calc-result [data-amount=\"year.resident\"]')?.textContent"

@@ -17,6 +17,7 @@ from calc.api import estimate_dict
 
 from .conftest import BOOT_TIMEOUT_MS, ROOT
 from .test_staff_link import decode_png, wait_link
+from .test_calculator_ui import pick_identities
 
 BASE = "https://example.gov.cn/yibao/"
 EXAMPLE = ROOT / "site-settings.example.toml"
@@ -70,7 +71,7 @@ def test_resident_share_uses_base_url_with_a_readable_line(calc_context, deploye
     # the note sits in the staff part (its QR code and links), not on the resident's first screen
     assert page.locator("#staff .other-address").is_visible()
     assert page.locator(".other-address").count() == 1
-    page.select_option("#calc-identity", "dibao")
+    pick_identities(page, "dibao")  # identities are checkboxes (issue 22)
     page.fill("#calc-stay0-total", "3万")
     page.evaluate("document.querySelector('#calc-result').dataset.state = 'stale'")
     page.click("#calc-submit")

@@ -26,8 +26,8 @@ import pytest
 from calc.api import estimate_dict, meta as native_meta
 
 from .conftest import BOOT_TIMEOUT_MS, PHONE, wait_ready
-from .test_calculator_ui import (assert_year_matches, decode_code, native_ok, open_input, open_more,
-                                 reset_form, see_chart, share_code, share_link, submit, wait_result, yuan)
+from .test_calculator_ui import (assert_year_matches, decode_code, held_identities, native_ok, open_input, open_more,
+                                 pick_identities, reset_form, see_chart, share_code, share_link, submit, wait_result, yuan)
 
 ROOT = Path(__file__).resolve().parents[2]
 REGIONS = [r["id"] for r in json.loads(native_meta())["regions"]]
@@ -81,13 +81,15 @@ def test_every_region_first_screen_and_answer(phone_page, shots, width):
         page = phone_page(width, region)
         assert page.viewport_size["width"] == width
         # the first screen: the question, who you are and the bill, without scrolling
-        assert page.evaluate(IN_VIEW, "#calc-identity"), f"{region}: identity field not on the first screen"
+        # issue 22: the bill comes first (the identities are a list of checkboxes below it, and ticking
+        # one after an answer recomputes it); the 长辈版 switch is on the first screen too
+        assert page.evaluate(IN_VIEW, "#calc-elder"), f"{region}: the 长辈版 switch is not on the first screen"
         assert page.evaluate(IN_VIEW, "#calc-stay0-total"), f"{region}: bill field not on the first screen"
         assert page.text_content("h1").strip() == "住院花了多少钱？算一算自己要付多少"
         if region == "xianning" or width == 360:
             page.screenshot(path=str(shots / f"first-screen-{region}-{width}.png"))
         ident = first_identity(region)
-        page.select_option("#calc-identity", ident)
+        pick_identities(page, ident)
         page.fill("#calc-stay0-total", "3万")
         assert submit(page) == "done", page.text_content("#calculator")
         native = native_ok({"region": region, "identities": [ident], "stays": [{"total": "30000"}]})
@@ -111,7 +113,7 @@ def test_cases_of_the_issue(phone_page, width):
     base = {"region": "xianning", "identities": ["dibao"]}
 
     # an outpatient-only year: the bill stays empty
-    page.select_option("#calc-identity", "dibao")
+    pick_identities(page, "dibao")
     open_more(page)
     page.fill("#calc-chronic", "6000")
     assert submit(page, "#calc-submit-more") == "done", page.text_content("#calc-general-error")
@@ -177,7 +179,7 @@ def test_identity_only_link_fills_without_computing_and_nothing_is_kept(phone_pa
     link = {"region": "chongqing", "year": 2022, "identities": ["dibao_edge"]}
     page.evaluate("(c) => { location.hash = '#calc=' + c; }", share_code(link))
     page.wait_for_function("document.activeElement && document.activeElement.id === 'calc-stay0-total'")
-    assert page.input_value("#calc-identity") == "dibao_edge" and page.input_value("#calc-year") == "2022"
+    assert held_identities(page) == ["dibao_edge"] and page.input_value("#calc-year") == "2022"
     assert page.get_attribute("#calc-result", "data-state") == "empty"
     assert page.evaluate(IN_VIEW, "#calc-stay0-total")
     assert page.evaluate("location.hash") == ""  # read, then stripped
@@ -201,7 +203,7 @@ def test_tap_before_the_engine_is_ready_shows_progress_then_the_answer(browser, 
             page.goto(f"{server_url}yangcheng/")
             page.wait_for_selector('#calculator[data-form="ready"]', state="attached")
             assert page.get_attribute("#calculator", "data-ready") == "false"
-            page.select_option("#calc-identity", "dibao")
+            pick_identities(page, "dibao")
             page.fill("#calc-stay0-total", "52000")  # not a chip amount: those answer at once (issue 20, test_instant.py)
             page.click("#calc-submit")
             page.wait_for_selector("#calc-wait.calc-wait-active", timeout=10_000)

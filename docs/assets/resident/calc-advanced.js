@@ -2,7 +2,7 @@
 // labelled for whom), editable; rates are typed as percentages ("75" → sent as "75%").
 // The panel lives outside the answer, so a bad value gets calc's message next to it while the
 // form and the previous answer stay; fixing it (or 恢复原来的数字) and 算一算 again works.
-import { el, $, $$, text } from "./calc-dom.js";
+import { el, $, $$, glossFirst, text } from "./calc-dom.js";
 
 const unitOf = (a) => a.unit || (/%$/.test(String(a.display ?? "")) ? "ratio" : /元/.test(String(a.display ?? "")) ? "yuan" : "");
 // the value as a person types it: calc's `edit` (meta v2), else derived from value/display
@@ -13,7 +13,7 @@ function editOf(a) {
 }
 const typedOf = (sent) => String(sent).replace(/%$/, "");
 
-export function renderAdvanced(box, assumptions, overrides, { onApply, onReset }) {
+export function renderAdvanced(box, assumptions, overrides, { onApply, onReset, glossary }) {
   const list = Array.isArray(assumptions) ? assumptions.filter((a) => a && typeof a.param === "string") : [];
   const wasOpen = $(box, "#calc-advanced")?.open;
   const d = el("details", { class: "calc-advanced", id: "calc-advanced", open: wasOpen || null },
@@ -44,6 +44,7 @@ export function renderAdvanced(box, assumptions, overrides, { onApply, onReset }
     reset.addEventListener("click", () => onReset());
     d.append(reset);
   }
+  glossFirst($$(d, ".calc-ov > label"), glossary);
   box.replaceChildren(d);
   return d;
 }

@@ -27,7 +27,10 @@ export class CalcApp {
     this.seq = 0;
     this.engine = "loading";  // loading | ready | failed
     this.pending = false;     // the person tapped 算一算 while the engine was loading
-    this.form = new CalcForm(root, meta, { onSubmit: () => this.submit(), getOverrides: () => this.currentOverrides() });
+    this.form = new CalcForm(root, meta, { onSubmit: () => this.submit(), getOverrides: () => this.currentOverrides(),
+      // issue 22: the bill (and its chips) come before the identities; ticking one after an answer
+      // recomputes that answer in place, without moving the screen
+      onIdentities: () => { if (this.result.dataset.state === "done" && this.lastInput) this.run(this.form.read(), { quiet: true }); } });
     this.instant = new Instant();  // answers calc computed at build time (issue 20)
   }
 
@@ -159,7 +162,7 @@ export class CalcApp {
     if (this.engine !== "ready") {
       // Before (or without) the engine: the answer calc computed at build time, if this is one.
       const found = this.instant.lookup(input);
-      if (found) { this.hideWait(); this.show(input, found, { source: "instant" }); return; }
+      if (found) { this.hideWait(); this.show(input, found, { source: "instant", quiet }); return; }
     }
     this.result.dataset.state = "busy";
     this.result.setAttribute("aria-busy", "true");
@@ -196,6 +199,7 @@ export class CalcApp {
     renderAdvanced(this.after, out.assumptions, this.overrides, {
       onApply: () => this.submit(),
       onReset: () => this.resetOverrides(),
+      glossary: this.meta.glossary,
     });
     markStale(this.result, false);
     this.result.dataset.source = source;

@@ -1,6 +1,6 @@
 // 比一比: the same bill under another identity or another year's rules, side by side.
 import { el, $, optId, optLabel, yuan } from "./calc-dom.js";
-import { identities, payers } from "./calc-meta.js";
+import { identities, identityLabel, payers } from "./calc-meta.js";
 
 export function renderCompare(app) {
   const meta = app.meta;
@@ -37,16 +37,17 @@ async function compareWith(app, other, label) {
   const a = app.lastResult;
   const keys = payers(app.meta).filter(([k]) => Number(a.year?.[k] || 0) !== 0 || Number(o.year?.[k] || 0) !== 0);
   keys.sort(([x], [y]) => (x === "resident" ? -1 : y === "resident" ? 1 : 0));  // the person's share first
-  const curLabel = `现在（${a.identity?.label || ""}，${a.input?.year ?? app.lastInput.year} 年）`;
+  const held = (a.input?.identities || app.lastInput.identities || []).map((i) => identityLabel(app.meta, i)).filter(Boolean);
+  const curLabel = `现在（${held.join("、") || a.identity?.label || ""}，${a.input?.year ?? app.lastInput.year} 年）`;
   const table = el("table", { class: "calc-compare-table" },
     el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }), el("th", { scope: "col", text: curLabel }), el("th", { scope: "col", text: label }))),
     el("tbody", {}, keys.map(([k, l]) =>
       el("tr", {}, el("th", { scope: "row", text: l }),
-        el("td", { "data-amount": `year.${k}`, text: yuan(a.year?.[k]) }),
-        el("td", { "data-amount": `compare.year.${k}`, text: yuan(o.year?.[k]) }))),
+        el("td", { "data-amount": `year.${k}`, "data-label": curLabel, text: yuan(a.year?.[k]) }),
+        el("td", { "data-amount": `compare.year.${k}`, "data-label": label, text: yuan(o.year?.[k]) }))),
       el("tr", {}, el("th", { scope: "row", text: "参保一年自己交" }),
-        el("td", { text: yuan(a.premium?.resident_pays) }),
-        el("td", { "data-amount": "compare.premium.resident_pays", text: yuan(o.premium?.resident_pays) }))));
+        el("td", { "data-label": curLabel, text: yuan(a.premium?.resident_pays) }),
+        el("td", { "data-amount": "compare.premium.resident_pays", "data-label": label, text: yuan(o.premium?.resident_pays) }))));
   outBox.replaceChildren(el("p", { class: "calc-note", text: "单位：元" }), table);
   outBox.dataset.state = "done";
 }

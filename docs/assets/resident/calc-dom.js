@@ -55,3 +55,42 @@ export function reveal(target, focusTarget = target, block = "center") {
     focusTarget.focus({ preventScroll: true });
   }
 }
+
+// A sentence from calc with every amount ("35,680.00 元", "80%") as one unbreakable unit, so no
+// amount splits across lines at any text size. Text nodes only (never markup).
+const AMOUNT_RE = /-?\d[\d,]*(?:\.\d+)?(?:\s*(?:元|%|万元|万))?/g;
+export function withAmounts(s) {
+  const t = typeof s === "string" ? s : "";
+  const out = [];
+  let last = 0;
+  for (const m of t.matchAll(AMOUNT_RE)) {
+    if (m.index > last) out.push(t.slice(last, m.index));
+    out.push(el("span", { class: "calc-num", text: m[0] }));
+    last = m.index + m[0].length;
+  }
+  if (last < t.length) out.push(t.slice(last));
+  return out;
+}
+
+// Official words (sitegen/glossary.toml, in the page's meta) explained where they first appear:
+// after the first of `nodes` whose text uses one, a line "起付线：…". `done` (a Set of words)
+// carries over between calls so each word is explained once in a part of the page.
+// Only the documents' official words (glossary `official`); the 算账单 explains every word itself.
+export function glossFirst(nodes, glossary, done = new Set()) {
+  const words = asList(glossary).filter((w) => w.official === true && Array.isArray(w.terms) && typeof w.plain === "string" && w.plain);
+  for (const node of nodes) {
+    const t = node.textContent || "";
+    for (const w of words) {
+      const key = w.terms[0];
+      if (done.has(key)) continue;
+      const term = w.terms.find((x) => t.includes(x));
+      if (!term) continue;
+      done.add(key);
+      const def = el("p", { class: "calc-define", "data-word": key }, el("dfn", { text: term }), `：${w.plain}`);
+      if (node.localName === "summary") node.parentElement.insertBefore(def, node.nextSibling);
+      else if (node.localName === "li") node.append(def);
+      else node.after(def);
+    }
+  }
+  return done;
+}

@@ -2,15 +2,19 @@
 // (year, hospital, 目录外, more stays, 门诊) folded under 更多情况. Built at once from the page's
 // embedded meta, so it is usable before Python has loaded. Amounts are sent as typed ("3万");
 // calc parses them and the form echoes what calc understood ("按 30,000 元计算").
-import { el, $, $$, asList, optId, optLabel, scalar, yuanShort } from "./calc-dom.js";
+import { el, $, $$, asList, glossFirst, optId, optLabel, scalar, text, yuanShort } from "./calc-dom.js";
 import { identities, choices, feature, yearNote } from "./calc-meta.js";
 
 const MAX_STAYS = 12;        // the "add another stay" button stops here
 const MAX_LINK_STAYS = 200;  // a (tampered) link never builds more fields than this
 const AMOUNT_HINT = "例如 30000 或 3万";
+const FIRST_LABEL = "1. 这一次住院总共花了多少钱？（元）";
+const STAY0_LEGEND = "第1次住院（上面填的那一次）的详细情况";
+const PLAIN = "putong";      // 普通参保人员: "none of the identities above"
 
 export class CalcForm {
-  constructor(root, meta, { onSubmit, getOverrides } = {}) {
+  constructor(root, meta, { onSubmit, getOverrides, onIdentities } = {}) {
+    this.onIdentities = onIdentities;  // ticks changed (the answer on screen is recomputed quietly)
     this.root = root;
     this.meta = meta;
     this.region = meta.region;
@@ -28,20 +32,11 @@ export class CalcForm {
     f.noValidate = true;
     f.append(el("div", { id: "calc-general-error", class: "calc-general-error", role: "alert", tabindex: "-1", hidden: true }));
 
-    const ids = identities(this.meta);
-    const sel = el("select", { id: "calc-identity", name: "identity" },
-      ids.map((i) => el("option", { value: optId(i), text: optLabel(i) })));
-    sel.value = ids.some((i) => optId(i) === "putong") ? "putong" : optId(ids[0] ?? "");
-    const gloss = el("p", { class: "calc-note calc-gloss", id: "calc-identity-gloss" });
-    sel.addEventListener("change", () => this.showGloss());
-    f.append(this.field("calc-identity", "1. 您是哪一类人？", sel, "identities", null, gloss),
-      el("details", { class: "calc-help" }, el("summary", { text: "不知道自己是哪一类？" }),
-        el("p", { text: "可以问村（社区）干部、乡镇（街道）民政办或医保窗口；低保证、特困供养证上也写着。确实不清楚就选“普通参保人员”，算出的是最保守的数。" })));
-    this.showGloss();
-
-    f.append(this.money("calc-stay0-total", "2. 住院总共花了多少钱？（元）", "stays[0].total", "",
-      "看出院结算单上的“总费用”。"));
+    f.append(this.money("calc-stay0-total", FIRST_LABEL, "stays[0].total", "",
+      "看出院结算单上的“总费用”，只填这一次住院的。"));
+    f.append(this.identityChoices());
     f.append(this.more());
+    this.showTierNote();
     f.append(el("button", { type: "submit", id: "calc-submit", class: "calc-btn calc-btn-primary", text: "算一算" }));
     f.append(el("p", { class: "calc-note calc-privacy", text: "计算在您的手机上完成，填的内容不会上传。" }));
     f.append(el("div", { id: "calc-wait", class: "calc-wait", role: "status", hidden: true },
@@ -50,7 +45,16 @@ export class CalcForm {
       f.addEventListener("submit", (e) => { e.preventDefault(); this.onSubmit?.(); });
       this.bound = true;
     }
+    this.glossWords();
     this.root.dataset.form = "ready";
+  }
+
+  // Official words explained where they first appear in the form (not in the identity choices,
+  // which carry their own plain gloss).
+  glossWords() {
+    for (const d of $$(this.form, ".calc-define")) d.remove();
+    const nodes = $$(this.form, "label, legend, .calc-note").filter((n) => !n.closest(".calc-identities") && !n.closest(".calc-help"));
+    glossFirst(nodes, this.meta.glossary);
   }
 
   more() {
@@ -59,7 +63,7 @@ export class CalcForm {
     const years = (r.years || []).map(String);
     const ys = el("select", { id: "calc-year", name: "year" }, years.map((y) => el("option", { value: y, text: `${y} 年` })));
     ys.value = String(r.default_year ?? years[years.length - 1]);
-    ys.addEventListener("change", () => this.showYearNote());
+    ys.addEventListener("change", () => { this.showYearNote(); this.showTierNote(); });
     kids.push(this.field("calc-year", "按哪一年的规定算", ys, "year", "默认是文件规定的最新一年。"));
     const schemes = asList(r.schemes).length ? asList(r.schemes) : [];
     if (schemes.length > 1) {
@@ -74,15 +78,15 @@ export class CalcForm {
     if (r.tier) {
       const tiers = asList(r.tiers).length ? asList(r.tiers) : asList(this.meta.vocab?.tiers);
       const ts = el("select", { id: "calc-tier", name: "tier" }, tiers.map((t) => el("option", { value: optId(t), text: optLabel(t) })));
-      kids.push(this.field("calc-tier", "缴费档次", ts, "tier"));
+      kids.push(this.field("calc-tier", "缴费档次（一档、二档）", ts, "tier", " "));
     }
     if (feature(this.meta, "newborn")) {
       kids.push(this.check("calc-newborn", "是出生当年参保的新生儿", "newborn", false));
     }
-    this.stay0 = el("fieldset", { class: "calc-stay", "data-stay": "0" }, el("legend", { text: "第 1 次住院的详细情况" }),
+    this.stay0 = el("fieldset", { class: "calc-stay", "data-stay": "0" }, el("legend", { text: STAY0_LEGEND }),
       this.stayDetails(0, {}));
     this.extraStays = el("div", { id: "calc-stays" });
-    const add = el("button", { type: "button", id: "calc-add-stay", class: "calc-btn calc-btn-secondary", text: "＋ 再加一次住院" });
+    const add = el("button", { type: "button", id: "calc-add-stay", class: "calc-btn calc-btn-secondary", text: "＋ 再加一次住院（住了几次，就一次一次加）" });
     add.addEventListener("click", () => {
       this.addStay({});
       $(this.extraStays.lastElementChild, "input")?.focus();
@@ -120,24 +124,28 @@ export class CalcForm {
     return this.field(id, label, s, fieldName);
   }
 
-  check(id, label, fieldName, checked) {
+  check(id, label, fieldName, checked, note) {
     return el("div", { class: "calc-field calc-check" },
       el("label", { class: "calc-checkbox" },
-        el("input", { type: "checkbox", id, "data-field": fieldName, checked: checked || null, "aria-describedby": `err-${id}` }),
+        el("input", { type: "checkbox", id, "data-field": fieldName, checked: checked || null,
+          "aria-describedby": [`err-${id}`, note ? `${id}-note` : null].filter(Boolean).join(" ") }),
         el("span", { text: label })),
+      note ? el("p", { class: "calc-note", id: `${id}-note`, text: note }) : null,
       el("p", { class: "calc-field-error", id: `err-${id}`, hidden: true }));
   }
 
   stayDetails(i, stay) {
     const p = `calc-stay${i}`;
     const out = [];
-    if (i > 0) out.push(this.money(`${p}-total`, "住院总费用（元）", `stays[${i}].total`, scalar(stay.total)));
+    if (i > 0) out.push(this.money(`${p}-total`, `第${i + 1}次住院的总费用（元）`, `stays[${i}].total`, scalar(stay.total),
+      "只填这一次住院的，看这一次的出院结算单。"));
     out.push(this.money(`${p}-oop`, "其中目录外（全自费）费用（元）", `stays[${i}].out_of_policy`, scalar(stay.out_of_policy),
       "看结算单上的“全自费”或“目录外”一栏；不知道就空着，会按一般情况估算并告诉您。"));
     out.push(this.select(`${p}-level`, "医院等级", `stays[${i}].level`, choices(this.meta, "levels"), stay.level ?? "2"));
     out.push(this.select(`${p}-place`, "医院在哪里", `stays[${i}].place`, choices(this.meta, "places"), stay.place ?? "county"));
     if (feature(this.meta, "referral")) {
-      out.push(this.check(`${p}-referral`, "办了转诊手续（县内住院或按规定转诊）", `stays[${i}].referral`, stay.referral !== false));
+      out.push(this.check(`${p}-referral`, "规范转诊：办了转诊手续（县内住院或按规定转诊）", `stays[${i}].referral`, stay.referral !== false,
+        "已替您勾上：在县域内住院不用办转诊手续。到县外住院、没有按规定办转诊手续的，请去掉这个勾（文件规定：没按要求转诊的不享受倾斜救助）。"));
     }
     if (i > 0 && feature(this.meta, "transferred")) {
       out.push(this.check(`${p}-transferred`, "这次是从上一次住院直接转院过来的", `stays[${i}].transferred`, stay.transferred === true));
@@ -154,29 +162,84 @@ export class CalcForm {
   addStay(stay = {}, force = false) {
     const i = this.extraStays.children.length + 1;
     if (i >= MAX_STAYS && !force) return;
-    const box = el("fieldset", { class: "calc-stay", "data-stay": i }, el("legend", { text: `第 ${i + 1} 次住院` }),
+    const box = el("fieldset", { class: "calc-stay calc-stay-card", "data-stay": i }, el("legend", { text: `第${i + 1}次住院` }),
       this.stayDetails(i, stay));
-    const rm = el("button", { type: "button", class: "calc-btn calc-btn-link calc-remove-stay", text: `删去第 ${i + 1} 次住院` });
+    const rm = el("button", { type: "button", class: "calc-btn calc-btn-secondary calc-remove-stay", text: `删去第${i + 1}次住院` });
     rm.addEventListener("click", () => { box.remove(); this.renumber(); $(this.root, "#calc-add-stay")?.focus(); });
     box.append(rm);
     this.extraStays.append(box);
+    this.labelFirstStay();
     $(this.root, "#calc-add-stay")?.toggleAttribute("disabled", this.extraStays.children.length + 1 >= MAX_STAYS);
+  }
+
+  // With more than one stay, the first box says it is the first one.
+  labelFirstStay() {
+    const lab = this.form.querySelector('label[for="calc-stay0-total"]');
+    if (lab) lab.textContent = this.extraStays?.children.length ? "1. 第1次住院总共花了多少钱？（元）" : FIRST_LABEL;
   }
 
   renumber() {
     const vals = this.readStays().slice(1);
     this.extraStays.replaceChildren();
     vals.forEach((s) => this.addStay(s, true));
+    this.labelFirstStay();
     $(this.root, "#calc-add-stay")?.toggleAttribute("disabled", this.extraStays.children.length + 1 >= MAX_STAYS);
   }
 
-  showGloss() {
-    const id = $(this.form, "#calc-identity")?.value;
-    const i = identities(this.meta).find((x) => optId(x) === id);
-    const g = $(this.form, "#calc-identity-gloss");
-    // the gloss, then what the clause gives this identity where it gives only part (meta identities[].note)
-    const t = (i?.plain ? `（${i.plain}）` : "") + (typeof i?.note === "string" ? i.note : "");
-    if (g) { g.textContent = t; g.hidden = !t; }
+  // Who you are: every identity the region's document names, in its words with a plain gloss.
+  // A person may hold several (calc uses the most favourable one for each payer, never two).
+  // 普通参保人员 means "none of these": ticking it clears the others, and the other way round.
+  identityChoices() {
+    const group = el("fieldset", { id: "calc-identity", class: "calc-field calc-identities", "data-field": "identities",
+      "aria-describedby": "err-calc-identity calc-identity-note" },
+    el("legend", { text: "2. 您是哪一类人？（符合的都勾上）" }),
+    el("p", { class: "calc-note", id: "calc-identity-note", text: "有几种身份就勾几个，每一项报销按对您最有利的一种算。都不是就勾“普通参保人员”。" }));
+    for (const i of identities(this.meta)) {
+      const id = optId(i);
+      const box = el("input", { type: "checkbox", id: `calc-id-${id}`, name: "identity", value: id, checked: id === PLAIN || null });
+      box.addEventListener("change", () => { this.exclusive(id, box.checked); this.onIdentities?.(); });
+      group.append(el("label", { class: "calc-checkbox calc-choice", for: box.id }, box,
+        el("span", { class: "calc-choice-text" }, el("span", { class: "calc-choice-label", text: optLabel(i) }),
+          text(i.plain) ? el("span", { class: "calc-gloss", text: i.plain }) : null,
+          // what the clause gives this identity where it gives only part (meta identities[].note)
+          text(i.note) ? el("span", { class: "calc-gloss calc-id-note", text: i.note }) : null)));
+    }
+    group.append(el("p", { class: "calc-field-error", id: "err-calc-identity", hidden: true }),
+      el("details", { class: "calc-help" }, el("summary", { text: "不知道自己是哪一类？" }),
+        el("p", { text: "可以问村（社区）干部、乡镇（街道）民政办或医保窗口；低保证、特困供养证上也写着。确实不清楚就勾“普通参保人员”，算出的是最保守的数。" })));
+    return group;
+  }
+
+  identityBoxes() {
+    return $$(this.form, 'input[name="identity"]');
+  }
+
+  exclusive(id, checked) {
+    if (!checked) return;
+    for (const b of this.identityBoxes()) {
+      if (b.value !== id && (id === PLAIN || b.value === PLAIN)) b.checked = false;
+    }
+  }
+
+  heldIdentities() {
+    return this.identityBoxes().filter((b) => b.checked).map((b) => b.value);
+  }
+
+  setIdentities(list) {
+    const want = new Set((Array.isArray(list) ? list : []).map(String));
+    const boxes = this.identityBoxes();
+    if (!boxes.some((b) => want.has(b.value))) want.add(PLAIN);
+    for (const b of boxes) b.checked = want.has(b.value);
+  }
+
+  // 重庆 一档/二档: what they are and what each costs that year (sitegen computes it with calc).
+  showTierNote() {
+    const n = $(this.form, "#calc-tier-note");
+    if (!n) return;
+    const notes = this.region.tier_notes || {};
+    const t = notes[String($(this.form, "#calc-year")?.value)];
+    n.textContent = typeof t === "string" ? t : "";
+    n.hidden = !n.textContent;
   }
 
   showYearNote() {
@@ -220,7 +283,7 @@ export class CalcForm {
     const input = {
       region: this.region.id,
       year: Number($(f, "#calc-year").value),
-      identities: [$(f, "#calc-identity").value],
+      identities: this.heldIdentities(),
       stays: send.map(([s]) => s),
       outpatient,
     };
@@ -239,7 +302,7 @@ export class CalcForm {
     const f = this.form;
     const setSel = (s, v) => { if (s && v !== undefined && v !== null && [...s.options].some((o) => o.value === String(v))) s.value = String(v); };
     setSel($(f, "#calc-year"), input.year);
-    setSel($(f, "#calc-identity"), Array.isArray(input.identities) ? input.identities[0] : undefined);
+    this.setIdentities(input.identities);
     setSel($(f, "#calc-scheme"), input.scheme);
     setSel($(f, "#calc-tier"), input.tier);
     if ($(f, "#calc-newborn")) $(f, "#calc-newborn").checked = input.newborn === true;
@@ -249,10 +312,12 @@ export class CalcForm {
     }
     const stays = Array.isArray(input.stays) ? input.stays.slice(0, MAX_LINK_STAYS).map((s) => (s && typeof s === "object" ? s : {})) : [];
     const first = stays[0] || {};
-    this.stay0.replaceChildren(el("legend", { text: "第 1 次住院的详细情况" }), ...this.stayDetails(0, first));
+    this.stay0.replaceChildren(el("legend", { text: STAY0_LEGEND }), ...this.stayDetails(0, first));
     $(f, "#calc-stay0-total").value = scalar(first.total);
     this.extraStays.replaceChildren();
     for (const s of stays.slice(1)) this.addStay(s, true);  // a link may carry more stays than the button allows
+    this.labelFirstStay();
+    this.glossWords();
     const o = input.outpatient && typeof input.outpatient === "object" ? input.outpatient : {};
     $(f, "#calc-chronic").value = scalar(o.chronic);
     $(f, "#calc-drugs").value = scalar(o.special_drugs);
@@ -260,8 +325,8 @@ export class CalcForm {
     const detailed = stays.length > 1 || scalar(o.chronic) || scalar(o.special_drugs) || scalar(first.out_of_policy)
       || (first.level && String(first.level) !== "2") || (first.place && first.place !== "county");
     if (more && detailed) more.open = true;
-    this.showGloss();
     this.showYearNote();
+    this.showTierNote();
   }
 
   // ---- echo and errors -----------------------------------------------------------------

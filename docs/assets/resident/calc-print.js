@@ -57,7 +57,9 @@ function today() {
 function inputsInWords(app, out) {
   const n = out.input || app.lastInput;
   const lab = (key, v) => optLabel(choices(app.meta, key).find((o) => optId(o) === String(v)) ?? String(v ?? ""));
-  const items = [`身份：${out.identity?.label || identityLabel(app.meta, n.identities?.[0]) || ""}；按 ${n.year ?? ""} 年的规定`];
+  const held = (Array.isArray(n.identities) ? n.identities : []).map((i) => identityLabel(app.meta, i)).filter(Boolean);
+  const who = held.length ? held.join("、") : text(out.identity?.label) || "普通参保人员";
+  const items = [`身份：${who}${n.year ? `；按 ${n.year} 年的规定` : ""}`];
   const hospital = (lv) => { const t = lab("levels", lv); return t.endsWith("医院") ? t : `${t}医院`; };
   (n.stays || []).forEach((s, i) => {
     const oop = s.out_of_policy_assumed ? `${yuan(out.stays?.[i]?.out_of_policy)} 元（没填，按一般情况估）` : `${yuan(s.out_of_policy)} 元`;
@@ -109,8 +111,10 @@ export function preparePrint(app, on) {
   const fits = traceFits(out);
   document.body.classList.toggle("calc-print-short", !fits);
   const steps = Array.isArray(out.trace) ? out.trace.length : 0;
-  foot.replaceChildren(
+  // replaceChildren would print a null as the word "null": only elements go in
+  foot.replaceChildren(...[
     ledger(app, out),
     fits ? null : el("p", { class: "calc-print-note", text: `每一步是怎么算的（共 ${steps} 步）纸上放不下，请用手机打开下面的地址查看“算账单”。` }),
-    el("p", { class: "calc-print-url" }, "用手机打开这个地址，可以看到同样的计算：", el("span", { text: shareUrl(app.lastInput, pageUrl()) })));
+    el("p", { class: "calc-print-url" }, "用手机打开这个地址，可以看到同样的计算：", el("span", { text: shareUrl(app.lastInput, pageUrl()) })),
+  ].filter(Boolean));
 }

@@ -2,8 +2,8 @@
 // the year, notes on assumed or changed figures (each with the way to change or learn more),
 // who pays what, and the 算账单 (calc's trace) at body size with terms explained on first use.
 // Every amount and sentence comes from calc; JS only lays them out.
-import { el, $, asList, text, yuan } from "./calc-dom.js";
-import { payers } from "./calc-meta.js";
+import { el, $, asList, glossFirst, text, withAmounts, yuan } from "./calc-dom.js";
+import { identityLabel, payers } from "./calc-meta.js";
 import { speakButton } from "./calc-speak.js";
 
 // What a person can do about each kind of note (calc's `notes[].kind`).
@@ -16,37 +16,79 @@ const NOTE_ACTIONS = {
   migrated: null,
 };
 
-export function renderResult(box, out, { meta, onAction }) {
+// A pure function of calc's estimate output (and the page's meta): result JSON -> DOM in `box`.
+// Exported for the precomputed answers (calc-instant.js) as well as the engine's.
+export function renderResult(box, out, { meta, onAction } = {}) {
   const y = out.year || {};
   box.replaceChildren();
   box.hidden = false;
-  const ident = out.identity?.label ? `按“${out.identity.label}”的待遇` : "";
+  const held = heldLabels(out, meta);
+  const ident = held.length === 1 ? `按“${held[0]}”的待遇` : held.length > 1 ? `您勾了 ${held.length} 种身份（${held.join("、")}）` : "";
   const yearText = out.input?.year ? `${out.input.year} 年的规定` : "";
+  const digits = yuan(y.resident).length;
+  const amount = el("strong", { class: "calc-amount", "data-amount": "year.resident", text: yuan(y.resident) });
+  const line = el("span", { class: "calc-amount-line" }, amount, el("span", { class: "calc-amount-unit", text: " 元" }));
+  line.style.setProperty("--calc-digits", String(digits));
   box.append(
     el("p", { class: "calc-stale", id: "calc-stale", role: "note", hidden: true,
       text: "下面是上一次算的结果；新填的内容有误，还没有重新算。请先改好标红的地方。" }),
-    el("h2", { class: "calc-big", id: "calc-big", tabindex: "-1" }, "您自己大约要付 ",
-      el("strong", { class: "calc-amount", "data-amount": "year.resident", text: yuan(y.resident) }), " 元"),
-    el("p", { class: "calc-sub", text: [ident, yearText].filter(Boolean).join("，") + (ident || yearText ? "。" : "") + `全年总花费 ${yuan(y.total)} 元。` }));
+    el("h2", { class: "calc-big", id: "calc-big", tabindex: "-1" }, el("span", { class: "calc-big-words", text: "您自己大约要付 " }), line),
+    el("p", { class: "calc-sub" }, ...withAmounts([ident, yearText].filter(Boolean).join("，") + (ident || yearText ? "。" : "") + `全年总花费 ${yuan(y.total)} 元。`)));
 
   const summary = text(out.summary);
-  if (summary) {
-    box.append(el("p", { class: "calc-summary", id: "calc-summary", text: summary }));
-  }
+  if (summary) box.append(el("p", { class: "calc-summary", id: "calc-summary" }, ...withAmounts(summary)));
   const speak = speakButton(() => [text(out.summary) || `您自己大约要付 ${yuan(y.resident)} 元`, text(out.year_sum)].filter(Boolean).join("。"));
   if (speak) box.append(speak);
-  if (text(out.year_sum)) box.append(el("p", { class: "calc-year-sum", id: "calc-year-sum", text: out.year_sum }));
-  if (out.input?.identities?.length > 1 && text(out.identity?.reason)) {
-    box.append(el("p", { class: "calc-sub", text: out.identity.reason }));
-  }
+  if (text(out.year_sum)) box.append(el("p", { class: "calc-year-sum", id: "calc-year-sum" }, ...withAmounts(out.year_sum)));
+  const used = payersUsed(out, meta);
+  if (used) box.append(el("p", { class: "calc-sub calc-payers-used", id: "calc-payers-used", text: used }));
   box.append(notes(out, onAction));
-  for (const w of Array.isArray(out.warnings) ? out.warnings : []) {
-    if (text(w?.message)) box.append(el("p", { class: "calc-warning", role: "note", text: `注意：${w.message}` }));
-  }
+  box.append(howToGet(meta));
   box.append(whoPays(meta, y));
   box.append(el("figure", { class: "calc-chart", id: "calc-chart", hidden: true }));
   box.append(trace(out, meta));
   box.append(premium(out.premium));
+}
+
+// The identities the person ticked, in the document's words.
+function heldLabels(out, meta) {
+  const ids = Array.isArray(out.input?.identities) ? out.input.identities : [];
+  const labels = ids.map((i) => identityLabel(meta, i) || "").filter(Boolean);
+  if (labels.length) return labels;
+  return text(out.identity?.label) ? [out.identity.label] : [];
+}
+
+// Which held identity each payer used (calc's `payers`): "医疗救助按低保对象算，大病保险按返贫致贫人口算".
+// Only when the person ticked more than one; only payers that paid something (else all listed).
+export function payersUsed(out, meta) {
+  if (!(Array.isArray(out.input?.identities) && out.input.identities.length > 1)) return "";
+  const p = out.payers && typeof out.payers === "object" ? out.payers : {};
+  const order = payers(meta).map(([k, l]) => [k, l]).filter(([k]) => p[k] && text(p[k].label));
+  const paid = order.filter(([k]) => Number(out.year?.[k] || 0) !== 0);
+  const rows = paid.length ? paid : order;
+  if (!rows.length) return "";
+  const groups = new Map();
+  for (const [k, l] of rows) {
+    const who = p[k].label;
+    if (!groups.has(who)) groups.set(who, []);
+    groups.get(who).push(l);
+  }
+  if (groups.size === 1) {
+    const [who, ls] = [...groups][0];
+    return `${ls.join("、")}都按${who}算（对您最有利的一种，同一项不叠加）。`;
+  }
+  return `${[...groups].map(([who, ls]) => `${ls.join("、")}按${who}算`).join("，")}（每一项取对您最有利的身份，同一项不叠加）。`;
+}
+
+// How to get the money: the same steps as the 明白纸 (sitegen/resident.py HOW_TO_GET, in the meta).
+function howToGet(meta) {
+  const steps = Array.isArray(meta?.how_to_get) ? meta.how_to_get.filter((t) => text(t)) : [];
+  if (!steps.length) return el("span", { hidden: true });
+  const items = steps.map((t) => el("li", { text: t }));
+  glossFirst(items, meta.glossary);
+  return el("section", { class: "calc-howto", id: "calc-howto", "aria-labelledby": "calc-howto-title" },
+    el("h3", { id: "calc-howto-title", text: "怎样拿到这笔报销" }),
+    el("ol", { class: "calc-howto-list" }, items));
 }
 
 // calc's notes (contract v2). Until calc sends them, the one thing a person must know is
@@ -59,33 +101,64 @@ function figuresOf(out, step) {
     .filter((f) => f && typeof f === "object");
 }
 
+// The short 注意 list under the answer: calc's warnings, then its notes (the year's note, assumed
+// figures, readings, what is not counted), then how several identities were combined. Plain
+// items; each kind of note offers its one way to change or learn more.
 function notes(out, onAction) {
   let list = Array.isArray(out.notes) ? out.notes.filter((n) => text(n?.text)) : [];
   if (out.notes === undefined) {
     const assumed = new Set((out.trace || []).flatMap((s) => figuresOf(out, s).filter((f) => f?.provenance === "assumption").map((f) => text(f.label))));
     if (assumed.size) list = [{ kind: "assumption", text: `这个结果用到了文件里没有写明、按常见做法假设的数（${[...assumed].slice(0, 3).join("、")}${assumed.size > 3 ? "等" : ""}），实际可能不同。` }];
   }
+  const warnings = (Array.isArray(out.warnings) ? out.warnings : []).filter((w) => text(w?.message))
+    .map((w) => ({ kind: "warning", text: w.message }));
+  const combine = Array.isArray(out.input?.identities) && out.input.identities.length > 1 && text(out.identity?.reason)
+    ? [{ kind: "identities", text: out.identity.reason }] : [];
+  // calc's warnings first, then calc's notes in calc's own order (it puts the year's note and the
+  // assumptions first), then how several identities were combined
+  const all = [...warnings, ...list, ...combine];
   const ul = el("ul", { class: "calc-notes", id: "calc-notes" });
   const offered = new Set();  // one button per action: two notes on assumptions share one way to change them
-  for (const n of list) {
+  for (const n of all) {
     let how = NOTE_ACTIONS[n.kind];
     if (how && offered.has(how.action)) how = null;
     if (how) offered.add(how.action);
-    const li = el("li", { class: `calc-note-item calc-note-${String(n.kind).replace(/[^a-z_]/g, "")}`, "data-kind": String(n.kind ?? "") },
-      el("span", { text: n.text }));
+    const own = n.kind === "warning" || n.kind === "identities";  // not one of calc's `notes`
+    const li = el("li", { class: `${own ? "calc-caveat" : "calc-note-item"} calc-note-${String(n.kind).replace(/[^a-z_]/g, "")}${n.kind === "warning" ? " calc-warning" : ""}`,
+      "data-kind": String(n.kind ?? "") }, el("span", {}, ...withAmounts(n.text)));
+    const anchor = typeof n.anchor === "string" && /^[a-z0-9-]+$/.test(n.anchor) ? n.anchor
+      : typeof n.rule === "string" && /^[A-Za-z0-9-]+$/.test(n.rule) ? n.rule.toLowerCase() : null;
     if (how?.action === "rule") {
-      const anchor = typeof n.anchor === "string" && /^[a-z0-9-]+$/.test(n.anchor) ? n.anchor : null;
       if (anchor) li.append(" ", el("a", { href: `#${anchor}`, class: "calc-cite", text: how.label }));
     } else if (how) {
       const b = el("button", { type: "button", class: "calc-btn calc-btn-inline", "data-action": how.action, text: how.label });
       b.addEventListener("click", () => onAction?.(how.action));
       li.append(" ", b);
     }
+    // folded by a class, not `hidden`: read-aloud (calc-speak.js) still reads every note
+    if (ul.childElementCount >= SHORT_NOTES) li.classList.add("calc-note-extra", "calc-note-folded");
     ul.append(li);
   }
-  if (!list.length) ul.hidden = true;
-  return ul;
+  const sec = el("section", { class: "calc-caveats", id: "calc-caveats", "aria-labelledby": "calc-caveats-title" },
+    el("h3", { id: "calc-caveats-title", text: "注意" }), ul);
+  const extra = all.length - SHORT_NOTES;
+  if (extra > 0) {  // a short list: the rest one tap away (still in the page for read-aloud)
+    const more = el("button", { type: "button", class: "calc-btn calc-btn-inline calc-notes-more", id: "calc-notes-more",
+      "aria-expanded": "false", "aria-controls": "calc-notes", text: `还有 ${extra} 条说明，点开看` });
+    more.addEventListener("click", () => {
+      const open = more.getAttribute("aria-expanded") !== "true";
+      for (const li of ul.querySelectorAll(".calc-note-extra")) li.classList.toggle("calc-note-folded", !open);
+      more.setAttribute("aria-expanded", String(open));
+      more.textContent = open ? "收起" : `还有 ${extra} 条说明，点开看`;
+    });
+    sec.append(more);
+  }
+  if (!all.length) sec.hidden = true;
+  return sec;
 }
+
+// The 注意 list shows this many at first.
+const SHORT_NOTES = 3;
 
 function whoPays(meta, y) {
   const total = Number(y.total) || 0;

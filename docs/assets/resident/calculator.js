@@ -4,16 +4,19 @@
 //   calc-meta.js (labels from meta) · calc-form.js · calc-result.js · calc-advanced.js ·
 //   calc-compare.js · calc-print.js (share and print) · calc-chart.js · calc-speak.js ·
 //   calc-app.js (controller) · share.js (the share-link format) · calc-dom.js (helpers) ·
+//   calc-elder.js (长辈版 / 大字) ·
 //   calc-instant.js (answers calc computed at build time, shown before the engine arrives)
 import { readMeta } from "./calc-meta.js";
 import { CalcApp } from "./calc-app.js";
 import { preparePrint } from "./calc-print.js";
 import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery (issue 13): 重试 after a failure
+import { setupElder } from "./calc-elder.js";  // 长辈版 (大字)
 
 function boot() {
   performance.mark?.("calc-boot");  // for make bench / the e2e timeline: when the calculator started
   const root = document.getElementById("calculator");
   if (!root) return;
+  setupElder();
   let meta;
   try { meta = readMeta(); } catch {
     const box = document.getElementById("calc-failed");
