@@ -88,6 +88,8 @@ def sheet_topics(rp, params: list) -> list[dict]:
         rule = rp.rules.get(p.rule)
         title = rule.title if rule else "其他规定"
         g = groups.setdefault(title, {"title": title, "figures": [], "cites": [], "more": 0})
+        if any(f["label"] == p.label and f["shown"] == p.display for f in g["figures"]):
+            continue  # one line per figure as printed (two paths may share label and value)
         if len(g["figures"]) < SHEET_FIGURES_PER_RULE:
             g["figures"].append({"label": p.label, "shown": p.display, "provenance": p.provenance,
                                  "provenance_words": vocab.PROVENANCE.get(p.provenance, p.provenance)})
@@ -110,10 +112,11 @@ def sheet_data(rm: dict, ident: dict, settings) -> dict:
         y = res["year"]
         examples.append({"total": y["total"], "resident": y["resident"],
                          "reimbursed": str(Decimal(y["total"]) - Decimal(y["resident"]))})
-    return {"examples": examples, "topics": sheet_topics(rp, identity_params(rp, year, iid)),
+    topics = sheet_topics(rp, identity_params(rp, year, iid))
+    return {"examples": examples, "topics": topics,
             "calc_url": share_link(settings.base_url, prefill_input(rid, year, iid)),
             "oop_pct": int(OOP_SHARE * 100), "premium": premium or {},
-            "year_note": sheet_year_note(rm, year, results), "assumed": sheet_assumed(results)}
+            "year_note": sheet_year_note(rm, year, results), "assumed": sheet_assumed(results, topics)}
 
 
 def sheet_year_note(rm: dict, year, results: list[dict]) -> str | None:
@@ -134,10 +137,12 @@ def _numeric(v) -> bool:
         return False
 
 
-def sheet_assumed(results: list[dict]) -> list[dict]:
+def sheet_assumed(results: list[dict], topics: list[dict] = ()) -> list[dict]:
     """Every assumed figure the sheet's sums use (calc's `figures` with provenance `assumption`), once,
-    in the order calc lists them: label and value, to be printed marked 假设."""
+    in the order calc lists them: label and value, to be printed marked 假设. A figure the sheet's
+    figure list already prints marked 假设 is not printed twice (the sheet stays one A4 page)."""
     seen: dict[str, dict] = {}
+    printed = {(f["label"], f["shown"]) for t in topics for f in t["figures"] if f["provenance"] == "assumption"}
     for res in results:
         for path, f in (res.get("figures") or {}).items():
             if f.get("provenance") == "assumption" and path not in seen and f.get("display") and _numeric(f.get("value")):
@@ -146,7 +151,7 @@ def sheet_assumed(results: list[dict]) -> list[dict]:
     out, labels = [], set()
     for f in seen.values():
         key = (f["label"], f["shown"])
-        if key not in labels:
+        if key not in labels and key not in printed:
             labels.add(key)
             out.append(f)
     return out

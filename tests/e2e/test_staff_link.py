@@ -96,3 +96,21 @@ def test_link_builder_two_stays_checked_by_calc_with_qr_reproduces_in_new_contex
     finally:
         other.close()
     page.close()
+
+
+def test_link_builder_carries_every_identity_chosen(calc_context, server_url):
+    """A person holding 低保 and 返贫致贫 at once (issue 22): the link carries both, and the calculator
+    it opens has both ticked."""
+    page = calc_context.new_page()
+    page.goto(f"{server_url}staff/link/?region=yangcheng")
+    page.wait_for_selector('#lb-output[data-state="done"]', state="attached", timeout=BOOT_TIMEOUT_MS)
+    page.select_option("#lb-identity", ["dibao", "fanpin"])
+    page.fill("#lb-stay0-total", "3万")
+    page.click("#lb-make")
+    link = wait_link(page)
+    inp, err_text = share.decode(link.split("#calc=", 1)[1])
+    assert err_text is None and sorted(inp["identities"]) == ["dibao", "fanpin"]
+    resident = calc_context.new_page()
+    resident.goto(link)
+    resident.wait_for_selector('#calc-result[data-state="done"]', state="attached", timeout=BOOT_TIMEOUT_MS)
+    assert resident.is_checked("#calc-id-dibao") and resident.is_checked("#calc-id-fanpin")

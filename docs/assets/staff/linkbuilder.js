@@ -86,9 +86,11 @@ class LinkBuilder {
     year.value = String(r.default_year);
     this.yearNote();
     const ident = $("lb-identity");
-    const was = ident.value;
+    // Several may be chosen (a person can hold 低保 and 返贫致贫 at once): the link carries them all.
+    const was = new Set([...ident.selectedOptions].map((o) => o.value));
     ident.replaceChildren(...r.identities.map((i) => el("option", { value: i.id, text: i.label })));
-    if (r.identities.some((i) => i.id === was)) ident.value = was;
+    for (const o of ident.options) o.selected = was.has(o.value);
+    if (!ident.selectedOptions.length && ident.options.length) ident.options[0].selected = true;
     // level/place options follow the region; keep what each stay had where still offered
     for (const box of this.staysBox().children) this.fillStayChoices(box);
   }
@@ -173,7 +175,7 @@ class LinkBuilder {
       if (val("out_of_policy") !== "") s.out_of_policy = val("out_of_policy");
       return s;
     });
-    const input = { region: r.id, year: Number($("lb-year").value), identities: [$("lb-identity").value], stays };
+    const input = { region: r.id, year: Number($("lb-year").value), identities: [...$("lb-identity").selectedOptions].map((o) => o.value), stays };
     const outpatient = {};
     if ($("lb-chronic").value.trim()) outpatient.chronic = $("lb-chronic").value.trim();
     if ($("lb-drugs").value.trim()) outpatient.special_drugs = $("lb-drugs").value.trim();
