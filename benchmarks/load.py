@@ -273,6 +273,18 @@ def stdlib_figures(site: Path):
     return out
 
 
+def precache_line(site: Path) -> str:
+    """What the service worker keeps after one visit (build_site writes assets/precache.json)."""
+    try:
+        pc = json.loads((site / "assets" / "precache.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return "- service worker cache: no assets/precache.json in the built site"
+    roles = ", ".join(f"{k} {v['bytes'] / 1e6:.2f} MB" for k, v in sorted(pc["roles"].items(), key=lambda kv: -kv[1]["bytes"]))
+    return (f"- service worker cache after one visit to any page (precache by role, `buildtools/precache.py`): "
+            f"{pc['urls']} URLs, {pc['bytes'] / 1e6:.2f} MB stored ({roles}); a phone without WebAssembly "
+            f"keeps the pages only (`sw.js?engine=0`)")
+
+
 def write_report(res, statuses, throttled, quota_note, quota_model, runs, site, worker_ms, native_ms, trace_len, loads,
                  report, first=None):
     man = json.loads((site / "assets" / "calc-manifest.json").read_text())
@@ -393,6 +405,7 @@ def write_report(res, statuses, throttled, quota_note, quota_model, runs, site, 
                         f"{det.get('indexedDB', 0) / 1e6:.1f} MB)" if det else "") + " (`navigator.storage.estimate()`)")
     else:
         lines.append("- memory snapshot: none stored — " + "; ".join(sorted({str(st.get('snapshot')) for st in statuses})))
+    lines.append(precache_line(site))
     lines += [
         "- clean-up: one snapshot at most — a single IndexedDB record, replaced when a new one is stored; keyed by "
         "the runtime directory (Pyodide version + hash of its files), the wheel's sha256 and the trimmed standard "
