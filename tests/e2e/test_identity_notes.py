@@ -17,10 +17,10 @@ NOTES = {(r["id"], i["id"]): i["note"] for r in json.loads(native_meta())["regio
                                                  ("yiyuan", "linshi", "三（二）六是")])
 def test_the_form_offers_the_identity_and_shows_its_clause(calc_page, region, ident, clause):
     page = calc_page(region)
-    page.select_option("#calc-identity", ident)
-    gloss = page.locator("#calc-identity-gloss")
-    gloss.wait_for(state="visible")
-    text = gloss.inner_text()
+    page.check(f"#calc-id-{ident}")
+    row = page.locator(f"#calc-identity label:has(#calc-id-{ident})")
+    row.wait_for(state="visible")
+    text = page.locator("#calc-identity").inner_text()
     assert clause in text and NOTES[(region, ident)] in text, text
 
 

@@ -27,7 +27,8 @@ function startExtra(index) {
       const m = ev.data || {};
       if (m.type === "ready") resolve(member);
       else if (m.type === "error") { kill(member); reject(new Error(m.message)); }
-      else if (m.id !== undefined && member.pending.has(m.id)) {
+      // {id, type: "received"} only says the worker has the call (worker.js); the answer follows
+      else if (m.id !== undefined && m.type !== "received" && member.pending.has(m.id)) {
         const { res, timer } = member.pending.get(m.id);
         clearTimeout(timer);
         member.pending.delete(m.id);
