@@ -26,15 +26,7 @@ NO_WASM_MS = 6000       # ... and within 6 s without WebAssembly
 REGIONS = [r["id"] for r in meta_dict()["regions"]]
 REGION_META = {r["id"]: r for r in meta_dict()["regions"]}
 
-# When the answer appears, from navigation start (the page's own clock).
-ANSWER_CLOCK = """
-new MutationObserver(() => {
-  const r = document.getElementById("calc-result");
-  if (r && r.dataset.state === "done" && window.__answerAt === undefined) {
-    window.__answerAt = performance.now(); window.__answerSource = r.dataset.source;
-  }
-}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-state"] });
-"""
+from benchmarks.load import ANSWER_CLOCK  # when the answer appears: one clock for the test and make bench
 NO_WASM = "delete globalThis.WebAssembly;"
 
 
