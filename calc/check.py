@@ -11,7 +11,9 @@ it; the exit status is 1 when there is any. Checks:
 - references: every rule id a parameter names is in the file's [rules]; every identity exists
   (calc/vocab.py); [region] has what the engine needs (id, name, document, years, identities);
 - a year's notice (`[update.<year>]`, see calc/updates.py) names its document and date and only
-  changes parameters the region already has.
+  changes parameters the region already has;
+- every parameter path is one a step reads (calc/schema.py): a misspelled key is refused with the
+  nearest declared one, never read as absent.
 
 Standard library only, like the rest of calc.
 """
@@ -25,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
-from . import vocab
+from . import schema, vocab
 from .params import PROVENANCE, UNITS
 
 # Upper bounds of the same spending a threshold/deductible is measured on (band uppers, ceilings,
@@ -314,6 +316,9 @@ def check_data(name: str, data: dict, national: dict | None = None) -> list:
         check_entry(name, path, t, rules, out)
     own = _by_path(data)
     for path, variants in own.items():
+        unknown = schema.problem(path)
+        if unknown:
+            out.append(Problem(name, path, *unknown))
         check_dates(name, path, variants, out)
     check_groups(name, own, nat, years, out)
     return out

@@ -15,6 +15,7 @@ and identity lists all come from here; the engine never names a region or a rule
 """
 import datetime
 import tomllib
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -27,6 +28,7 @@ from .money import pct
 
 UNITS = ("yuan", "ratio", "count", "text", "ids", "date")
 PROVENANCE = tuple(vocab.PROVENANCE)
+MAX_VIEWS = 32   # resolved (year, overrides) views kept per region
 INHERITED = ("rule", "cite", "provenance", "since", "until", "unit", "kind", "reason", "who",
              "covers_until", "carry", "carry_reason")
 
@@ -88,6 +90,13 @@ class Param:
         elif self.kind == "target":
             d = "约" + d
         return d
+
+    @cached_property
+    def figure(self):
+        """This parameter as a trace step lists it (one object per parameter: steps share it)."""
+        from .model import Figure
+        return Figure(self.path, self.label, str(self.value) if self.unit != "ids" else ",".join(self.value),
+                      self.display, self.provenance, self.cite if self.provenance != "assumption" else self.reason)
 
     @property
     def edit(self) -> str:
@@ -196,7 +205,8 @@ class RegionParams:
         self.year_notes = {y: "".join(n for n in (own.get(y), shared.get(y)) if n)
                            for y in self.years if y in own or y in shared}
         self._groups = {}
-        self._found = {}          # (path, year) -> Param | None: the lookup without overrides
+        self._paths = None
+        self._views = OrderedDict()   # (year, overrides) -> {path: Param}, least recently used first
 
     def groups(self, prefix):
         """Names of the tables directly under `prefix` that carry an `identities` list."""
@@ -218,32 +228,51 @@ class RegionParams:
         return (self.own, self.national) if self.national else (self.own,)
 
     def paths(self):
-        seen = {}
-        for t in self._tables():
-            for k in t.by_path:
-                seen.setdefault(k, None)
-        return list(seen)
+        if self._paths is None:
+            seen = {}
+            for t in self._tables():
+                for k in t.by_path:
+                    seen.setdefault(k, None)
+            self._paths = tuple(seen)
+        return list(self._paths)
 
     def parameters(self, year=None):
         """Every parameter in force in `year` (all variants when year is None), region first."""
-        for path in self.paths():
-            if year is None:
+        if year is None:
+            for path in self.paths():
                 for t in self._tables():
                     yield from t.by_path.get(path, ())
-            else:
-                p = self.get(path, year)
-                if p is not None:
-                    yield p
+        else:
+            yield from self.view(year).values()
+
+    def lookup(self, path, year) -> Optional[Param]:
+        """The region's variant of `path` in force in `year`, else the national one (no cache)."""
+        return next((q for t in self._tables() if (q := t.get(path, year)) is not None), None)
+
+    def view(self, year, overrides=None) -> dict:
+        """{path: Param} of every parameter in force in `year`, with `overrides` applied: resolved
+        once per year and overrides, so a step's read is one dictionary lookup. The views kept are
+        bounded (MAX_VIEWS, least recently used dropped): overrides come from anyone's link."""
+        key = (year, tuple(sorted(overrides.items())) if overrides else ())
+        views = self._views
+        found = views.get(key)
+        if found is not None:
+            views.move_to_end(key)
+            return found
+        if overrides:
+            found = dict(self.view(year))
+            for path, value in overrides.items():
+                if path in found:
+                    found[path] = replace(found[path], value=value, overridden=True)
+        else:
+            found = {path: p for path in self.paths() if (p := self.lookup(path, year)) is not None}
+        views[key] = found
+        if len(views) > MAX_VIEWS:
+            views.popitem(last=False)
+        return found
 
     def get(self, path, year, overrides=None) -> Optional[Param]:
-        key = (path, year)
-        try:
-            p = self._found[key]
-        except KeyError:
-            p = self._found[key] = next((q for t in self._tables() if (q := t.get(path, year)) is not None), None)
-        if p is not None and overrides and path in overrides:
-            return replace(p, value=overrides[path], overridden=True)
-        return p
+        return self.view(year, overrides).get(path)
 
     @staticmethod
     def label_level(level):
