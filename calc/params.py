@@ -298,6 +298,8 @@ ASCII_NUMBER = frozenset("0123456789.")
 def parse_override(p: Param, raw) -> Decimal:
     """A plain decimal with bounded digits ("500", "0.75", "75%"); ratios between 0 and 100%."""
     field = f"overrides.{p.path}"
+    if isinstance(raw, int) and raw.bit_length() > 64:   # before str(): 4,300+ digits raise there
+        raw = "9" * 17                                    # refused below as too many digits
     text = str(raw).strip().translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%")) \
         if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool) else None
     if isinstance(raw, float) and raw == raw and abs(raw) < 1e12:
