@@ -71,6 +71,16 @@ def payers_in(rp, year):
     return [payer for payer, key in PAYER_PARAMS.items() if any(p == key or p.startswith(key) for p in live)]
 
 
+def payers_to_try(rp, year) -> tuple:
+    """The payers whose identity can change an amount in this year (IDENTITY_READS), once per year."""
+    key = ("payers_to_try", year)
+    found = rp.memo.get(key)
+    if found is None:
+        live = rp.view(year)
+        found = rp.memo[key] = tuple(p for p in PAYERS if any(k.startswith(IDENTITY_READS[p]) for k in live))
+    return found
+
+
 def choose(rp, person, care, overrides, trace=True) -> Run:
     """Per payer, the most favourable treatment any held identity gives, never two in one payer.
 
@@ -87,8 +97,7 @@ def choose(rp, person, care, overrides, trace=True) -> Run:
     best = min(runs, key=lambda r: r.year["resident"])
     if len(held) > 1:
         tried = {tuple(r.ctx.schedule.values()) for r in runs}
-        live = rp.view(person.year)
-        present = [p for p in PAYERS if any(k.startswith(IDENTITY_READS[p]) for k in live)]
+        present = payers_to_try(rp, person.year)
         for _ in range(3):
             improved = False
             for payer in present:

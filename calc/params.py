@@ -207,6 +207,7 @@ class RegionParams:
         self._groups = {}
         self._paths = None
         self._views = OrderedDict()   # (year, overrides) -> {path: Param}, least recently used first
+        self.memo = {}                # what callers derive once per year (keys hold one of self.years)
 
     def groups(self, prefix):
         """Names of the tables directly under `prefix` that carry an `identities` list."""
