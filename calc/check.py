@@ -139,6 +139,11 @@ def check_entry(name: str, path: str, t: dict, rules: set, out: list) -> None:
     if prov in ("document", "public") and not str(t.get("cite", "")).strip():
         P("文件规定或公开数据的数字要写出处（cite：文件的条款或公开来源）",
           f"a {prov} figure needs its clause or source (cite)")
+    if prov == "public" and isinstance(t.get("since"), datetime.date) and t.get("until") is None \
+            and t.get("covers_until") is None:
+        # A public figure states a value for its year; later years carry it forward, and say so.
+        P("公开数据的最新一段要写它适用到哪一天（covers_until，如 2025-12-31），之后的年份才会标为“沿用（假设）”",
+          "the latest variant of a public figure needs covers_until (e.g. 2025-12-31): later years are carried forward")
     if prov == "assumption" and not str(t.get("reason", "")).strip():
         P("假设的数字要写理由（reason）", "an assumption needs its reason (reason)")
     rule = t.get("rule", "")

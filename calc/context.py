@@ -124,8 +124,16 @@ class Ctx:
         figures = [p.figure for p in params]
         st = Step(tier, stay, text, fen(amount), figures=figures, readings=readings)
         who = next((p for p in params if p.provenance != "document" and p.unit == "ids"), None)
-        carried = any(p.carried for p in params)
-        if carried:
+        carried = [p for p in params if p.carried]
+        if carried and basis is not None:
+            # A new notice's figure with others carried forward: cite the notice, name what is carried.
+            if basis.rule not in self.rp.rules:
+                raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
+            st.rule, st.cite, st.basis = basis.rule, basis.cite, "document"
+            names = dict.fromkeys(f"适用对象（{p.display}）" if p.unit == "ids" else p.label for p in carried)
+            if tier != "note":
+                st.text = text + f"（其中{'、'.join(names)}沿用此前的规定，按假设计算）"
+        elif carried:
             st.basis = "assumption"
             if tier != "note":
                 st.text = text + "（文件没有写这一年，沿用文件此前的规定和数字，按假设计算）"

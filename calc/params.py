@@ -129,14 +129,18 @@ class Table:
 
     def __init__(self, data: dict, document: str):
         self.document = document
-        self.year_notes = {int(k): v for k, v in data.get("_meta", {}).get("year_notes", {}).items()}
+        meta = data.get("_meta", {})
+        self.year_notes = {int(k): v for k, v in meta.get("year_notes", {}).items()}
+        self.carried_from, self.carried_note = meta.get("carried_from"), meta.get("carried_note", "")
         self.by_path: dict[str, list[Param]] = {}
         self._walk(data, "", {})
 
     def _walk(self, node, prefix, defaults):
         defaults = {**defaults, **node.get("_defaults", {})}
         for key, val in node.items():
-            if key.startswith("_") or (not prefix and key in ("region", "rules")):
+            # [update.<year>] blocks are notices, not parameters: calc/updates.py has already put
+            # each of their figures where it belongs, as a dated variant of the figure it replaces.
+            if key.startswith("_") or (not prefix and key in ("region", "rules", "update")):
                 continue
             path = f"{prefix}.{key}" if prefix else key
             if isinstance(val, dict) and "value" in val:
@@ -149,7 +153,8 @@ class Table:
 
     def _add(self, path, t):
         covers = t.get("covers_until")
-        if covers is not None and t.get("provenance") == "document" and (t.get("until") is None or t["until"] > covers):
+        if covers is not None and t.get("provenance") in ("document", "public") \
+                and (t.get("until") is None or t["until"] > covers):
             since = t.get("since")
             if since is None or since <= covers:
                 self._add(path, {**t, "until": covers, "covers_until": None})
@@ -174,6 +179,14 @@ class Table:
                   reading=t.get("reading", ""), alternative=t.get("alternative", ""),
                   reading_for=tuple(t.get("reading_for", ())), carried=bool(t.get("_carried")))
         self.by_path.setdefault(path, []).append(p)
+
+    def year_note(self, year):
+        """The note for `year`: its own, else the carried-forward note from `carried_from` on."""
+        if year in self.year_notes:
+            return self.year_notes[year]
+        if self.carried_note and self.carried_from is not None and year >= self.carried_from:
+            return self.carried_note.format(year=year)
+        return None
 
     def get(self, path, year):
         for p in self.by_path.get(path, ()):
@@ -200,14 +213,39 @@ class RegionParams:
         self.places = dict(self.meta.get("places", vocab.PLACE_SHORT))
         self.migrate_places = dict(self.meta.get("migrate_places", {}))
         self.migrate_overrides = dict(self.meta.get("migrate_overrides", {}))
-        own = {int(k): v for k, v in self.meta.get("year_notes", {}).items()}
-        shared = national.year_notes if national else {}
-        self.year_notes = {y: "".join(n for n in (own.get(y), shared.get(y)) if n)
-                           for y in self.years if y in own or y in shared}
         self._groups = {}
         self._paths = None
         self._views = OrderedDict()   # (year, overrides) -> {path: Param}, least recently used first
         self.memo = {}                # what callers derive once per year (keys hold one of self.years)
+        own = {int(k): v for k, v in self.meta.get("year_notes", {}).items()}
+        notices = {int(y): d for y, d in self.meta.get("year_documents", {}).items() if d.get("notice")}
+        for y, d in notices.items():      # a notice's year says what it renews and what is carried
+            own.setdefault(y, self._notice_note(y, d))
+        shared = {y: n for y in self.years if national and (n := national.year_note(y))}
+        self.year_notes = {y: "".join(n for n in (own.get(y), shared.get(y)) if n)
+                           for y in self.years if y in own or y in shared}
+
+    def _notice_note(self, year, doc) -> str:
+        """{year}年: which figures the year's notice renews, and which carry on from earlier years."""
+        view = self.view(year)
+        renewed = [p for p in view.values() if p.provenance == "document" and p.since is not None
+                   and p.since.year == year and p.cite.startswith(doc["document"])]
+        carried = [p for p in view.values() if p.carried and not p.path.startswith("notes.")]
+        own_carried = [p for p in carried if p in self.own.by_path.get(p.path, ())]
+        national_carried = [p for p in carried if p not in own_carried]
+        note = f"{year}年：{doc['document']}更新了{'、'.join(dict.fromkeys(p.label for p in renewed))}。"
+        by_year: dict = {}        # the year a figure was last stated -> the rules it belongs to
+        for p in own_carried:
+            rule = self.rules.get(p.rule)
+            title = rule.title if rule else p.label
+            if any(q.rule == p.rule for q in renewed):   # the notice renews part of this rule
+                title += "的适用对象" if p.unit == "ids" else f"的{p.label}"
+            by_year.setdefault(p.since.year - 1, {})[title] = None
+        for last, titles in sorted(by_year.items()):
+            note += f"沿用{last}年的规定和数字（按假设计算）：{'、'.join(titles)}。"
+        for p in national_carried:
+            note += f"{p.label}没有{year}年的新数，沿用{p.since.year - 1}年的 {p.display}（假设）。"
+        return note
 
     def groups(self, prefix):
         """Names of the tables directly under `prefix` that carry an `identities` list."""

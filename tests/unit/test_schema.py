@@ -75,3 +75,12 @@ def test_engine_raises_on_an_undeclared_read():
 def test_the_declared_patterns_name_real_places_and_levels():
     assert schema.declared("cost_control.county_2") and schema.declared("basic.level3.deductible")
     assert not schema.declared("cost_control.moon_2") and not schema.declared("basic.level4.deductible")
+
+
+def test_a_public_figure_without_the_year_it_covers_is_refused():
+    nat = tomllib.loads((REGIONS / "_national.toml").read_text("utf-8"))
+    assert check.check_data("_national.toml", nat) == []
+    latest = nat["premium"]["contribution"][-1]
+    del latest["covers_until"]
+    found = [p for p in check.check_data("_national.toml", nat) if p.path == "premium.contribution"]
+    assert found and "covers_until" in found[0].zh
