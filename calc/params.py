@@ -202,6 +202,10 @@ class RegionParams:
         self.document = self.meta["document"]
         self.own = Table(data, self.document)
         self.national = national
+        from .schema import problem   # a misspelled key is never read as absent: refuse the data
+        for path in self.own.by_path:
+            if (bad := problem(path)) is not None:
+                raise ValueError(f"{self.id}: {bad[1]} / {bad[0]}")
         self.rules = {rid: Rule(rid, self.id, r["title"], r["plain"], r["section"],
                                 f"{self.document} {r['section']}", rid.lower())
                       for rid, r in data.get("rules", {}).items()}

@@ -84,3 +84,28 @@ def test_a_public_figure_without_the_year_it_covers_is_refused():
     del latest["covers_until"]
     found = [p for p in check.check_data("_national.toml", nat) if p.path == "premium.contribution"]
     assert found and "covers_until" in found[0].zh
+
+
+def test_the_engine_refuses_region_data_with_a_misspelled_key(tmp_path):
+    bad = tmp_path / "xianning.toml"
+    bad.write_text(_misspell((REGIONS / "xianning.toml").read_text("utf-8"), "assistance.dibao_fanpin", "cap", "caps"),
+                   "utf-8")
+    original = params._FILES["xianning"]
+    try:
+        params.register(bad)
+        with pytest.raises(ValueError, match="did you mean cap"):
+            params.load("xianning")
+    finally:
+        params._FILES["xianning"] = original
+        params.load.cache_clear()
+    assert params.load("xianning").get("assistance.dibao_fanpin.cap", 2025).value == 30000
+
+
+def test_a_misspelled_key_in_an_overlay_file_is_refused(tmp_path):
+    notice = tmp_path / "yangcheng-2026.toml"
+    notice.write_text('region = "yangcheng"\n[update.2026]\ndocument = "测试〔2026〕1号"\ndate = 2026-01-20\n'
+                      '[update.2026.figures]\n"assistance.dibao.caps" = { value = "70000", cite = "一、四是" }\n',
+                      "utf-8")
+    run = subprocess.run([sys.executable, "-m", "calc", "check", str(notice)], cwd=ROOT, capture_output=True,
+                         text=True)
+    assert run.returncode == 1 and "assistance.dibao.caps" in run.stderr and "assistance.dibao.cap" in run.stderr
