@@ -12,7 +12,6 @@ its part, raises UndeclaredParameter when a step reads a path it did not declare
 """
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 
@@ -62,6 +61,7 @@ def declared(path: str) -> bool:
 
 def nearest(path: str):
     """The declared path most like `path` (a pattern filled in with the path's own table names), or None."""
+    import difflib   # here, not at the top: only `calc check` and refused data need it (the browser's stdlib is trimmed)
     parts = path.split(".")
     candidates = set()
     for pat in patterns():
