@@ -93,27 +93,28 @@ def choose(rp, person, care, overrides, trace=True) -> Run:
     not tried (IDENTITY_READS): nothing reads its identity, so a trial could not change any amount.
     """
     held = sorted(person.identities, key=PRIORITY.index)
+    if len(held) == 1:
+        return compute(rp, person, care, overrides, dict.fromkeys(PAYERS, held[0]), quiet=not trace)
     runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i), quiet=True) for i in held]
     best = min(runs, key=lambda r: r.year["resident"])
-    if len(held) > 1:
-        tried = {tuple(r.ctx.schedule.values()) for r in runs}
-        present = payers_to_try(rp, person.year)
-        for _ in range(3):
-            improved = False
-            for payer in present:
-                for cand in held:
-                    if cand == best.ctx.schedule[payer]:
-                        continue
-                    schedule = {**best.ctx.schedule, payer: cand}
-                    key = tuple(schedule.values())
-                    if key in tried:      # computed before and not better then: the amounts do not change
-                        continue
-                    tried.add(key)
-                    trial = compute(rp, person, care, overrides, schedule, quiet=True)
-                    if trial.year["resident"] < best.year["resident"]:
-                        best, improved = trial, True
-            if not improved:
-                break
+    tried = {tuple(r.ctx.schedule.values()) for r in runs}
+    present = payers_to_try(rp, person.year)
+    for _ in range(3):
+        improved = False
+        for payer in present:
+            for cand in held:
+                if cand == best.ctx.schedule[payer]:
+                    continue
+                schedule = {**best.ctx.schedule, payer: cand}
+                key = tuple(schedule.values())
+                if key in tried:      # computed before and not better then: the amounts do not change
+                    continue
+                tried.add(key)
+                trial = compute(rp, person, care, overrides, schedule, quiet=True)
+                if trial.year["resident"] < best.year["resident"]:
+                    best, improved = trial, True
+        if not improved:
+            break
     if trace:
         best = compute(rp, person, care, overrides, best.ctx.schedule)
     return best
