@@ -58,8 +58,11 @@ def compute(rp, person, care, overrides, schedule, quiet=False) -> Run:
             step(ctx, s, y)
         stays.append(s)
     opd = outpatient(ctx, y, care.chronic, care.special_drugs)
-    year = {k: sum((getattr(s, k) for s in stays), ZERO) for k in YEAR_KEYS}
-    year["assistance"] += sum((s.oop_assistance for s in stays), ZERO)
+    year = dict.fromkeys(YEAR_KEYS, ZERO)
+    for s in stays:
+        for k in YEAR_KEYS:
+            year[k] += getattr(s, k)
+        year["assistance"] += s.oop_assistance
     for k in ("total", "basic", "critical", "assistance", "resident"):
         year[k] += opd[k]
     return Run(ctx, stays, opd, year)
