@@ -93,8 +93,12 @@ def estimate_one(job) -> dict:
             "identity": rp.label_of(main), "identity_id": main, "year_of": person.year,
             "year": {k: s(run.year[k]) for k in YEAR_KEYS},
             "stays": [{"total": s(st.total), "resident": s(st.resident), "level": n.get("level", ""),
-                       "place": n.get("place", ""), "referral": n.get("referral", False)}
+                       "place": n.get("place", ""), "referral": n.get("referral", False),
+                       "out_of_policy": s(st.out_of_policy), "oop_assumed": bool(n.get("out_of_policy_assumed"))}
                       for st, n in zip(run.stays, norm["stays"])],
+            # the assumed figures this person's sums used (their 明白纸 names them, roster/sheets.py)
+            "assumed": list(dict.fromkeys(f.param for st in run.ctx.steps for f in st.figures
+                                          if f.provenance == "assumption")),
             "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")}}
 
 

@@ -52,7 +52,9 @@ def env() -> jinja2.Environment:
     e.filters["yuan"] = yuan
     e.filters["prov"] = lambda p: PROVENANCE.get(p, p)
     from .resident import HOW_TO_GET
-    e.globals["how_to_get_steps"] = HOW_TO_GET  # partials/claim-steps.html, wherever it is included
+    from .staff import sheet_frame
+    e.globals["sheet_frame"] = sheet_frame  # partials/mingbai.html: every part of a sheet present
+    e.globals["how_to_get_steps"] = HOW_TO_GET  # the claim steps of every 明白纸 (sheet data "steps")
     return e
 
 
@@ -267,6 +269,7 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
     written += publish.write_site(docs_dir, settings)  # the site's share image
     for rm in regions:
         data = region_data(rm)
+        data["settings"] = settings.for_pages()  # staff toolkit: office, hotline, date, preview
         data.update(resident.page_data(meta, rm, regions, data))  # calculator meta, cards, charts
         data.update(publish.page_data(rm))  # year's document, "past the latest year" line, share image
         rid = data["rid"]
@@ -278,7 +281,6 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
             ident["print_url"] = f"{base_url}{rid}/print/{ident['id']}/"
             qr(ident["url"], docs_dir / rid / "qr" / f"{ident['id']}.png")
             written.append(docs_dir / rid / "qr" / f"{ident['id']}.png")
-        data["settings"] = settings.for_pages()  # staff toolkit: office, hotline, date, preview
         data.update(instant.page_data(rm, data["settings"]))  # issue 20: answers computed at build time
         put(f"{rid}/index.md", e.get_template("region.md.j2").render(**data))
         written += staff.write_sheets(docs_dir, rm, settings, e, put)  # staff toolkit: 明白纸
