@@ -101,33 +101,6 @@ def _topic(path: str) -> str:
     return "其他规定"
 
 
-def _mentions(path: str, ident: str) -> bool:
-    return ident in path.split(".")
-
-
-def _ident_lists(params: list[dict]) -> dict[str, set]:
-    """`<group>.identities` text parameters: group prefix -> identity ids it names."""
-    out = {}
-    for p in params:
-        if p["path"].endswith(".identities") and p["unit"] == "text":
-            out[p["path"].rsplit(".", 1)[0]] = {s.strip() for s in p["value"].split(",")}
-    return out
-
-
-def _for_identity(params: list[dict], ident: str) -> list[dict]:
-    """Parameters that concern this identity: named in the path, or in a group whose
-    `identities` list names it (e.g. critical.tilt.identities = "tekun,dibao,fanpin")."""
-    lists = _ident_lists(params)
-    out = []
-    for p in params:
-        group = p["path"].rsplit(".", 1)[0]
-        if p["path"].endswith(".identities"):
-            continue
-        if _mentions(p["path"], ident) or ident in lists.get(group, ()):
-            out.append(p)
-    return out
-
-
 TEXT_WORDS = {"yes": "是", "no": "否", "true": "是", "false": "否", "deductible": "只交起付线",
               "zero": "不用预交押金", "shared": "门诊和住院共用一个年度限额"}
 # id -> label over all regions (a group's list may name an identity a region does not offer)
@@ -153,6 +126,7 @@ def humanize(p: dict, labels: dict[str, str]) -> str:
 
 def region_data(region_meta: dict) -> dict:
     api, params_mod, rules_mod = _calc()
+    from calc.concerns import concerns
     rid = region_meta["id"]
     year = region_meta.get("default_year") or max(region_meta.get("years") or [None])
     loaded = params_mod.load(rid)
@@ -210,8 +184,10 @@ def region_data(region_meta: dict) -> dict:
                              "reimbursed": str(Decimal(stay["total"]) - Decimal(stay["resident"])),
                              "link": calc_link(rid, inp)})
         topics: dict[str, list] = {}
-        for p in _for_identity(params, iid):
-            topics.setdefault(_topic(p["path"]), []).append(p)
+        concern = {p.path for p in concerns(loaded, year, iid)}  # calc's one answer (calc/concerns.py)
+        for p in params:
+            if p["path"] in concern:
+                topics.setdefault(_topic(p["path"]), []).append(p)
         identities.append({"id": iid, "label": ident.get("label", iid), "plain": ident.get("plain", ""),
                            "topics": topics, "examples": examples,
                            "premium": examples[0]["result"].get("premium") or {},

@@ -64,19 +64,10 @@ def _estimate(inp: dict) -> dict:
 
 # ---- 明白纸 -----------------------------------------------------------------------------------
 def identity_params(rp, year, ident: str) -> list:
-    """The parameters that concern `ident` in `year`: a path segment names it, or a group above it
-    lists it in its `identities` (e.g. reassist.identities = ["jianka", "jishi"])."""
-    lists = {p.path[: -len(".identities")]: set(p.value) | set(p.reading_for)
-             for p in rp.parameters(year) if p.path.endswith(".identities") and p.unit == "ids"}
-    out = []
-    for p in rp.parameters(year):
-        if p.path.endswith(".identities") or p.unit not in ("yuan", "ratio", "count"):
-            continue
-        parts = p.path.split(".")
-        groups = [".".join(parts[:i]) for i in range(1, len(parts))]
-        if ident in parts or any(ident in lists.get(g, ()) for g in groups):
-            out.append(p)
-    return out
+    """The figures (amounts, rates, counts) among the parameters that concern `ident` in `year`
+    (calc.concerns: the same answer the region page's identity sections use)."""
+    from calc.concerns import concerns
+    return [p for p in concerns(rp, year, ident) if p.unit in ("yuan", "ratio", "count")]
 
 
 def sheet_topics(rp, params: list) -> list[dict]:
