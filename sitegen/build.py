@@ -52,10 +52,24 @@ def env() -> jinja2.Environment:
     e.filters["yuan"] = yuan
     e.filters["prov"] = lambda p: PROVENANCE.get(p, p)
     from .resident import HOW_TO_GET
+    from calc.params import region_ids
     from .staff import sheet_frame
+    # "五地对比": the number of regions in the wording comes from calc's regions
+    e.globals["regions_word"] = cn_count(len(region_ids()))
     e.globals["sheet_frame"] = sheet_frame  # partials/mingbai.html: every part of a sheet present
     e.globals["how_to_get_steps"] = HOW_TO_GET  # the claim steps of every 明白纸 (sheet data "steps")
     return e
+
+
+def cn_count(n: int) -> str:
+    """2 -> "两", 5 -> "五", 12 -> "十二": how many regions, as the wording says it (up to 99)."""
+    digits = "零一二三四五六七八九"
+    if n == 2:
+        return "两"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
 
 
 def yuan(s) -> str:
