@@ -362,6 +362,24 @@ def module_graph(entry: str = "resident/calculator.js") -> list[str]:
 
 
 MODULES_PLACEHOLDER = re.compile(r"<!--CALC-MODULES (\S*)-->")
+EARLY_PLACEHOLDER = re.compile(r"<!--CALC-EARLY (\S+)-->")
+EARLY_PART = re.compile(r"^// early-start:begin\n(.*?)^// early-start:end$", re.S | re.M)
+
+
+def early_script(worker_url: str) -> str:
+    """The page's first engine, started from <head>: protocol.js's early-start part (its worker
+    names and build check), as one classic inline script, only where WebAssembly runs."""
+    part = EARLY_PART.search((ASSETS / "runtime" / "protocol.js").read_text("utf-8"))
+    if not part:
+        raise SystemExit("sitegen.instant: docs/assets/runtime/protocol.js has no early-start part")
+    code = "\n".join(line.strip() for line in part.group(1).splitlines() if line.strip() and not line.strip().startswith("//"))
+    return (f'<script>try{{if(typeof WebAssembly==="object")(function(){{\n{code}\nearlyStart({json.dumps(worker_url)})}})()}}'
+            f'catch(e){{}}</script>')
+
+
+def early_start(html: str) -> str:
+    """overrides/main.html's <!--CALC-EARLY url--> -> early_script(url)."""
+    return EARLY_PLACEHOLDER.sub(lambda m: early_script(m.group(1)), html)
 
 
 def module_preloads(html: str) -> str:

@@ -198,9 +198,10 @@ def write_sheets(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[p
     rid = rm["id"]
     for ident in rm["identities"]:
         sheet = sheet_data(rm, ident, settings)
+        calc_url = sheet.pop("calc_url")
         folder = docs_dir / rid / "print" / ident["id"]
         folder.mkdir(parents=True, exist_ok=True)
-        qr.save(sheet["calc_url"], folder / "qr.png")
+        qr.save(calc_url, folder / "qr.png")
         written += [folder / "qr.png", folder / "qr.svg"]
         put(f"{rid}/print/{ident['id']}/index.md", env.get_template("print.md.j2").render(
             rm=rm, ident=ident, sheet=sheet, sheet_attrs={"data-region": rid, "data-identity": ident["id"]},

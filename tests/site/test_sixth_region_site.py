@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.instant import early_start
+
 ROOT = Path(__file__).resolve().parents[2]
 SIXTH = ROOT / "tests" / "unit" / "data" / "sixth" / "shiyan.toml"
 
@@ -55,9 +57,11 @@ def six(tmp_path_factory) -> Path:
 def test_the_sixth_region_reaches_its_page_with_the_early_engine_start(six):
     page = (six / "out" / "shiyan" / "index.html").read_text("utf-8")
     assert 'id="calculator" data-region="shiyan"' in page
-    assert "window.__calcEarly" in page and 'id="calc-preloads"' in page  # overrides/main.html, from the front matter
+    # overrides/main.html, from the page's front matter; the build inlines protocol.js's early start
+    assert "<!--CALC-EARLY" in page and 'id="calc-preloads"' in page
+    assert "window.__calcEarly" in early_start(page)
     home = (six / "out" / "index.html").read_text("utf-8")
-    assert "window.__calcEarly" not in home  # only calculator pages start the engine
+    assert "<!--CALC-EARLY" not in home  # only calculator pages start the engine
 
 
 def test_every_page_with_a_navigation_links_the_sixth_region(six):
