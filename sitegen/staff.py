@@ -335,8 +335,18 @@ def compare_data(regions: list[dict], base_url: str) -> dict:
             bills.append({"total": total, "cells": cells,
                           "rows": [{"key": k, "label": vocab.PAYERS[k]} for k in keys]})
         tables.append({"id": iid, "label": vocab.IDENTITIES[iid][0], "plain": vocab.IDENTITIES[iid][1],
-                       "bills": bills})
+                       "bills": bills, "special": [special_rules(r, iid) for r in regions]})
     return {"identities": tables, "regions": regions, "oop_pct": int(OOP_SHARE * 100)}
+
+
+def special_rules(rm: dict, iid: str) -> dict:
+    """What a region's document gives this identity beyond 普通参保人员, by the titles of the rules
+    that set its figures (calc.concerns, as on its 明白纸 and region page); None: not offered."""
+    from calc import params
+    if iid not in {x["id"] for x in rm["identities"]}:
+        return {"region": rm, "titles": None}
+    rp = params.load(rm["id"])
+    return {"region": rm, "titles": [t["title"] for t in sheet_topics(rp, identity_params(rp, rm["default_year"], iid))]}
 
 
 def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put) -> list[pathlib.Path]:
