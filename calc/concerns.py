@@ -32,3 +32,23 @@ def concerns(rp, year, ident: str) -> list:
         if ident in parts or any(ident in lists.get(t, ()) for t in tables):
             out.append(p)
     return out
+
+
+FIGURE_UNITS = ("yuan", "ratio", "count")
+
+
+def figures(rp, year, ident: str) -> list:
+    """The figures (amounts, rates, counts) among the parameters that concern `ident`."""
+    return [p for p in concerns(rp, year, ident) if p.unit in FIGURE_UNITS]
+
+
+def rule_titles(rp, year, ident: str) -> list[str]:
+    """What the region gives `ident` beyond 普通参保人员, in the titles of the region's own rules that
+    set its figures (in the order the parameters come), for one-line summaries."""
+    titles = []
+    for p in figures(rp, year, ident):
+        rule = rp.rules.get(p.rule)
+        title = rule.title if rule else "其他规定"
+        if title not in titles:
+            titles.append(title)
+    return titles

@@ -10,6 +10,7 @@ their name, never their amounts (as on the 明白纸, calc.share carries the lin
 from decimal import Decimal, InvalidOperation
 
 from calc import params, vocab
+from calc.concerns import rule_titles
 from calc.share import fragment
 
 # "您自己付" on a sheet handed to the person themself
@@ -56,6 +57,17 @@ def oop_note(stays: list) -> str | None:
             + "，".join(est) + "。知道实际金额的，以出院结算单为准。")
 
 
+def special_line(rp, year, row: dict) -> str:
+    """What the region's document gives this person's identity beyond 普通参保人员 (calc.concerns, as
+    the region page, the 明白纸 and the comparison say it)."""
+    titles = rule_titles(rp, year, row["identity_id"])
+    if row["identity_id"] == "putong":
+        return "按普通参保人员的待遇计算。"
+    if not titles:
+        return f"“{row['identity']}”没有另外的专门规定，按普通参保人员的待遇计算。"
+    return f"“{row['identity']}”的专门规定：{'、'.join(titles)}。"
+
+
 def sheet(row: dict, region: str, base_url: str, rp=None) -> dict:
     rp = rp or params.load(region)
     year = row["year_of"]
@@ -85,7 +97,7 @@ def sheet(row: dict, region: str, base_url: str, rp=None) -> dict:
                 "year_note": rp.year_notes.get(year),
                 "pay": {"caption": None, "head": ["", "总费用", "您自己付"], "rows": rows, "you": 2},
                 "lines": ["其中报销和救助：" + "，".join(f"{p['label']} {_yuan(p['amount'])} 元" for p in paid) + "。"
-                          if paid else "这一年没有报销或救助。"],
+                          if paid else "这一年没有报销或救助。", special_line(rp, year, row)],
                 "oop": oop_note(row["stays"]),
                 "assumed": assumed(rp, year, row.get("assumed")),
             }}

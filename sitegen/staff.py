@@ -64,10 +64,10 @@ def _estimate(inp: dict) -> dict:
 
 # ---- 明白纸 -----------------------------------------------------------------------------------
 def identity_params(rp, year, ident: str) -> list:
-    """The figures (amounts, rates, counts) among the parameters that concern `ident` in `year`
-    (calc.concerns: the same answer the region page's identity sections use)."""
-    from calc.concerns import concerns
-    return [p for p in concerns(rp, year, ident) if p.unit in ("yuan", "ratio", "count")]
+    """The figures among the parameters that concern `ident` in `year` (calc.concerns: the same
+    answer the region page's identity sections, the comparison and the roster's sheets use)."""
+    from calc.concerns import figures
+    return figures(rp, year, ident)
 
 
 def sheet_topics(rp, params: list) -> list[dict]:
@@ -345,8 +345,8 @@ def special_rules(rm: dict, iid: str) -> dict:
     from calc import params
     if iid not in {x["id"] for x in rm["identities"]}:
         return {"region": rm, "titles": None}
-    rp = params.load(rm["id"])
-    return {"region": rm, "titles": [t["title"] for t in sheet_topics(rp, identity_params(rp, rm["default_year"], iid))]}
+    from calc.concerns import rule_titles
+    return {"region": rm, "titles": rule_titles(params.load(rm["id"]), rm["default_year"], iid)}
 
 
 def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put) -> list[pathlib.Path]:
