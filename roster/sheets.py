@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from calc import params, vocab
 from calc.concerns import rule_titles
+from calc.money import yuan as _yuan
 from calc.share import fragment
 
 # "您自己付" on a sheet handed to the person themself
@@ -41,10 +42,6 @@ def assumed(rp, year, paths) -> list:
         seen.add((p.label, p.display))
         out.append({"path": path, "label": p.label or path, "shown": p.display})
     return out
-
-
-def _yuan(v) -> str:
-    return f"{Decimal(str(v)):,.2f}"
 
 
 def oop_note(stays: list) -> str | None:

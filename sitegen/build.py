@@ -76,8 +76,8 @@ def yuan(s) -> str:
     """'12345.60' -> '12,345.60'. Amounts stay strings from calc (Decimal), never floats."""
     if s is None or s == "":
         return "—"
-    d = Decimal(str(s))
-    return f"{d:,.2f}"
+    from calc.money import yuan as reading  # calc's one reading form of an amount
+    return reading(s)
 
 
 def calc_link(region: str, payload: dict) -> str:
