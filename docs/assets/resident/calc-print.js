@@ -65,7 +65,7 @@ function inputsInWords(app, out) {
   const items = [`身份：${who}${n.year ? `；按 ${n.year} 年的规定` : ""}`];
   const hospital = (lv) => { const t = lab("levels", lv); return t.endsWith("医院") ? t : `${t}医院`; };
   (n.stays || []).forEach((s, i) => {
-    const oop = s.out_of_policy_assumed ? `${yuan(out.stays?.[i]?.out_of_policy)} 元（没填，按一般情况估）` : `${yuan(s.out_of_policy)} 元`;
+    const oop = s.out_of_policy_assumed ? `${yuan(out.stays?.[i]?.out_of_policy)} 元（估算，见下）` : `${yuan(s.out_of_policy)} 元`;
     items.push(`第 ${i + 1} 次住院：总费用 ${yuan(s.total)} 元，目录外 ${oop}，${hospital(s.level)}，${lab("places", s.place)}`);
   });
   const o = n.outpatient || {};
