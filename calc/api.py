@@ -240,7 +240,7 @@ def meta_dict():
                   "provenance": vocab.PROVENANCE, "levels": vocab.LEVELS, "places": vocab.PLACES,
                   "schemes": vocab.SCHEMES, "tiers": vocab.TIERS},
         "fields": _fields.meta(),
-        "limits": {"stays": _fields.MAX_STAYS},
+        "limits": _fields.LIMITS,
         "regions": regions,
         "rules": {r.id: {"title": r.title, "plain": r.plain, "cite": r.cite, "anchor": r.anchor, "region": r.region}
                   for rid in _params.region_ids() for r in _params.load(rid).rules.values()},

@@ -148,6 +148,7 @@ TOP = {f.key: f for f in FIELDS if f.where == "top"}
 STAY = {f.key: f for f in FIELDS if f.where == "stay"}
 OUTPATIENT = {f.key: f for f in FIELDS if f.where == "outpatient"}
 KNOWN_TOP = frozenset(TOP)
+LIMITS = {"stays": MAX_STAYS}   # meta()["limits"]: the forms' "add a stay" stops here
 
 
 def stay_default(key: str):

@@ -40,8 +40,8 @@ def page_meta(meta: dict, region_meta: dict, all_regions: list[dict]) -> dict:
     if region_meta.get("tier"):
         region["tier_notes"] = tier_notes(region_meta)
     others = [{"id": r["id"], "name": r["name"]} for r in all_regions]
-    return {"vocab": meta["vocab"], "region": region, "regions": others, "glossary": glossary(),
-            "how_to_get": HOW_TO_GET}
+    return {"vocab": meta["vocab"], "fields": meta["fields"], "limits": meta["limits"], "region": region,
+            "regions": others, "glossary": glossary(), "how_to_get": HOW_TO_GET}
 
 
 def tier_notes(region_meta: dict) -> dict[str, str]:

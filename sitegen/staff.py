@@ -306,14 +306,14 @@ def compare_data(regions: list[dict], base_url: str) -> dict:
 def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put) -> list[pathlib.Path]:
     """docs/staff/: index, link builder, roster (+ template CSV), comparison."""
     import roster
-    from calc import vocab
+    from calc import fields, vocab
     wheels, written = write_wheels(docs_dir)
     rel = lambda ws: [dict(w, path="../../" + w["path"]) for w in ws]  # noqa: E731
     common = {"settings": settings.for_pages(), "regions": form_regions(regions), "staff_root": "../"}
     put(f"{STAFF}/index.md", env.get_template("staff/index.md.j2").render(**common))
     put(f"{STAFF}/link/index.md", env.get_template("staff/link.md.j2").render(
-        wheels=rel(wheels["qr"]), qr_module=QR_MODULE,
-        payers=list(vocab.PAYERS.items()), **common))  # a list: tojson sorts object keys
+        wheels=rel(wheels["qr"]), qr_module=QR_MODULE, payers=list(vocab.PAYERS.items()),
+        fields=fields.meta(), limits=fields.LIMITS, **common))  # a list: tojson sorts object keys
     template = docs_dir / STAFF / "roster" / "roster-template.csv"
     template.parent.mkdir(parents=True, exist_ok=True)
     template.write_text(roster.template_csv(), "utf-8", newline="")
