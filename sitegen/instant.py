@@ -305,8 +305,9 @@ def chip_label(amount: int) -> str:
     return f"{amount // 10000}万元" if amount % 10000 == 0 else f"{amount:,}元"
 
 
-def region_block(region_meta: dict, settings: dict | None = None) -> dict:
-    """The data block of one region page (see the module docstring)."""
+def region_block(region_meta: dict, settings: dict | None = None, *, ranges: bool = True) -> dict:
+    """The data block of one region page (see the module docstring). ranges=False: without the
+    sampled ranges (tests that only look answers up)."""
     from . import settings as site_settings
     ans = answers(region_meta)
     ids = [i["id"] for i in region_meta["identities"]]
@@ -326,7 +327,7 @@ def region_block(region_meta: dict, settings: dict | None = None) -> dict:
         "v": 1, "region": region_meta["id"], "year": region_meta["default_year"],
         "amounts": [str(a) for a in AMOUNTS], "labels": [chip_label(a) for a in AMOUNTS],
         "identities": ids, "fields": spellings(region_meta, ans), "totals": totals,
-        "ranges": {iid: monotone_pairs(region_meta, iid) for iid in ids},
+        "ranges": {iid: monotone_pairs(region_meta, iid) for iid in ids} if ranges else {},
         "office": office, "pool": pool, "cases": cases,
     }
 
