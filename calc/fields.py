@@ -155,6 +155,11 @@ def stay_default(key: str):
     return STAY[key].default
 
 
+def stay_defaults() -> dict:
+    """A stay's choices and yes/no at their declared defaults (the pages' worked examples use them)."""
+    return {k: f.default for k, f in STAY.items() if f.kind in ("level", "place", "flag") and not f.later_stays_only}
+
+
 def _jsonable(v):
     if isinstance(v, Decimal):
         return str(v)

@@ -130,7 +130,7 @@ class LinkBuilder {
       if (fd.kind === "flag") {
         const want = v[name] === undefined ? fd.default === true : v[name] === true;
         return el("label", { class: "staff-check", ...gate },
-          el("input", { type: "checkbox", name, "data-field": f, checked: want }), ` ${label}`);
+          el("input", { type: "checkbox", id, name, "data-field": f, checked: want }), ` ${label}`);
       }
       if (fd.kind === "level" || fd.kind === "place") {
         return el("div", { class: "staff-field", ...gate }, el("label", { for: id, text: label }),
