@@ -34,7 +34,7 @@ from pathlib import Path
 OUT_ENV = "CALC_CORPUS_OUT"
 # Everything the captured calls can depend on: a change to any file here captures again (~10 s);
 # otherwise the last capture is reused (.build/stdlib/capture-<hash>.json).
-CAPTURE_INPUTS = ("calc", "paychart", "roster", "tests/unit", "tests/cases", "benchmarks", "buildtools", "sitegen",
+CAPTURE_INPUTS = ("calc", "paychart", "roster", "tests/unit", "tests/cases", "tests/agreement", "benchmarks", "buildtools", "sitegen",
                   "pyproject.toml", "requirements-site.lock")
 # What the first answer needs: estimate and meta (calc.api). The modules these calls import make
 # the trimmed standard library every page boots from; what any other call imports (the chart,

@@ -104,3 +104,12 @@ def test_every_control_field_has_its_words():
     for f in fields.FIELDS:
         if f.form and f.where != "top":
             assert f.label and f.name, f.path
+
+
+def test_calc_reads_every_declared_field():
+    """A field declared here but not parsed by calc.input (or parsed but not declared) fails here."""
+    n = _norm({**BASE, "outpatient": {}})
+    stay_keys = set(n["stays"][0]) - {"out_of_policy_assumed"}
+    assert stay_keys == set(fields.STAY), stay_keys ^ set(fields.STAY)
+    assert set(n["outpatient"]) == set(fields.OUTPATIENT)
+    assert set(n) == {k for k, f in fields.TOP.items() if f.kind != "version"}, set(n) ^ set(fields.TOP)
