@@ -39,7 +39,12 @@ def shown_fields(region: dict, stay: int):
 
 
 def _cases(rid: str) -> list[dict]:
-    return [c for c in minimal_cases() if c["region"] == rid] + [c for c in listed_cases() if c["region"] == rid]
+    """The region's listed cases and, of the identity-and-total cases (all of them are checked
+    against the page's instant lookup below and natively in tests/unit), the first identity's and
+    普通参保人员's: a share link each, on one page load."""
+    mins = [c for c in minimal_cases() if c["region"] == rid]
+    first = next(c["identity"] for c in mins if c["identity"] != "putong")
+    return [c for c in mins if c["identity"] in (first, "putong")] + [c for c in listed_cases() if c["region"] == rid]
 
 
 @pytest.mark.parametrize("rid", sorted(REGIONS))
