@@ -5,6 +5,7 @@ naming the field. Amounts are parsed by calc.amount; the result is assembled fro
 """
 import json
 
+from . import fields as _fields
 from . import params as _params
 from . import vocab
 from .engine import PAYER_WORDS, YEAR_KEYS, choose, payers_in
@@ -238,6 +239,8 @@ def meta_dict():
         "vocab": {"payers": [{"id": k, "label": v} for k, v in vocab.PAYERS.items()],
                   "provenance": vocab.PROVENANCE, "levels": vocab.LEVELS, "places": vocab.PLACES,
                   "schemes": vocab.SCHEMES, "tiers": vocab.TIERS},
+        "fields": _fields.meta(),
+        "limits": _fields.LIMITS,
         "regions": regions,
         "rules": {r.id: {"title": r.title, "plain": r.plain, "cite": r.cite, "anchor": r.anchor, "region": r.region}
                   for rid in _params.region_ids() for r in _params.load(rid).rules.values()},

@@ -16,6 +16,8 @@ import sys
 import zipfile
 from decimal import Decimal
 
+from calc import fields
+
 from . import qr
 from .resident import HOW_TO_GET
 
@@ -26,10 +28,11 @@ STAFF = "staff"          # docs/staff/ → /staff/
 # hashes come from requirements-site.lock (make lock); pip fetches it once into .build/wheels/.
 LOCK = ROOT / "requirements-site.lock"
 QR_MODULE = "staff_qr"   # sitegen/qr.py as the browser knows it
-# Bills for the 明白纸 and the comparison (one in-county stay at a level-2 hospital, referred).
+# Bills for the 明白纸 and the comparison: one stay with calc's declared defaults (in-county, level
+# 2, 规范转诊), so each row is also the calculator's answer for the identity and the total alone.
 BILLS = ["10000", "50000", "200000"]
 OOP_SHARE = Decimal("0.10")
-STAY = {"level": "2", "place": "county", "referral": True}
+STAY = fields.stay_defaults()
 SHEET_FIGURES_PER_RULE = 4
 
 
@@ -358,8 +361,8 @@ def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put)
     common = {"settings": settings.for_pages(), "regions": form_regions(regions), "staff_root": "../"}
     put(f"{STAFF}/index.md", env.get_template("staff/index.md.j2").render(**common))
     put(f"{STAFF}/link/index.md", env.get_template("staff/link.md.j2").render(
-        wheels=rel(wheels["qr"]), qr_module=QR_MODULE,
-        payers=list(vocab.PAYERS.items()), **common))  # a list: tojson sorts object keys
+        wheels=rel(wheels["qr"]), qr_module=QR_MODULE, payers=list(vocab.PAYERS.items()),
+        fields=fields.meta(), limits=fields.LIMITS, **common))  # a list: tojson sorts object keys
     template = docs_dir / STAFF / "roster" / "roster-template.csv"
     template.parent.mkdir(parents=True, exist_ok=True)
     template.write_text(roster.template_csv(), "utf-8", newline="")
