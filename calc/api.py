@@ -9,7 +9,7 @@ from . import fields as _fields
 from . import params as _params
 from . import vocab
 from .engine import PAYER_WORDS, YEAR_KEYS, choose, payers_in
-from .input import InputError, parse
+from .input import KNOWN as KNOWN_FIELDS, InputError, parse
 from .money import s, yuan
 from .tiers.premium import premium
 from .tiers.warning import warning
@@ -126,11 +126,37 @@ def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
     return notes
 
 
+# An integer longer than this is no amount, year or count anyone writes; Python refuses to turn one
+# of over 4,300 digits into text (ValueError), so it is refused here, naming the field, before anything reads it.
+MAX_INT_DIGITS = 40
+
+
+def _huge_int(data, field="", depth=0):
+    """The field holding an integer of more than MAX_INT_DIGITS digits, or None."""
+    if isinstance(data, int) and not isinstance(data, bool):
+        return field if data.bit_length() > MAX_INT_DIGITS * 3.33 else None
+    if depth > 8:
+        return None
+    if isinstance(data, dict):
+        items = ((f"{field}.{k}" if field else str(k), v) for k, v in data.items() if isinstance(k, str))
+    elif isinstance(data, list):
+        items = ((f"{field}[{i}]", v) for i, v in enumerate(data))
+    else:
+        return None
+    return next((f for name, v in items if (f := _huge_int(v, name, depth + 1)) is not None), None)
+
+
 def estimate_dict(data):
     try:
         rp, person, care, overrides, norm, migrated = parse(data)
     except InputError as e:
         return {"ok": False, "errors": e.errors}
+    except ValueError:   # amounts refuse long integers themselves, with the field's words; any other field:
+        huge = _huge_int(data)
+        if huge is None:
+            raise
+        field = huge if huge.split(".")[0].split("[")[0] in KNOWN_FIELDS else "json"
+        return {"ok": False, "errors": [{"field": field[:80], "message": f"数字太长了（超过 {MAX_INT_DIGITS} 位），请检查"}]}
     run = choose(rp, person, care, overrides)
     ctx = run.ctx
     reason = _identity_reason(rp, person, ctx.schedule, run.year)

@@ -11,7 +11,9 @@ it; the exit status is 1 when there is any. Checks:
 - references: every rule id a parameter names is in the file's [rules]; every identity exists
   (calc/vocab.py); [region] has what the engine needs (id, name, document, years, identities);
 - a year's notice (`[update.<year>]`, see calc/updates.py) names its document and date and only
-  changes parameters the region already has.
+  changes parameters the region already has;
+- every parameter path is one a step reads (calc/schema.py): a misspelled key is refused with the
+  nearest declared one, never read as absent.
 
 Standard library only, like the rest of calc.
 """
@@ -25,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
-from . import vocab
+from . import schema, vocab
 from .params import PROVENANCE, UNITS
 
 # Upper bounds of the same spending a threshold/deductible is measured on (band uppers, ceilings,
@@ -137,6 +139,11 @@ def check_entry(name: str, path: str, t: dict, rules: set, out: list) -> None:
     if prov in ("document", "public") and not str(t.get("cite", "")).strip():
         P("文件规定或公开数据的数字要写出处（cite：文件的条款或公开来源）",
           f"a {prov} figure needs its clause or source (cite)")
+    if prov == "public" and isinstance(t.get("since"), datetime.date) and t.get("until") is None \
+            and t.get("covers_until") is None:
+        # A public figure states a value for its year; later years carry it forward, and say so.
+        P("公开数据的最新一段要写它适用到哪一天（covers_until，如 2025-12-31），之后的年份才会标为“沿用（假设）”",
+          "the latest variant of a public figure needs covers_until (e.g. 2025-12-31): later years are carried forward")
     if prov == "assumption" and not str(t.get("reason", "")).strip():
         P("假设的数字要写理由（reason）", "an assumption needs its reason (reason)")
     rule = t.get("rule", "")
@@ -314,6 +321,9 @@ def check_data(name: str, data: dict, national: dict | None = None) -> list:
         check_entry(name, path, t, rules, out)
     own = _by_path(data)
     for path, variants in own.items():
+        unknown = schema.problem(path)
+        if unknown:
+            out.append(Problem(name, path, *unknown))
         check_dates(name, path, variants, out)
     check_groups(name, own, nat, years, out)
     return out

@@ -10,26 +10,45 @@ Nothing here names a region or a rule.
 """
 from decimal import Decimal
 
-from .model import Figure, Step
+from .model import Step
 from .money import fen
+from .schema import UndeclaredParameter, declared
+
+
+def _unrecorded(param):
+    return param
 
 
 class Ctx:
-    def __init__(self, rp, person, overrides, schedule):
+    """`quiet`: keep the amounts only, write no trace (the roster, and the trials of engine.choose)."""
+
+    def __init__(self, rp, person, overrides, schedule, quiet=False):
         self.rp = rp
         self.person = person
         self.year = person.year
         self.ov = overrides or {}
+        self.quiet = quiet
+        # Every parameter in force this year, overrides applied: resolved once per region, year and
+        # overrides (RegionParams.view), not on every read of every step.
+        self.params = rp.view(self.year, self.ov)
         self.schedule = schedule          # payer -> identity id
         self.steps: list[Step] = []
         self.used: dict = {}              # path -> Param, every parameter any step read
         self._rec: list = []
         self._readings: list = []         # readings that concern a non-member (reading_for)
+        if quiet:                         # nothing to cite: reading a parameter records nothing
+            self.use = _unrecorded
 
     # ---- reading parameters ------------------------------------------------------------------
     def p(self, path):
-        """Look a parameter up without recording it."""
-        return self.rp.get(path, self.year, self.ov)
+        """Look a parameter up without recording it. A path no step declares (calc/schema.py) is a
+        bug in the step, never a parameter that happens to be absent: it raises."""
+        try:
+            return self.params[path]
+        except KeyError:
+            if not declared(path):
+                raise UndeclaredParameter(f"{path} is read but not declared in any step's READS") from None
+            return None
 
     def use(self, param):
         if param is not None:
@@ -86,13 +105,15 @@ class Ctx:
 
     # ---- writing steps -----------------------------------------------------------------------
     def step(self, tier, stay, text, amount=Decimal(0)):
-        figures, seen, basis, readings = [], set(), None, []
+        if self.quiet:
+            self._rec, self._readings = [], []
+            return None
+        params, seen, basis, readings = [], set(), None, []
         for p in self._rec:
             if p.path in seen:
                 continue
             seen.add(p.path)
-            figures.append(Figure(p.path, p.label, str(p.value) if p.unit != "ids" else ",".join(p.value),
-                                  p.display, p.provenance, p.cite if p.provenance != "assumption" else p.reason))
+            params.append(p)
             if basis is None and p.provenance == "document" and p.rule:
                 basis = p
             # A reading is told where it can change the amount: the step paid something.
@@ -100,10 +121,19 @@ class Ctx:
                 readings.append({"chosen": p.reading, "alternative": p.alternative})
         readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings]
         self._rec, self._readings = [], []
+        figures = [p.figure for p in params]
         st = Step(tier, stay, text, fen(amount), figures=figures, readings=readings)
-        who = next((f for f in figures if f.provenance != "document" and self.used[f.param].unit == "ids"), None)
-        carried = any(self.used[f.param].carried for f in figures)
-        if carried:
+        who = next((p for p in params if p.provenance != "document" and p.unit == "ids"), None)
+        carried = [p for p in params if p.carried]
+        if carried and basis is not None:
+            # A new notice's figure with others carried forward: cite the notice, name what is carried.
+            if basis.rule not in self.rp.rules:
+                raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
+            st.rule, st.cite, st.basis = basis.rule, basis.cite, "document"
+            names = dict.fromkeys(f"适用对象（{p.display}）" if p.unit == "ids" else p.label for p in carried)
+            if tier != "note":
+                st.text = text + f"（其中{'、'.join(names)}沿用此前的规定，按假设计算）"
+        elif carried:
             st.basis = "assumption"
             if tier != "note":
                 st.text = text + "（文件没有写这一年，沿用文件此前的规定和数字，按假设计算）"

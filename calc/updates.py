@@ -100,8 +100,11 @@ def check_notices(data: dict, own_by_path: dict, national_paths=()) -> list:
         for path, fig in figures.items():
             fp = f"{where}.figures.\"{path}\""
             if path not in own_by_path and path not in national_paths:
-                out.append((fp, f"参数 {path} 在本地区和全国文件里都没有，通知只能修改已有的参数",
-                            f"parameter {path} does not exist; a notice changes existing parameters only"))
+                from .schema import nearest
+                near = nearest(path) if isinstance(path, str) else None
+                hint = (f"，是不是 {near}？", f"; did you mean {near.rsplit('.', 1)[-1]} ({near})?") if near else ("", "")
+                out.append((fp, f"参数 {path} 在本地区和全国文件里都没有，通知只能修改已有的参数{hint[0]}",
+                            f"parameter {path} does not exist; a notice changes existing parameters only{hint[1]}"))
             if not isinstance(fig, dict) or "value" not in fig:
                 out.append((fp, "每个数字要写 value", "each figure needs a value"))
                 continue

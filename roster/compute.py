@@ -87,7 +87,7 @@ def estimate_one(job) -> dict:
     except InputError as e:
         return _failed(line, name, group, e.errors, stay_numbers)
     try:
-        run = choose(rp, person, care, overrides)
+        run = choose(rp, person, care, overrides, trace=False)
     except (ArithmeticError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return _failed(line, name, group, [{"field": "", "message": ROW_FAILED}], stay_numbers)
     main = run.ctx.schedule["assistance"]

@@ -2,6 +2,9 @@
 paid by the poverty supplementary insurance (a reading the data states)."""
 from ..money import fen, pos, short, yuan
 
+# The parameter paths this step reads (calc/schema.py).
+READS = ("cap136.identities", "cap136.cap_{place}", "cap136.excess_payer")
+
 
 def cap136(ctx, s, y):
     ident = ctx.ident("cap136")

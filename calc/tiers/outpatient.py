@@ -2,6 +2,13 @@
 from ..money import ZERO, fen, pct, pos, short, yuan
 from .assistance import within_cap
 
+# The parameter paths this step reads (calc/schema.py).
+READS = ("basic.outpatient.chronic_rule", "basic.outpatient.ratio", "critical.drugs.identities",
+         "critical.drugs.ratio", "critical.drugs.cap", "assistance.outpatient.included",
+         "assistance.*.opd_chronic_ratio", "assistance.*.opd_drug_ratio", "assistance.*.identities",
+         "assistance.*.ratio", "assistance.*.threshold", "assistance.threshold", "assistance.*.cap", "assistance.cap",
+         "assistance.shared_cap")
+
 
 def outpatient(ctx, y, chronic, drugs):
     r = {"total": chronic + drugs, "basic": ZERO, "critical": ZERO, "assistance": ZERO, "resident": ZERO}

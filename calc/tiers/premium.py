@@ -2,6 +2,13 @@
 two), or "文件未载明" where the document states none; the employee scheme's contributions."""
 from ..money import ZERO, fen, pct, yuan
 
+# The parameter paths this step reads (calc/schema.py).
+READS = ("premium.contribution", "premium.tier1.contribution", "premium.tier2.contribution",
+         "premium.tier2.subsidy.identities", "premium.tier2.subsidy.base_share",
+         "premium.employee.employer_rate", "premium.employee.employee_rate", "premium.subsidy.highest",
+         "premium.newborn.months") + tuple(f"premium.subsidy.*.{k}" for k in (
+    "identities", "elsewhere", "fixed", "floor_share", "base", "base_share", "share", "minimum", "amount"))
+
 
 def _subsidy(ctx, g, contribution):
     """Subsidy of one group against a contribution; records its figures."""
