@@ -15,10 +15,6 @@ from .money import fen
 from .schema import UndeclaredParameter, declared
 
 
-def _unrecorded(param):
-    return param
-
-
 class Ctx:
     """`quiet`: keep the amounts only, write no trace (the roster, and the trials of engine.choose)."""
 
@@ -36,8 +32,12 @@ class Ctx:
         self.used: dict = {}              # path -> Param, every parameter any step read
         self._rec: list = []
         self._readings: list = []         # readings that concern a non-member (reading_for)
-        if quiet:                         # nothing to cite: reading a parameter records nothing
-            self.use = _unrecorded
+        # A quiet run writes no step, but still knows which figures its amounts rest on (path ->
+        # Param, warnings left out): a roster sheet names the assumed and local ones it used.
+        self.sums_used: dict = {}
+        self.in_sums = True               # False once the warning (not part of the sums) reads
+        if quiet:
+            self.use = self._use_quiet
 
     # ---- reading parameters ------------------------------------------------------------------
     def p(self, path):
@@ -49,6 +49,11 @@ class Ctx:
             if not declared(path):
                 raise UndeclaredParameter(f"{path} is read but not declared in any step's READS") from None
             return None
+
+    def _use_quiet(self, param):
+        if param is not None and self.in_sums:
+            self.sums_used[param.path] = param
+        return param
 
     def use(self, param):
         if param is not None:

@@ -99,8 +99,7 @@ def estimate_one(job) -> dict:
                        "out_of_policy": s(st.out_of_policy), "oop_assumed": bool(n.get("out_of_policy_assumed"))}
                       for st, n in zip(run.stays, norm["stays"])],
             # the assumed figures this person's sums used (their 明白纸 names them, roster/sheets.py)
-            "assumed": list(dict.fromkeys(f.param for st in run.ctx.steps for f in st.figures
-                                          if f.provenance == "assumption")),
+            "assumed": [path for path, p in run.ctx.sums_used.items() if p.provenance == "assumption"],
             "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")}}
 
 
