@@ -109,6 +109,12 @@ def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
         notes.append({"kind": "assumption",
                       "text": f"这个结果用到了文件没有写的假设数字（{labels}{'等' if len(assumed) > 5 else ''}）。"
                               "知道当地实际数字的，可以在“高级”里改。"})
+    local = [p for p in ctx.used.values() if p.provenance == "local"]
+    if local:
+        labels = "、".join(dict.fromkeys(p.label for p in local[:5]))
+        notes.append({"kind": "local",
+                      "text": f"这个结果用到了当地医保部门的本地标准（{labels}{'等' if len(local) > 5 else ''}），"
+                              "出处见每一步的说明。"})
     if overrides:
         changed = "、".join(f"{ctx.used[k].label} = {ctx.used[k].display}" if k in ctx.used else k for k in overrides)
         notes.append({"kind": "override", "text": f"这个结果用的是改过的数字：{changed}。在“高级”里可以改回。"})

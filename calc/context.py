@@ -101,8 +101,11 @@ class Ctx:
         readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings]
         self._rec, self._readings = [], []
         st = Step(tier, stay, text, fen(amount), figures=figures, readings=readings)
-        who = next((f for f in figures if f.provenance != "document" and self.used[f.param].unit == "ids"), None)
+        who = next((f for f in figures if f.provenance not in ("document", "local")
+                    and self.used[f.param].unit == "ids"), None)
         carried = any(self.used[f.param].carried for f in figures)
+        local = [f for f in figures if f.provenance == "local"]
+        assumed = any(f.provenance == "assumption" for f in figures)
         if carried:
             st.basis = "assumption"
             if tier != "note":
@@ -116,9 +119,15 @@ class Ctx:
             if basis.rule not in self.rp.rules:
                 raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
             st.rule, st.cite, st.basis = basis.rule, basis.cite, "document"
-            if any(f.provenance == "assumption" for f in figures):
-                st.text = text + "（部分数字是假设）"
-        elif any(f.provenance == "assumption" for f in figures):
+            marks = ([local_words(self, local)] if local else []) + (["部分数字是假设"] if assumed else [])
+            if marks:
+                st.text = text + "（" + "；".join(marks) + "）"
+        elif local:
+            # the office's own figures: its document and clause, never the notice's rule
+            st.basis, st.cite = "local", local[0].cite
+            if tier != "note":
+                st.text = text + "（" + local_words(self, local) + ("；部分数字是假设" if assumed else "") + "）"
+        elif assumed:
             st.basis = "assumption"
             if tier != "note":  # a note already says what it rests on
                 st.text = text + "（文件未规定，按假设计算）"
@@ -128,3 +137,10 @@ class Ctx:
             st.basis = "input"
         self.steps.append(st)
         return st
+
+
+def local_words(ctx, local) -> str:
+    """"起付线、报销比例按本地标准（<the office's document>）": which figures are the office's own."""
+    labels = "、".join(dict.fromkeys(f.label for f in local))
+    docs = "；".join(dict.fromkeys(ctx.used[f.param].reason for f in local if ctx.used[f.param].reason))
+    return f"{labels}按本地标准" + (f"（{docs}）" if docs else "")

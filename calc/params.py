@@ -195,8 +195,14 @@ class RegionParams:
         shared = national.year_notes if national else {}
         self.year_notes = {y: "".join(n for n in (own.get(y), shared.get(y)) if n)
                            for y in self.years if y in own or y in shared}
+        self.local = None         # the office's own figures (calc/local.py), consulted first
         self._groups = {}
         self._found = {}          # (path, year) -> Param | None: the lookup without overrides
+
+    def add_local(self, table) -> None:
+        """Put an office's figures (a Table of provenance `local`) before the region's own."""
+        self.local = table
+        self._groups, self._found = {}, {}
 
     def groups(self, prefix):
         """Names of the tables directly under `prefix` that carry an `identities` list."""
@@ -215,7 +221,7 @@ class RegionParams:
                                   if k.startswith(head) and k.count(".") > prefix.count(".") + 1))
 
     def _tables(self):
-        return (self.own, self.national) if self.national else (self.own,)
+        return tuple(t for t in (self.local, self.own, self.national) if t is not None)
 
     def paths(self):
         seen = {}
@@ -305,6 +311,8 @@ def check_overrides(rp: RegionParams, year, raw: dict) -> dict:
         p = rp.get(path, year) if isinstance(path, str) and len(path) <= 80 else None
         if p is None:
             raise ParamError(f"overrides.{safe}", f"没有名为“{safe}”的可修改参数")
+        if p.provenance == "local":
+            raise ParamError(f"overrides.{path}", f"“{p.label}”是当地医保部门规定的本地标准，不能修改")
         if p.provenance != "assumption":
             raise ParamError(f"overrides.{path}", f"“{p.label}”是文件或公开来源规定的数字，不能修改")
         if p.unit not in ("yuan", "ratio"):
@@ -369,7 +377,12 @@ def load(region_id: str) -> RegionParams:
     if region_id not in _FILES:
         raise KeyError(region_id)
     from .updates import apply  # publish: a year's notice block ([update.<year>]) from data alone
-    return RegionParams(apply(_read(_FILES[region_id]), national()), national())
+    from .local import table as local_table  # the office's own figures, from its office file
+    rp = RegionParams(apply(_read(_FILES[region_id]), national()), national())
+    loc = local_table(region_id, rp)
+    if loc is not None:
+        rp.add_local(loc)
+    return rp
 
 
 def __getattr__(name):
