@@ -35,8 +35,9 @@ from . import vocab
 
 ALLOWED = {"value", "cite", "plain", "label", "unit", "who", "reading", "alternative"}
 BLOCK_KEYS = {"office", "document", "date", "years", "source", "figures"}
-# What a local figure takes over from the figure (or the other region's key) it stands for.
-INHERIT = ("label", "unit", "rule", "who")
+# What a local figure takes over from the figure (or the other region's key) it stands for; not the
+# notice's rule: the office's figure cites the office's document, never the notice's clause.
+INHERIT = ("label", "unit", "who")
 
 _EXTRA: list = []   # office files registered outside calc/regions (tests, `calc check FILE`)
 
