@@ -25,6 +25,7 @@ class Ctx:
         self.used: dict = {}              # path -> Param, every parameter any step read
         self._rec: list = []
         self._readings: list = []         # readings that concern a non-member (reading_for)
+        self.reading_params: dict = {}    # chosen words -> the Param whose reading it is
 
     # ---- reading parameters ------------------------------------------------------------------
     def p(self, path):
@@ -57,6 +58,11 @@ class Ctx:
             self.use(p)
             return True
         return False
+
+    def reading(self, p):
+        """Tell `p`'s reading with the next step even when that step pays nothing (it decided it)."""
+        if p is not None and p.reading:
+            self._readings.append(p)
 
     def places(self, path):
         p = self.p(path)
@@ -98,7 +104,10 @@ class Ctx:
             # A reading is told where it can change the amount: the step paid something.
             if p.reading and amount and not p.reading_for:
                 readings.append({"chosen": p.reading, "alternative": p.alternative})
-        readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings]
+                self.reading_params[p.reading] = p
+        readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings
+                     if not any(r["chosen"] == p.reading for r in readings)]
+        self.reading_params.update((p.reading, p) for p in self._readings)
         self._rec, self._readings = [], []
         st = Step(tier, stay, text, fen(amount), figures=figures, readings=readings)
         who = next((f for f in figures if f.provenance not in ("document", "local")
@@ -119,7 +128,7 @@ class Ctx:
             if basis.rule not in self.rp.rules:
                 raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
             st.rule, st.cite, st.basis = basis.rule, basis.cite, "document"
-            marks = ([local_words(self, local)] if local else []) + (["部分数字是假设"] if assumed else [])
+            marks = ([local_words(self, local)] if local else []) + ([assumed_words(self, figures)] if assumed else [])
             if marks:
                 st.text = text + "（" + "；".join(marks) + "）"
         elif local:
@@ -144,3 +153,9 @@ def local_words(ctx, local) -> str:
     labels = "、".join(dict.fromkeys(f.label for f in local))
     docs = "；".join(dict.fromkeys(ctx.used[f.param].reason for f in local if ctx.used[f.param].reason))
     return f"{labels}按本地标准" + (f"（{docs}）" if docs else "")
+
+
+def assumed_words(ctx, figures) -> str:
+    """"部分数字是假设：大病保险起付线": which of a document step's figures are assumed."""
+    labels = "、".join(dict.fromkeys(f.label for f in figures if f.provenance == "assumption"))
+    return "部分数字是假设" + (f"：{labels}" if labels else "")

@@ -15,6 +15,7 @@ from .money import ZERO, fen, s
 
 MAX_AMOUNT = Decimal("10000000")
 MAX_WAGE = Decimal("1000000")
+WAGE_MONTHS = 12   # `wage` is a monthly wage (the form asks 月工资); premiums are stated per year
 MAX_STAYS = 12            # the page offers 12; with 12 the longest answer stays well under api.MAX_OUTPUT
 MAX_OVERRIDES = 60
 MAX_TEXT = 200

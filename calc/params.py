@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Optional
 
 from . import vocab
-from .money import pct
+from .money import pct, points
 
 UNITS = ("yuan", "ratio", "count", "text", "ids", "date")
+# Ratio keys that state a change in percentage points (ratio_bonus: "提高5个百分点", outside_ratio_cut).
+POINTS_KEYS = ("_bonus", "_cut")
 PROVENANCE = tuple(vocab.PROVENANCE)
 INHERITED = ("rule", "cite", "provenance", "since", "until", "unit", "kind", "reason", "who",
              "covers_until", "carry", "carry_reason")
@@ -67,13 +69,16 @@ class Param:
     reading: str = ""  # how we read an ambiguous clause, where it changes the amount ...
     alternative: str = ""  # ... and the other reading
     reading_for: tuple = ()  # identities the reading concerns even when the list leaves them out
+    alternative_figures: tuple = ()  # ((path, value), ...): the figures the other reading gives (its amount)
     carried: bool = False    # a document figure carried past the years the document covers (an assumption)
     overridden: bool = False
 
     @cached_property
     def display(self) -> str:
         v = self.value
-        if self.unit == "ratio":
+        if self.unit == "ratio" and self.path.rsplit(".", 1)[-1].endswith(POINTS_KEYS):
+            d = points(v)    # "提高5个百分点": 60% -> 65%, never "5%" (which reads as 60% -> 63%)
+        elif self.unit == "ratio":
             d = pct(v)
         elif self.unit == "yuan":
             d = f"{v:,.2f}".removesuffix(".00") + " 元"
@@ -148,7 +153,8 @@ class Table:
                 after = covers + datetime.timedelta(days=1)
                 self._add(path, {**t, "since": max(since, after) if since else after, "covers_until": None,
                                  "provenance": "assumption", "cite": "", "reason": t.get("carry_reason", ""),
-                                 "reading": "", "alternative": "", "reading_for": (), "_carried": True})
+                                 "reading": "", "alternative": "", "reading_for": (), "alternative_figures": {},
+                                 "_carried": True})
             return
         unit = t.get("unit", "yuan")
         prov = t.get("provenance", "")
@@ -163,7 +169,8 @@ class Table:
                   rule=t.get("rule", ""),
                   kind=t.get("kind", ""), who=t.get("who", ""),
                   reading=t.get("reading", ""), alternative=t.get("alternative", ""),
-                  reading_for=tuple(t.get("reading_for", ())), carried=bool(t.get("_carried")))
+                  reading_for=tuple(t.get("reading_for", ())), carried=bool(t.get("_carried")),
+                  alternative_figures=tuple(sorted((t.get("alternative_figures") or {}).items())))
         self.by_path.setdefault(path, []).append(p)
 
     def get(self, path, year):

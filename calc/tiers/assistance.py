@@ -42,6 +42,8 @@ def _split(ctx, s, remain, skip, ratio, above_p):
     """XN: the part of the self-pay below the person's 大病 threshold, and the part above it."""
     below = min(remain, s.crit_below)
     above = remain - below
+    for p in s.crit_params:   # the split rests on the person's 大病 threshold (an assumption in some years)
+        ctx.use(p)
     b_skip = min(skip, below)
     below, above = below - b_skip, above - min(skip - b_skip, above)
     if above <= 0:
@@ -67,6 +69,11 @@ def assistance(ctx, s, y):
         return
     thr, ratio, ratio_above, cap, floor = figures(ctx, g, ident)
     skip = min(pos(thr - y.assist_base), remain)
+    mode = ctx.p(f"{g}.threshold_mode")
+    if mode is not None and thr > 0:
+        ctx.use(mode)
+        if mode.value == "whole" and y.assist_base + remain >= thr:
+            skip = ZERO   # "达到…（含）以上": the whole self-pay once it reaches the threshold
     y.assist_base += remain
     text = f"医疗救助：基本医保和大病保险报销后，这次还剩目录内自付 {yuan(remain)} 元。"
     if thr > 0:
