@@ -130,3 +130,9 @@ def test_an_office_file_adds_no_year(tmp_path):
     text = office_text(**{"basic.level2.deductible": '{ value = "300", cite = "一" }'}).replace("[2023]", "[2023, 2031]")
     found = problems(tmp_path, text)
     assert found and "2031" in found[0] and "update" in found[0]
+
+
+def test_the_guide_shows_the_example_file_the_tests_check():
+    guide = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "office-figures.md").read_text("utf-8")
+    block = guide.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert block == OFFICE.read_text("utf-8")
