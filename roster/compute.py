@@ -95,7 +95,10 @@ def estimate_one(job) -> dict:
             "stays": [{"total": s(st.total), "resident": s(st.resident), "level": n.get("level", ""),
                        "place": n.get("place", ""), "referral": n.get("referral", False)}
                       for st, n in zip(run.stays, norm["stays"])],
-            "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")}}
+            "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")},
+            # the office's own figures this row used (本地标准), for its sheet
+            "local": list(dict.fromkeys(f"{p.label}（{p.reason}）" if p.reason else p.label
+                                        for p in run.ctx.used.values() if p.provenance == "local"))}
 
 
 class Reading:

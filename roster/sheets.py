@@ -25,6 +25,7 @@ def sheet(row: dict, region: str, base_url: str) -> dict:
     return {"line": row["line"], "name": row["name"], "group": row["group"], "identity": row["identity"],
             "year": row["year_of"], "stays": stays, "outpatient": row.get("outpatient", {}),
             "total": row["year"]["total"], "resident": row["year"]["resident"], "paid": paid,
+            "local": list(row.get("local") or ()),
             "link": f"{base_url}{region}/{fragment(link_input(region, row['year_of'], row['identity_id']))}"}
 
 

@@ -136,3 +136,16 @@ def test_the_guide_shows_the_example_file_the_tests_check():
     guide = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "office-figures.md").read_text("utf-8")
     block = guide.split("```toml\n", 1)[1].split("```", 1)[0]
     assert block == OFFICE.read_text("utf-8")
+
+
+def test_roster_sheet_marks_the_office_figures(yubei):
+    import roster
+    from roster.sheets import sheets
+    csv = "姓名/编号,身份,住院1总费用,住院1目录外,住院1医院等级,住院1就医地点\nA,低保边缘户,52000,2000,二级,区县内\nB,普通参保人员,52000,2000,二级,区县内\n"
+    out = roster.run(csv, "chongqing", 2023)
+    assert out["ok"], out
+    a, b = out["rows"]
+    assert a["year"]["tilt"] == "937.80" and any("倾斜救助" in x for x in a["local"])
+    assert not any("倾斜救助" in x for x in b["local"])        # 倾斜救助 is the office's for 低保边缘 only
+    made = sheets(out["rows"], "chongqing", "https://example.org/")
+    assert made["sheets"][0]["local"] == a["local"]

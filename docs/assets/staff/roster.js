@@ -300,6 +300,7 @@ class Roster {
           el("tr", { class: "mb-you" }, el("th", { scope: "row", text: "全年合计" }), el("td", { text: `${yuan(s.total)} 元` }),
             el("td", {}, el("strong", { text: `${yuan(s.resident)} 元` }))))),
       el("p", { class: "mb-premium", text: s.paid.length ? "其中报销和救助：" + s.paid.map((p) => `${p.label} ${yuan(p.amount)} 元`).join("，") + "。" : "这一年没有报销或救助。" }),
+      Array.isArray(s.local) && s.local.length ? el("p", { class: "mb-local", text: `按本地标准计算：${s.local.join("、")}。` }) : null,
       el("h2", { text: "怎样享受" }), claim,
       el("footer", { class: "mb-foot" }, qr, el("div", { class: "mb-foot-text" },
         el("p", {}, el("strong", { text: "扫码算一算：" }), `打开${region}的计算器，已选好“${s.identity}”（链接里没有姓名和金额）。`),
