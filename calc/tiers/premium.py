@@ -66,19 +66,19 @@ def premium(ctx):
         ctx.use(ids_p)
         ctx.use(p)
     if best is None and elsewhere:
-        ctx.step("premium", None, f"参保缴费：个人缴费 {yuan(contribution)} 元；{away}，这里不计算资助。", contribution)
+        ctx.step("premium", None, f"参保缴费（一年）：个人缴费 {yuan(contribution)} 元；{away}，这里不计算资助。", contribution)
         return {"contribution": fen(contribution), "subsidy": None, "resident_pays": None, "employer": None,
                 "identity": None, "note": away}
     if best is None:
         who = "、".join(ctx.who(i) for i in unknown)
-        ctx.step("premium", None, f"参保缴费：个人缴费 {yuan(contribution)} 元；{who}的资助标准文件没有写，这里不计算资助。",
+        ctx.step("premium", None, f"参保缴费（一年）：个人缴费 {yuan(contribution)} 元；{who}的资助标准文件没有写，这里不计算资助。",
                  contribution)
         return {"contribution": fen(contribution), "subsidy": None, "resident_pays": None, "employer": None,
                 "identity": None, "note": "文件未载明这一年、这类人员的资助标准"}
     pays = contribution - best
-    text = (f"参保缴费：个人缴费 {yuan(contribution)} 元，按{ctx.who(best_id)}资助 {yuan(best)} 元，"
+    text = (f"参保缴费（一年）：个人缴费 {yuan(contribution)} 元，按{ctx.who(best_id)}资助 {yuan(best)} 元，"
             f"自己交 {yuan(pays)} 元。") if best > 0 else \
-        f"参保缴费：个人缴费 {yuan(contribution)} 元，{ctx.who(best_id)}没有资助，自己交 {yuan(pays)} 元。"
+        f"参保缴费（一年）：个人缴费 {yuan(contribution)} 元，{ctx.who(best_id)}没有资助，自己交 {yuan(pays)} 元。"
     notes = []
     if len(person.identities) > 1:
         if ctx.p("premium.subsidy.highest") is not None:

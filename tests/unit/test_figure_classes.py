@@ -143,3 +143,14 @@ def test_readings_not_told_where_they_do_not_decide():
 def test_2020_premium_follows_the_lists_convention():
     assert run("yiyuan", ["putong"], year=2020)["premium"]["contribution"] == "250.00"
     assert run("yangcheng", ["putong"], year=2021)["premium"]["contribution"] == "280.00"
+
+
+@pytest.mark.parametrize("region", params.region_ids())
+def test_every_premium_step_says_its_period(region):
+    rp = params.load(region)
+    for year in rp.years:
+        for ident in rp.identities:
+            out = run(region, [ident], year=year)
+            for t in out["trace"]:
+                if t["tier"] == "premium" and "缴" in t["text"] and "元" in t["text"]:
+                    assert "一年" in t["text"], (region, year, ident, t["text"])
