@@ -149,3 +149,9 @@ def test_roster_sheet_marks_the_office_figures(yubei):
     assert not any("倾斜救助" in x for x in b["local"])        # 倾斜救助 is the office's for 低保边缘 only
     made = sheets(out["rows"], "chongqing", "https://example.org/")
     assert made["sheets"][0]["local"] == a["local"]
+
+
+def test_an_office_cap_below_its_threshold_is_refused(tmp_path):
+    found = problems(tmp_path, office_text(**{"critical.ordinary.annual_limit": '{ value = "1000", cite = "一" }'}))
+    assert found and "小于起付线" in found[0], found
+    assert problems(tmp_path, office_text(**{"critical.ordinary.annual_limit": '{ value = "400000", cite = "一" }'})) == []
