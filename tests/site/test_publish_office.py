@@ -52,3 +52,26 @@ def test_check_settings_refuses_an_office_rate_below_the_notice_floor(tmp_path):
     f = settings_with(tmp_path, bad)
     r = run("build_site.py", "--check-settings", env={**__import__("os").environ, "SITE_SETTINGS": str(f)})
     assert r.returncode == 1 and "不低于 60%" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_region_page_marks_the_office_figures(tmp_path):
+    """The region page's figure table rows: the office's figures are 本地标准 and cite its document;
+    the notice's own figures beside them stay the notice's."""
+    from calc import api, local
+    from sitegen import build
+    every_year = tmp_path / "yubei.toml"
+    every_year.write_text(OFFICE.read_text("utf-8").replace("years = [2023]\n", ""), "utf-8")
+    local.register(every_year)
+    try:
+        rm = next(r for r in json.loads(api.meta())["regions"] if r["id"] == "chongqing")
+        data = build.region_data(rm)
+    finally:
+        local.unregister(every_year)
+    rows = {p["path"]: p for p in data["params"]}
+    for path in ("tilt.threshold", "tilt.dibao_edge.ratio", "assistance.others.ratio", "basic.level2.deductible"):
+        assert rows[path]["provenance"] == "local", path
+        assert rows[path]["cite"].startswith("渝北区医保局 政策问答（2023-10-30）"), rows[path]
+        assert rows[path]["anchor"] == ""          # never linked to a clause of the notice
+    assert rows["assistance.key.ratio"]["provenance"] == "document"
+    assert rows["assistance.others.ratio"]["shown"] == "70%"   # the office's figure, not "不低于60%"
+    assert build.env().filters["prov"]("local") == "本地标准"
