@@ -64,7 +64,10 @@ def blocks(region_id: str) -> list:
     from .updates import overlay_files
     out = []
     for f in [*overlay_files(), *_EXTRA]:
-        data = tomllib.loads(f.read_text("utf-8-sig"))
+        try:
+            data = tomllib.loads(f.read_text("utf-8-sig"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue   # `calc check` names the fault; the build refuses such a file
         if data.get("region") == region_id and isinstance(data.get("local"), dict):
             out.append(data["local"])
     return out
@@ -142,11 +145,16 @@ def table(region_id: str, rp_without_local):
             for part in parts[:-1]:
                 node = node.setdefault(part, {})
             variants = node.setdefault(parts[-1], [])
+            row = {**inherited, **{k: v for k, v in fig.items() if k in ALLOWED}}
+            if "unit" in inherited:
+                row["unit"] = inherited["unit"]   # an office never changes a figure's unit
             for since, until in spans:
-                variants.append({**inherited, **{k: v for k, v in fig.items() if k in ALLOWED},
-                                 "provenance": "local", "since": since, "until": until, "reason": document,
+                variants.append({**row, "provenance": "local", "since": since, "until": until, "reason": document,
                                  "cite": f"{document} {str(fig.get('cite', '')).strip()}".strip()})
-    return Table(data, "")
+    try:
+        return Table(data, "")
+    except (ValueError, ArithmeticError, TypeError, KeyError):
+        return None   # an unchecked, malformed file: `calc check` names the fault; compute with the notice
 
 
 # ---- checking an office file within its region ----------------------------------------------------

@@ -97,3 +97,39 @@ def test_a_notice_cannot_turn_a_ratio_into_yuan():
     assert any(p.path.endswith(f'"{path}"') and "单位" in p.zh for p in problems), [str(p) for p in problems]
     with notice_region("yangcheng", [(path, "0.5", "yuan")]):
         assert params.load("yangcheng").get(path, HOSTILE_YEAR).unit == "ratio"
+
+
+@contextlib.contextmanager
+def office_file(region, figures):
+    """An office file ([local]) with `figures`, used without `calc check`."""
+    from calc import local
+    rows = "\n".join(f'"{path}" = {{ value = "{value}", unit = "{unit}", cite = "一" }}' for path, value, unit in figures)
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "office.toml"
+        f.write_text(f'region = "{region}"\n[local]\noffice = "某局"\ndocument = "恶意文件"\ndate = 2023-01-01\n'
+                     f"[local.figures]\n{rows}\n", "utf-8")
+        local.register(f)
+        try:
+            yield
+        finally:
+            local.unregister(f)
+
+
+@st.composite
+def hostile_offices(draw):
+    figures, d = draw(hostile_notices())
+    d["year"] = draw(st.sampled_from(params.load(d["region"]).years))
+    return figures, d
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(hostile_offices())
+def test_hostile_office_file_never_makes_a_payer_pay_more_than_is_left(case):
+    figures, d = case
+    with office_file(d["region"], figures):
+        out = estimate_dict(d)
+    assert out["ok"], out
+    for part in out["stays"] + [out["year"]]:
+        vals = {k: Decimal(part[k]) for k in PAYERS}
+        assert all(v >= 0 for v in vals.values()), (figures, part)
+        assert sum(vals.values()) == Decimal(part["total"]), (figures, part)
