@@ -32,6 +32,7 @@ class Ctx:
         self.used: dict = {}              # path -> Param, every parameter any step read
         self._rec: list = []
         self._readings: list = []         # readings that concern a non-member (reading_for)
+        self.reading_params: dict = {}    # chosen words -> the Param whose reading it is
         # A quiet run writes no step, but still knows which figures its amounts rest on (path ->
         # Param, warnings left out): a roster sheet names the assumed and local ones it used.
         self.sums_used: dict = {}
@@ -82,6 +83,11 @@ class Ctx:
             return True
         return False
 
+    def reading(self, p):
+        """Tell `p`'s reading with the next step even when that step pays nothing (it decided it)."""
+        if p is not None and p.reading:
+            self._readings.append(p)
+
     def places(self, path):
         p = self.p(path)
         return None if p is None else set(p.value.split(","))
@@ -124,12 +130,17 @@ class Ctx:
             # A reading is told where it can change the amount: the step paid something.
             if p.reading and amount and not p.reading_for:
                 readings.append({"chosen": p.reading, "alternative": p.alternative})
-        readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings]
+                self.reading_params[p.reading] = p
+        readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings
+                     if not any(r["chosen"] == p.reading for r in readings)]
+        self.reading_params.update((p.reading, p) for p in self._readings)
         self._rec, self._readings = [], []
         figures = [p.figure for p in params]
         st = Step(tier, stay, text, fen(amount), figures=figures, readings=readings)
-        who = next((p for p in params if p.provenance != "document" and p.unit == "ids"), None)
+        who = next((p for p in params if p.provenance not in ("document", "local") and p.unit == "ids"), None)
         carried = [p for p in params if p.carried]
+        local = [f for f in figures if f.provenance == "local"]
+        assumed = any(f.provenance == "assumption" for f in figures)
         if carried and basis is not None:
             # A new notice's figure with others carried forward: cite the notice, name what is carried.
             if basis.rule not in self.rp.rules:
@@ -151,9 +162,15 @@ class Ctx:
             if basis.rule not in self.rp.rules:
                 raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
             st.rule, st.cite, st.basis = basis.rule, basis.cite, "document"
-            if any(f.provenance == "assumption" for f in figures):
-                st.text = text + "（部分数字是假设）"
-        elif any(f.provenance == "assumption" for f in figures):
+            marks = ([local_words(self, local)] if local else []) + ([assumed_words(self, figures)] if assumed else [])
+            if marks:
+                st.text = text + "（" + "；".join(marks) + "）"
+        elif local:
+            # the office's own figures: its document and clause, never the notice's rule
+            st.basis, st.cite = "local", local[0].cite
+            if tier != "note":
+                st.text = text + "（" + local_words(self, local) + ("；部分数字是假设" if assumed else "") + "）"
+        elif assumed:
             st.basis = "assumption"
             if tier != "note":  # a note already says what it rests on
                 st.text = text + "（文件未规定，按假设计算）"
@@ -163,3 +180,16 @@ class Ctx:
             st.basis = "input"
         self.steps.append(st)
         return st
+
+
+def local_words(ctx, local) -> str:
+    """"起付线、报销比例按本地标准（<the office's document>）": which figures are the office's own."""
+    labels = "、".join(dict.fromkeys(f.label for f in local))
+    docs = "；".join(dict.fromkeys(ctx.used[f.param].reason for f in local if ctx.used[f.param].reason))
+    return f"{labels}按本地标准" + (f"（{docs}）" if docs else "")
+
+
+def assumed_words(ctx, figures) -> str:
+    """"部分数字是假设：大病保险起付线": which of a document step's figures are assumed."""
+    labels = "、".join(dict.fromkeys(f.label for f in figures if f.provenance == "assumption"))
+    return "部分数字是假设" + (f"：{labels}" if labels else "")

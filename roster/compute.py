@@ -100,7 +100,10 @@ def estimate_one(job) -> dict:
                       for st, n in zip(run.stays, norm["stays"])],
             # the assumed figures this person's sums used (their 明白纸 names them, roster/sheets.py)
             "assumed": [path for path, p in run.ctx.sums_used.items() if p.provenance == "assumption"],
-            "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")}}
+            "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")},
+            # the office's own figures this row used (本地标准), for its sheet
+            "local": list(dict.fromkeys(f"{p.label}（{p.reason}）" if p.reason else p.label
+                                        for p in run.ctx.sums_used.values() if p.provenance == "local"))}
 
 
 class Reading:

@@ -21,7 +21,7 @@ EXAMPLE_TOTALS = ["10000", "50000", "200000"]
 EXAMPLE_OOP_SHARE = Decimal("0.10")
 EXAMPLE_STAY = fields.stay_defaults()   # calc's declared defaults: the calculator's answer for the total alone
 
-PROVENANCE = {"document": "文件规定", "public": "公开参考值", "assumption": "假设值"}
+PROVENANCE = {"document": "文件规定", "public": "公开参考值", "assumption": "假设值", "local": "本地标准"}
 
 # What changes for an identity, grouped by the first segment of a parameter path.
 TOPICS = [

@@ -80,7 +80,8 @@ def sheet_topics(rp, params: list) -> list[dict]:
     groups: dict[str, dict] = {}
     for p in params:
         rule = rp.rules.get(p.rule)
-        title = rule.title if rule else "其他规定"
+        # the office's own figures (本地标准) are listed apart from the notice's rules, with their clause
+        title = "本地标准" if p.provenance == "local" else rule.title if rule else "其他规定"
         g = groups.setdefault(title, {"title": title, "figures": [], "cites": [], "more": 0})
         if any(f["label"] == p.label and f["shown"] == p.display for f in g["figures"]):
             continue  # one line per figure as printed (two paths may share label and value)
@@ -89,7 +90,7 @@ def sheet_topics(rp, params: list) -> list[dict]:
                                  "provenance_words": vocab.PROVENANCE.get(p.provenance, p.provenance)})
         else:
             g["more"] += 1
-        if p.provenance == "document" and p.cite and p.cite not in g["cites"]:
+        if p.provenance in ("document", "local") and p.cite and p.cite not in g["cites"]:
             g["cites"].append(p.cite)
     return list(groups.values())
 
@@ -113,7 +114,7 @@ def sheet_data(rm: dict, ident: dict, settings) -> dict:
     premium = premium or {}
     lines = []
     if premium.get("resident_pays") is not None and premium.get("subsidy") is not None:
-        lines.append(f"参保缴费：个人缴费 {_yuan(premium['contribution'])} 元，政府资助 {_yuan(premium['subsidy'])} 元，"
+        lines.append(f"参保缴费（一年）：个人缴费 {_yuan(premium['contribution'])} 元，政府资助 {_yuan(premium['subsidy'])} 元，"
                      f"自己交 {_yuan(premium['resident_pays'])} 元。")
     office = settings.for_pages()
     return sheet_frame({
