@@ -3,6 +3,7 @@ from ..money import ZERO, fen, pct, pos, short, yuan
 
 # The parameter paths this step reads (calc/schema.py); `*` is a group table named in the data.
 READS = ("assistance.*.identities", "assistance.*.ratio", "assistance.*.ratio_above", "assistance.*.threshold",
+         "assistance.*.threshold_mode",
          "assistance.threshold", "assistance.*.cap", "assistance.cap", "assistance.shared_cap",
          "assistance.*.topup", "assistance.*.topup_places",
          "oop_assist.identities", "oop_assist.places", "oop_assist.ratio")
