@@ -63,7 +63,7 @@ def sample(n: int, region: str = "xianning", bad_rows: int = 0, seed: int = 12, 
     import json
 
     import roster
-    from calc import api, vocab
+    from calc import api, fields, vocab
     rng = random.Random(seed)
     meta = next(r for r in json.loads(api.meta())["regions"] if r["id"] == region)
     idents = [(i["id"], i["label"]) for i in meta["identities"]]
@@ -95,14 +95,15 @@ def sample(n: int, region: str = "xianning", bad_rows: int = 0, seed: int = 12, 
                 cells[col("目录外")] = stay["out_of_policy"]
             cells[col("医院等级")] = rng.choice(LEVEL_WORDS[stay["level"]])
             cells[col("就医地点")] = rng.choice(PLACE_WORDS[stay["place"]])
-            cells[col("规范转诊")] = "是" if stay["referral"] else rng.choice(["否", ""])
+            said = "是" if stay["referral"] else "否"   # an empty cell means the field's declared default
+            cells[col("规范转诊")] = rng.choice([said, ""]) if stay["referral"] == fields.STAY["referral"].default else said
             inp["stays"].append(stay)
         if rng.random() < .3:
             inp["outpatient"] = {"chronic": str(rng.randrange(1, 80) * 100)}
             cells["门诊慢特病"] = inp["outpatient"]["chronic"]
         if bad:
             if not inp["stays"]:
-                inp["stays"].append({"total": "20000", "level": "2", "place": "county", "referral": False})
+                inp["stays"].append({"total": "20000", "level": "2", "place": "county"})
                 cells.update({"住院1总费用": "20000", "住院1医院等级": "二级", "住院1就医地点": "县域内"})
             first = inp["stays"][0]
             if bad == "total":

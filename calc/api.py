@@ -5,6 +5,7 @@ naming the field. Amounts are parsed by calc.amount; the result is assembled fro
 """
 import json
 
+from . import fields as _fields
 from . import params as _params
 from . import vocab
 from .engine import PAYER_WORDS, YEAR_KEYS, choose, payers_in
@@ -95,7 +96,21 @@ def _assumptions(rp, ctx, overrides):
     return out
 
 
-def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
+def _alternative_amount(rp, person, care, overrides, p):
+    """What the person would pay in the year under the other reading (None when it states no figures)."""
+    from .params import _convert
+    ov = dict(overrides)
+    for path, raw in p.alternative_figures:
+        q = rp.get(path, person.year)
+        if q is None:
+            return None
+        ov[path] = _convert(q.unit, raw, path)
+    if ov == overrides:
+        return None
+    return choose(rp, person, care, ov).year["resident"]
+
+
+def _result_notes(rp, person, run, norm, overrides, migrated, region_notes, care=None):
     notes = []
     ctx = run.ctx
     if person.year in rp.year_notes:
@@ -109,6 +124,12 @@ def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
         notes.append({"kind": "assumption",
                       "text": f"这个结果用到了文件没有写的假设数字（{labels}{'等' if len(assumed) > 5 else ''}）。"
                               "知道当地实际数字的，可以在“高级”里改。"})
+    local = [p for p in ctx.used.values() if p.provenance == "local"]
+    if local:
+        labels = "、".join(dict.fromkeys(p.label for p in local[:5]))
+        notes.append({"kind": "local",
+                      "text": f"这个结果用到了当地医保部门的本地标准（{labels}{'等' if len(local) > 5 else ''}），"
+                              "出处见每一步的说明。"})
     if overrides:
         changed = "、".join(f"{ctx.used[k].label} = {ctx.used[k].display}" if k in ctx.used else k for k in overrides)
         notes.append({"kind": "override", "text": f"这个结果用的是改过的数字：{changed}。在“高级”里可以改回。"})
@@ -120,7 +141,10 @@ def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
     for r in (r for st in ctx.steps for r in st.readings):
         if r["chosen"] not in seen:
             seen.add(r["chosen"])
-            notes.append({"kind": "reading", "text": f"本站的理解：{r['chosen']}（另一种理解：{r['alternative']}）。"})
+            p = ctx.reading_params.get(r["chosen"])
+            alt = _alternative_amount(rp, person, care, overrides, p) if p is not None and care is not None else None
+            other = "" if alt is None else f"；按另一种理解，这一年您自己付 {yuan(alt)} 元，本站算的是 {yuan(run.year['resident'])} 元"
+            notes.append({"kind": "reading", "text": f"本站的理解：{r['chosen']}（另一种理解：{r['alternative']}{other}）。"})
     notes += region_notes
     return notes
 
@@ -187,7 +211,7 @@ def estimate_dict(data):
         "premium": {k: (s(v) if k in ("contribution", "subsidy", "resident_pays", "employer") and v is not None else v)
                     for k, v in prem.items()},
         "warnings": warnings,
-        "notes": _result_notes(rp, person, run, norm, overrides, migrated, region_notes),
+        "notes": _result_notes(rp, person, run, norm, overrides, migrated, region_notes, care),
         "trace": [_step_json(rp, st) for st in ctx.steps],
         "figures": {f.param: {"label": f.label, "value": f.value, "display": f.display, "provenance": f.provenance,
                               "cite": f.cite} for st in ctx.steps for f in st.figures},
@@ -264,6 +288,8 @@ def meta_dict():
         "vocab": {"payers": [{"id": k, "label": v} for k, v in vocab.PAYERS.items()],
                   "provenance": vocab.PROVENANCE, "levels": vocab.LEVELS, "places": vocab.PLACES,
                   "schemes": vocab.SCHEMES, "tiers": vocab.TIERS},
+        "fields": _fields.meta(),
+        "limits": _fields.LIMITS,
         "regions": regions,
         "rules": {r.id: {"title": r.title, "plain": r.plain, "cite": r.cite, "anchor": r.anchor, "region": r.region}
                   for rid in _params.region_ids() for r in _params.load(rid).rules.values()},

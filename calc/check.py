@@ -136,6 +136,9 @@ def check_entry(name: str, path: str, t: dict, rules: set, out: list) -> None:
     for i in t.get("reading_for", ()):
         if i not in vocab.IDENTITIES:
             P(f"reading_for 里的身份 {i!r} 不存在", f"identity {i!r} in reading_for does not exist")
+    if prov == "local":
+        P("本地标准（provenance = \"local\"）只能写在本地文件的 [local] 里，不能写进地区文件",
+          "a local figure belongs in an office file's [local] block, not in a region file")
     if prov in ("document", "public") and not str(t.get("cite", "")).strip():
         P("文件规定或公开数据的数字要写出处（cite：文件的条款或公开来源）",
           f"a {prov} figure needs its clause or source (cite)")
@@ -272,12 +275,12 @@ def overlay_region(name: str, data: dict, out: list):
     """An overlay file (`region = "<id>"` + [update.<year>] blocks): its region's data with them, or None."""
     from . import params
     rid = data["region"]
-    extra = sorted(set(data) - {"region", "update"})
+    extra = sorted(set(data) - {"region", "update", "local"})
     if extra:
-        out.append(Problem(name, extra[0], "本地通知文件只能写 region = \"地区代号\" 和 [update.年份]",
-                           "an overlay file holds only region = \"<id>\" and [update.<year>] blocks"))
-    if not data.get("update"):
-        out.append(Problem(name, "update", "本地通知文件里没有 [update.年份]", "no [update.<year>] block"))
+        out.append(Problem(name, extra[0], "本地文件只能写 region = \"地区代号\"、[update.年份] 和 [local]",
+                           "an overlay file holds only region = \"<id>\", [update.<year>] and [local] blocks"))
+    if not data.get("update") and "local" not in data:
+        out.append(Problem(name, "update", "本地文件里没有 [update.年份] 或 [local]", "no [update.<year>] or [local] block"))
     try:
         params.region_ids()
         f = params._FILES[rid]
@@ -295,7 +298,12 @@ def check_data(name: str, data: dict, national: dict | None = None) -> list:
     out: list = []
     if isinstance(data.get("region"), str):  # a local overlay file: check it within its region
         merged = overlay_region(name, data, out)
-        return out if merged is None else out + check_data(name, merged, national)
+        if merged is None:
+            return out
+        out += check_data(name, merged, national)
+        if "local" in data and not out:
+            out += check_office(name, data["local"], merged, national)
+        return out
     is_national = "region" not in data and Path(name).name.startswith("_")
     rules = set(data.get("rules", {}))
     for rid, r in data.get("rules", {}).items():
@@ -327,6 +335,18 @@ def check_data(name: str, data: dict, national: dict | None = None) -> list:
         check_dates(name, path, variants, out)
     check_groups(name, own, nat, years, out)
     return out
+
+
+def check_office(name: str, block, merged: dict, national: dict | None) -> list:
+    """An office's own figures ([local], calc/local.py), checked within its region and its notices."""
+    from . import local, updates
+    from .params import RegionParams, Table
+    nat = Table(national, "") if national else None
+    rp = RegionParams(updates.apply(merged, nat), nat)
+    found = local.check(block, rp)
+    if not found:
+        found = local.check_groups(block, rp)
+    return [Problem(name, path, zh, en) for path, zh, en in found]
 
 
 def check_files(files) -> list:

@@ -5,6 +5,7 @@ parameters. Yearly accumulators carry across stays in input order, then outpatie
 """
 from dataclasses import dataclass
 
+from . import bound
 from .context import Ctx
 from .model import StayCalc, YearState
 from .money import ZERO
@@ -56,6 +57,7 @@ def compute(rp, person, care, overrides, schedule, quiet=False) -> Run:
         s = StayCalc(i, st)
         for step in STAY_STEPS:
             step(ctx, s, y)
+            bound.stay(ctx, s)   # whatever the figures: no payer beyond what is left of the bill
         stays.append(s)
     opd = outpatient(ctx, y, care.chronic, care.special_drugs)
     year = dict.fromkeys(YEAR_KEYS, ZERO)

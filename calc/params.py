@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import Optional
 
 from . import vocab
-from .money import pct
+from .money import pct, points
 
 UNITS = ("yuan", "ratio", "count", "text", "ids", "date")
+# Ratio keys that state a change in percentage points (ratio_bonus: "提高5个百分点", outside_ratio_cut).
+POINTS_KEYS = ("_bonus", "_cut")
 PROVENANCE = tuple(vocab.PROVENANCE)
 MAX_VIEWS = 32   # resolved (year, overrides) views kept per region
 INHERITED = ("rule", "cite", "provenance", "since", "until", "unit", "kind", "reason", "who",
@@ -69,13 +71,16 @@ class Param:
     reading: str = ""  # how we read an ambiguous clause, where it changes the amount ...
     alternative: str = ""  # ... and the other reading
     reading_for: tuple = ()  # identities the reading concerns even when the list leaves them out
+    alternative_figures: tuple = ()  # ((path, value), ...): the figures the other reading gives (its amount)
     carried: bool = False    # a document figure carried past the years the document covers (an assumption)
     overridden: bool = False
 
     @cached_property
     def display(self) -> str:
         v = self.value
-        if self.unit == "ratio":
+        if self.unit == "ratio" and self.path.rsplit(".", 1)[-1].endswith(POINTS_KEYS):
+            d = points(v)    # "提高5个百分点": 60% -> 65%, never "5%" (which reads as 60% -> 63%)
+        elif self.unit == "ratio":
             d = pct(v)
         elif self.unit == "yuan":
             d = f"{v:,.2f}".removesuffix(".00") + " 元"
@@ -162,7 +167,8 @@ class Table:
                 after = covers + datetime.timedelta(days=1)
                 self._add(path, {**t, "since": max(since, after) if since else after, "covers_until": None,
                                  "provenance": "assumption", "cite": "", "reason": t.get("carry_reason", ""),
-                                 "reading": "", "alternative": "", "reading_for": (), "_carried": True})
+                                 "reading": "", "alternative": "", "reading_for": (), "alternative_figures": {},
+                                 "_carried": True})
             return
         unit = t.get("unit", "yuan")
         prov = t.get("provenance", "")
@@ -177,7 +183,8 @@ class Table:
                   rule=t.get("rule", ""),
                   kind=t.get("kind", ""), who=t.get("who", ""),
                   reading=t.get("reading", ""), alternative=t.get("alternative", ""),
-                  reading_for=tuple(t.get("reading_for", ())), carried=bool(t.get("_carried")))
+                  reading_for=tuple(t.get("reading_for", ())), carried=bool(t.get("_carried")),
+                  alternative_figures=tuple(sorted((t.get("alternative_figures") or {}).items())))
         self.by_path.setdefault(path, []).append(p)
 
     def year_note(self, year):
@@ -217,6 +224,7 @@ class RegionParams:
         self.places = dict(self.meta.get("places", vocab.PLACE_SHORT))
         self.migrate_places = dict(self.meta.get("migrate_places", {}))
         self.migrate_overrides = dict(self.meta.get("migrate_overrides", {}))
+        self.local = None             # the office's own figures (calc/local.py), consulted first
         self._groups = {}
         self._paths = None
         self._views = OrderedDict()   # (year, overrides) -> {path: Param}, least recently used first
@@ -251,6 +259,12 @@ class RegionParams:
             note += f"{p.label}没有{year}年的新数，沿用{p.since.year - 1}年的 {p.display}（假设）。"
         return note
 
+    def add_local(self, table) -> None:
+        """Put an office's figures (a Table of provenance `local`) before the region's own."""
+        self.local = table
+        self._groups, self._paths, self.memo = {}, None, {}
+        self._views.clear()
+
     def groups(self, prefix):
         """Names of the tables directly under `prefix` that carry an `identities` list."""
         cached = self._groups.get(prefix)
@@ -268,7 +282,7 @@ class RegionParams:
                                   if k.startswith(head) and k.count(".") > prefix.count(".") + 1))
 
     def _tables(self):
-        return (self.own, self.national) if self.national else (self.own,)
+        return tuple(t for t in (self.local, self.own, self.national) if t is not None)
 
     def paths(self):
         if self._paths is None:
@@ -379,6 +393,8 @@ def check_overrides(rp: RegionParams, year, raw: dict) -> dict:
         p = rp.get(path, year) if isinstance(path, str) and len(path) <= 80 else None
         if p is None:
             raise ParamError(f"overrides.{safe}", f"没有名为“{safe}”的可修改参数")
+        if p.provenance == "local":
+            raise ParamError(f"overrides.{path}", f"“{p.label}”是当地医保部门规定的本地标准，不能修改")
         if p.provenance != "assumption":
             raise ParamError(f"overrides.{path}", f"“{p.label}”是文件或公开来源规定的数字，不能修改")
         if p.unit not in ("yuan", "ratio"):
@@ -443,7 +459,12 @@ def load(region_id: str) -> RegionParams:
     if region_id not in _FILES:
         raise KeyError(region_id)
     from .updates import apply  # publish: a year's notice block ([update.<year>]) from data alone
-    return RegionParams(apply(_read(_FILES[region_id]), national()), national())
+    from .local import table as local_table  # the office's own figures, from its office file
+    rp = RegionParams(apply(_read(_FILES[region_id]), national()), national())
+    loc = local_table(region_id, rp)
+    if loc is not None:
+        rp.add_local(loc)
+    return rp
 
 
 def __getattr__(name):

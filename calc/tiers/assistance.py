@@ -3,6 +3,7 @@ from ..money import ZERO, fen, pct, pos, short, yuan
 
 # The parameter paths this step reads (calc/schema.py); `*` is a group table named in the data.
 READS = ("assistance.*.identities", "assistance.*.ratio", "assistance.*.ratio_above", "assistance.*.threshold",
+         "assistance.*.threshold_mode",
          "assistance.threshold", "assistance.*.cap", "assistance.cap", "assistance.shared_cap",
          "assistance.*.topup", "assistance.*.topup_places",
          "oop_assist.identities", "oop_assist.places", "oop_assist.ratio")
@@ -50,6 +51,8 @@ def _split(ctx, s, remain, skip, ratio, above_p):
     """XN: the part of the self-pay below the person's 大病 threshold, and the part above it."""
     below = min(remain, s.crit_below)
     above = remain - below
+    for p in s.crit_params:   # the split rests on the person's 大病 threshold (an assumption in some years)
+        ctx.use(p)
     b_skip = min(skip, below)
     below, above = below - b_skip, above - min(skip - b_skip, above)
     if above <= 0:
@@ -75,6 +78,11 @@ def assistance(ctx, s, y):
         return
     thr, ratio, ratio_above, cap, floor = figures(ctx, g, ident)
     skip = min(pos(thr - y.assist_base), remain)
+    mode = ctx.p(f"{g}.threshold_mode")
+    if mode is not None and thr > 0:
+        ctx.use(mode)
+        if mode.value == "whole" and y.assist_base + remain >= thr:
+            skip = ZERO   # "达到…（含）以上": the whole self-pay once it reaches the threshold
     y.assist_base += remain
     if ctx.quiet:
         raw = _split(ctx, s, remain, skip, ratio, ratio_above)[0] if ratio_above is not None else (remain - skip) * ratio

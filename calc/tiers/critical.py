@@ -83,7 +83,10 @@ def critical(ctx, s, y):
     ident = ctx.ident("critical")
     selfpay = s.in_policy - s.basic
     excl = _exclude_deductible(ctx, s, ident, selfpay)
+    mark = len(ctx._rec)
     thr, bands, limit, words = schedule(ctx, ident)
+    # a step that states an amount "below the 大病 threshold" lists what set that threshold
+    s.crit_params = tuple(p for p in ctx._rec[mark:] if p.path.rsplit(".", 1)[-1] in ("threshold", "threshold_factor"))
     add = selfpay - excl
     before, after = y.crit_base, y.crit_base + add
     raw = band_pay(after, thr, bands) - band_pay(before, thr, bands)

@@ -1,4 +1,5 @@
 """Outpatient chronic-disease care and special drugs for the year: basic, 大病特药, assistance."""
+from .. import bound
 from ..money import ZERO, fen, pct, pos, short, yuan
 from .assistance import within_cap
 
@@ -41,6 +42,7 @@ def outpatient(ctx, y, chronic, drugs):
                  f"（一年最多 {short(cap)} 元）。", pay)
     sp_c, sp_d = chronic - b_c, drugs - b_d - r["critical"]
     r["assistance"] = _assistance(ctx, y, sp_c, sp_d)
+    bound.outpatient(ctx, r)
     r["resident"] = r["total"] - r["basic"] - r["critical"] - r["assistance"]
     ctx.step("resident", None, f"门诊您自己付 {yuan(r['resident'])} 元。", r["resident"])
     return r

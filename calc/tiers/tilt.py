@@ -11,8 +11,12 @@ def tilt(ctx, s, y):
     if g is None:
         return
     st = s.stay
-    if ctx.p("tilt.referral_required") is not None and not st.referral:
-        ctx.v("tilt.referral_required")
+    req = ctx.p("tilt.referral_required")
+    # "outside_county": only a stay outside the county needs the referral (the other reading of 三（三）)
+    if req is not None and not st.referral and (req.value != "outside_county" or st.place != "county"):
+        ctx.use(req)
+        if st.place == "county":
+            ctx.reading(req)
         ctx.step("tilt", s.index, "倾斜救助：这次住院没有办规范转诊手续，按文件不享受倾斜救助。")
         return
     places = ctx.places("tilt.places")

@@ -9,6 +9,7 @@ READS = ("warning.income", "warning.identities", "warning.low_share", "warning.o
 def warning(ctx, year_total):
     if ctx.p("warning.income") is None:
         return []
+    ctx.in_sums = False  # the income line is not a figure of the amounts
     held = ctx.person.identities
     low = next((i for i in held if ctx.member("warning.identities", i)), None)
     if low is not None:
