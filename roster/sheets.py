@@ -86,6 +86,7 @@ def sheet(row: dict, region: str, base_url: str, rp=None) -> dict:
     return {"line": row["line"], "name": row["name"], "group": row["group"], "identity": row["identity"],
             "year": year, "stays": stays, "outpatient": outpatient,
             "total": row["year"]["total"], "resident": row["year"]["resident"], "paid": paid,
+            "local": list(row.get("local") or ()),
             "link": f"{base_url}{region}/{fragment(link_input(region, year, row['identity_id']))}",
             # the 明白纸 itself (docs/assets/shared/mingbai.js); the page adds steps, office and foot
             "sheet": {
@@ -93,8 +94,10 @@ def sheet(row: dict, region: str, base_url: str, rp=None) -> dict:
                 "lead": lead,
                 "year_note": rp.year_notes.get(year),
                 "pay": {"caption": None, "head": ["", "总费用", "您自己付"], "rows": rows, "you": 2},
-                "lines": ["其中报销和救助：" + "，".join(f"{p['label']} {_yuan(p['amount'])} 元" for p in paid) + "。"
-                          if paid else "这一年没有报销或救助。", special_line(rp, year, row)],
+                "lines": [x for x in (
+                    "其中报销和救助：" + "，".join(f"{p['label']} {_yuan(p['amount'])} 元" for p in paid) + "。"
+                    if paid else "这一年没有报销或救助。", special_line(rp, year, row),
+                    "按本地标准计算：" + "、".join(row["local"]) + "。" if row.get("local") else None) if x],
                 "oop": oop_note(row["stays"]),
                 "assumed": assumed(rp, year, row.get("assumed")),
             }}

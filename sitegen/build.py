@@ -10,6 +10,8 @@ from decimal import Decimal
 import jinja2
 import segno
 
+from calc import fields
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 
@@ -17,9 +19,9 @@ TEMPLATES = ROOT / "templates"
 # 10% out-of-policy is our assumption for the examples (labelled on the page).
 EXAMPLE_TOTALS = ["10000", "50000", "200000"]
 EXAMPLE_OOP_SHARE = Decimal("0.10")
-EXAMPLE_STAY = {"level": "2", "place": "county", "referral": True}
+EXAMPLE_STAY = fields.stay_defaults()   # calc's declared defaults: the calculator's answer for the total alone
 
-PROVENANCE = {"document": "文件规定", "public": "公开参考值", "assumption": "假设值"}
+PROVENANCE = {"document": "文件规定", "public": "公开参考值", "assumption": "假设值", "local": "本地标准"}
 
 # What changes for an identity, grouped by the first segment of a parameter path.
 TOPICS = [

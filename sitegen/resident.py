@@ -40,8 +40,8 @@ def page_meta(meta: dict, region_meta: dict, all_regions: list[dict], page_setti
     if region_meta.get("tier"):
         region["tier_notes"] = tier_notes(region_meta)
     others = [{"id": r["id"], "name": r["name"]} for r in all_regions]
-    out = {"vocab": meta["vocab"], "region": region, "regions": others, "glossary": glossary(),
-           "how_to_get": HOW_TO_GET}
+    out = {"vocab": meta["vocab"], "fields": meta["fields"], "limits": meta["limits"], "region": region,
+           "regions": others, "glossary": glossary(), "how_to_get": HOW_TO_GET}
     if page_settings:  # the office on the printed answer's 明白纸 (calc-print.js), as on the print pages
         from .staff import sheet_office
         out["office"] = {**sheet_office(page_settings), "figures_date": str(page_settings.get("figures_date") or "")}

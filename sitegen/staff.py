@@ -16,6 +16,8 @@ import sys
 import zipfile
 from decimal import Decimal
 
+from calc import fields
+
 from . import qr
 from .resident import HOW_TO_GET
 
@@ -26,10 +28,11 @@ STAFF = "staff"          # docs/staff/ → /staff/
 # hashes come from requirements-site.lock (make lock); pip fetches it once into .build/wheels/.
 LOCK = ROOT / "requirements-site.lock"
 QR_MODULE = "staff_qr"   # sitegen/qr.py as the browser knows it
-# Bills for the 明白纸 and the comparison (one in-county stay at a level-2 hospital, referred).
+# Bills for the 明白纸 and the comparison: one stay with calc's declared defaults (in-county, level
+# 2, 规范转诊), so each row is also the calculator's answer for the identity and the total alone.
 BILLS = ["10000", "50000", "200000"]
 OOP_SHARE = Decimal("0.10")
-STAY = {"level": "2", "place": "county", "referral": True}
+STAY = fields.stay_defaults()
 SHEET_FIGURES_PER_RULE = 4
 
 
@@ -77,7 +80,8 @@ def sheet_topics(rp, params: list) -> list[dict]:
     groups: dict[str, dict] = {}
     for p in params:
         rule = rp.rules.get(p.rule)
-        title = rule.title if rule else "其他规定"
+        # the office's own figures (本地标准) are listed apart from the notice's rules, with their clause
+        title = "本地标准" if p.provenance == "local" else rule.title if rule else "其他规定"
         g = groups.setdefault(title, {"title": title, "figures": [], "cites": [], "more": 0})
         if any(f["label"] == p.label and f["shown"] == p.display for f in g["figures"]):
             continue  # one line per figure as printed (two paths may share label and value)
@@ -86,7 +90,7 @@ def sheet_topics(rp, params: list) -> list[dict]:
                                  "provenance_words": vocab.PROVENANCE.get(p.provenance, p.provenance)})
         else:
             g["more"] += 1
-        if p.provenance == "document" and p.cite and p.cite not in g["cites"]:
+        if p.provenance in ("document", "local") and p.cite and p.cite not in g["cites"]:
             g["cites"].append(p.cite)
     return list(groups.values())
 
@@ -110,7 +114,7 @@ def sheet_data(rm: dict, ident: dict, settings) -> dict:
     premium = premium or {}
     lines = []
     if premium.get("resident_pays") is not None and premium.get("subsidy") is not None:
-        lines.append(f"参保缴费：个人缴费 {_yuan(premium['contribution'])} 元，政府资助 {_yuan(premium['subsidy'])} 元，"
+        lines.append(f"参保缴费（一年）：个人缴费 {_yuan(premium['contribution'])} 元，政府资助 {_yuan(premium['subsidy'])} 元，"
                      f"自己交 {_yuan(premium['resident_pays'])} 元。")
     office = settings.for_pages()
     return sheet_frame({
@@ -358,8 +362,8 @@ def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put)
     common = {"settings": settings.for_pages(), "regions": form_regions(regions), "staff_root": "../"}
     put(f"{STAFF}/index.md", env.get_template("staff/index.md.j2").render(**common))
     put(f"{STAFF}/link/index.md", env.get_template("staff/link.md.j2").render(
-        wheels=rel(wheels["qr"]), qr_module=QR_MODULE,
-        payers=list(vocab.PAYERS.items()), **common))  # a list: tojson sorts object keys
+        wheels=rel(wheels["qr"]), qr_module=QR_MODULE, payers=list(vocab.PAYERS.items()),
+        fields=fields.meta(), limits=fields.LIMITS, **common))  # a list: tojson sorts object keys
     template = docs_dir / STAFF / "roster" / "roster-template.csv"
     template.parent.mkdir(parents=True, exist_ok=True)
     template.write_text(roster.template_csv(), "utf-8", newline="")

@@ -7,7 +7,7 @@
 import { el, $, optId, optLabel, text, yuan } from "./calc-dom.js";
 import { renderSheet } from "../shared/mingbai.js";
 import { PRIVACY_NOTE, shareText, shareUrl } from "./share.js";
-import { choices, identityLabel, payers } from "./calc-meta.js";
+import { choices, fieldsAt, identityLabel, payers, shownFor } from "./calc-meta.js";
 
 const pageUrl = () => location.origin + location.pathname + location.search;
 // What fits on one A4 page at 9 pt next to the answer, notes and the table: the 算账单 is printed
@@ -64,12 +64,22 @@ function inputsInWords(app, out) {
   const who = held.length ? held.join("、") : text(out.identity?.label) || "普通参保人员";
   const items = [`身份：${who}${n.year ? `；按 ${n.year} 年的规定` : ""}`];
   const hospital = (lv) => { const t = lab("levels", lv); return t.endsWith("医院") ? t : `${t}医院`; };
+  // each declared field with a print label, in calc's order (calc/fields.py)
+  const said = (f, v, i) => {
+    if (f.kind === "level") return hospital(v);
+    if (f.kind === "place") return lab("places", v);
+    if (f.kind === "flag") return `${f.print_label}：${v === true ? "是" : "否"}`;
+    if (f.key === "out_of_policy" && n.stays?.[i]?.out_of_policy_assumed) return `${f.print_label} ${yuan(out.stays?.[i]?.out_of_policy)} 元（没填，按一般情况估）`;
+    return `${f.print_label} ${yuan(v)} 元`;
+  };
+  const stayFields = fieldsAt(app.meta, "stay").filter((f) => f.print_label);
   (n.stays || []).forEach((s, i) => {
-    const oop = s.out_of_policy_assumed ? `${yuan(out.stays?.[i]?.out_of_policy)} 元（估算，见下）` : `${yuan(s.out_of_policy)} 元`;
-    items.push(`第 ${i + 1} 次住院：总费用 ${yuan(s.total)} 元，目录外 ${oop}，${hospital(s.level)}，${lab("places", s.place)}`);
+    const parts = stayFields.filter((f) => shownFor(app.meta, f, i) && s[f.key] !== undefined).map((f) => said(f, s[f.key], i));
+    items.push(`第 ${i + 1} 次住院：${parts.join("，")}`);
   });
   const o = n.outpatient || {};
-  if (Number(o.chronic) || Number(o.special_drugs)) items.push(`门诊慢特病 ${yuan(o.chronic || "0")} 元，特殊药品 ${yuan(o.special_drugs || "0")} 元`);
+  const opd = fieldsAt(app.meta, "outpatient").filter((f) => f.print_label);
+  if (opd.some((f) => Number(o[f.key]))) items.push(opd.map((f) => `${f.print_label} ${yuan(o[f.key] || "0")} 元`).join("，"));
   return items;
 }
 
