@@ -210,9 +210,17 @@ def totals(rows: list, cols: list) -> dict:
     return merge_totals([partial_totals(rows)], cols)
 
 
-def estimate_chunk(jobs: list) -> dict:
-    """A chunk of jobs -> its rows and their partial totals (the worker's estimate step)."""
-    rows = [estimate_one(tuple(j)) for j in jobs]
+def estimate_chunk(jobs: list, seconds=None) -> dict:
+    """A chunk of jobs -> its rows and their partial totals (the worker's estimate step). With
+    `seconds`, it stops once that much time has gone (after at least one row): the rows answer the
+    first len(rows) jobs and the caller sends the rest again."""
+    import time
+    until = None if seconds is None else time.monotonic() + seconds
+    rows = []
+    for j in jobs:
+        rows.append(estimate_one(tuple(j)))
+        if until is not None and time.monotonic() > until:
+            break
     for r in rows:
         for e in r.get("errors", ()):
             e["text"] = say(e)

@@ -40,9 +40,17 @@ _readings: dict = {}  # the file being read in this worker (one at a time)
 _serial = itertools.count(1)  # tokens: the same calls give the same answers
 
 
-def _more(token: str, reading) -> dict:
+def _seconds(p: dict) -> float:
+    """The step the page asks for ("seconds"), never longer than STEP_SECONDS."""
+    asked = p.get("seconds")
+    if isinstance(asked, (int, float)) and not isinstance(asked, bool) and 0 <= asked < STEP_SECONDS:
+        return float(asked)
+    return STEP_SECONDS
+
+
+def _more(token: str, reading, seconds: float = STEP_SECONDS) -> dict:
     try:
-        jobs = reading.jobs(seconds=STEP_SECONDS)
+        jobs = reading.jobs(seconds=seconds)
     except RosterError:
         _readings.pop(token, None)
         raise
@@ -60,7 +68,7 @@ def _prepare(p: dict) -> dict:
     reading = Reading(data, region, p.get("year") or None)
     token = f"r{next(_serial)}"
     _readings[token] = reading
-    return {**_more(token, reading), "region": region, "unknown": reading.unknown, "costlike": reading.costlike}
+    return {**_more(token, reading, _seconds(p)), "region": region, "unknown": reading.unknown, "costlike": reading.costlike}
 
 
 def prepare_json(payload: str) -> str:
@@ -70,18 +78,21 @@ def prepare_json(payload: str) -> str:
 
 
 def prepare_more_json(payload: str) -> str:
-    """{"more": token} -> {"ok", "jobs", "more"}."""
+    """{"more": token, "seconds"?} -> {"ok", "jobs", "more"}. "seconds" (both calls): a shorter
+    step than STEP_SECONDS, so the first rows reach the other engines sooner."""
     def step(p):
         reading = _readings.get(p["more"])
         if reading is None:
             return {"ok": False, "message": BAD_CALL}
-        return _more(p["more"], reading)
+        return _more(p["more"], reading, _seconds(p))
     return _answer(step, payload)
 
 
 def estimate_json(payload: str) -> str:
-    """{"jobs": [...]} (a slice of prepare_json's) -> {"ok", "rows", "totals" (partial), "with_group"}."""
-    return _answer(lambda p: estimate_chunk(p["jobs"]), payload)
+    """{"jobs": [...], "seconds"?} (a slice of prepare_json's) -> {"ok", "rows", "totals" (partial),
+    "with_group"}: rows for the first len(rows) jobs, as many as fit in the step (≤ STEP_SECONDS);
+    the page sends the others again."""
+    return _answer(lambda p: estimate_chunk(p["jobs"], _seconds(p)), payload)
 
 
 def summary_json(payload: str) -> str:

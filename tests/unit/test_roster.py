@@ -152,7 +152,7 @@ def test_page_path_partial_totals_csv_and_xlsx_in_parts_equal_one_run(monkeypatc
 
     import openpyxl
     text, _ = sample(300, "yiyuan", bad_rows=4, seed=8)
-    monkeypatch.setattr(worker, "STEP_SECONDS", 0.0)  # every reading call stops after its first rows
+    monkeypatch.setattr(worker, "STEP_SECONDS", 0.0)  # every call stops after its first rows
     prep = json.loads(worker.prepare_json(json.dumps({"region": "yiyuan", "text": text})))
     jobs, steps = prep["jobs"], 1
     while prep["more"]:
@@ -160,7 +160,16 @@ def test_page_path_partial_totals_csv_and_xlsx_in_parts_equal_one_run(monkeypatc
         jobs += prep["jobs"]
         steps += 1
     assert steps > 1 and len(jobs) == 300
-    parts = [json.loads(worker.estimate_json(json.dumps({"jobs": jobs[i:i + 70]}))) for i in range(0, 300, 70)]
+    # chunks of 70 (roster-pool.js); a call that ran out of time answers its first rows and the
+    # page sends the others again
+    parts, start, calls = [], 0, 0
+    while start < 300:
+        part = json.loads(worker.estimate_json(json.dumps({"jobs": jobs[start:start + 70]})))
+        assert part["ok"] and 1 <= len(part["rows"]) <= 70
+        parts.append(part)
+        start += len(part["rows"])
+        calls += 1
+    assert calls > 300 // 70 + 1
     rows = [r for p in parts for r in p["rows"]]
     done = json.loads(worker.summary_json(json.dumps({"region": "yiyuan", "unknown": [],
                                                       "parts": [{k: v for k, v in p.items() if k != "rows"} for p in parts]})))
@@ -176,3 +185,20 @@ def test_page_path_partial_totals_csv_and_xlsx_in_parts_equal_one_run(monkeypatc
     last = json.loads(worker.xlsx_json(json.dumps({"token": first["token"], "rows": rows[150:]})))
     ws = openpyxl.load_workbook(io.BytesIO(base64.b64decode(last["base64"]))).active
     assert ws.max_row == 301 and [c.value for c in ws[1]][:3] == ["行号", roster.NAME, roster.GROUP]
+
+
+def test_steps_are_bounded_by_time_whatever_the_page_asks():
+    """A call's "seconds" may shorten a step, never lengthen it past STEP_SECONDS (calc-client's
+    8 s answer deadline); anything else than a number in range means the full step."""
+    for asked, want in ((0.5, 0.5), (0, 0.0), (worker.STEP_SECONDS + 1, worker.STEP_SECONDS), (-1, worker.STEP_SECONDS),
+                        (True, worker.STEP_SECONDS), ("0.1", worker.STEP_SECONDS), (None, worker.STEP_SECONDS)):
+        assert worker._seconds({"seconds": asked}) == want
+    text, _ = sample(30, "yiyuan", seed=9)
+    prep = json.loads(worker.prepare_json(json.dumps({"region": "yiyuan", "text": text, "seconds": 0})))
+    jobs = prep["jobs"]
+    while prep["more"]:
+        prep = json.loads(worker.prepare_more_json(json.dumps({"more": prep["more"], "seconds": 0})))
+        jobs += prep["jobs"]
+    one = json.loads(worker.estimate_json(json.dumps({"jobs": jobs, "seconds": 0})))
+    full = json.loads(worker.estimate_json(json.dumps({"jobs": jobs, "seconds": 5})))
+    assert len(one["rows"]) == 1 and one["rows"][0] == full["rows"][0] and len(full["rows"]) == 30

@@ -57,6 +57,14 @@ function kill(member) {
   member.pending.clear();
 }
 
+// An estimate call's size: about TARGET_MS of the engine's own measured pace (it varies with the
+// phone and whatever else it runs), at most MAX_ROWS; Python also ends each call after
+// ≤ 2 s (roster/worker.py STEP_SECONDS, "seconds") and the rows it did not reach are sent again.
+const FIRST_ROWS = 100;
+const MAX_ROWS = 2_000;
+const TARGET_MS = 1_000;
+const STEP_SECONDS = 1.5;
+
 export function startPool(calc) {
   const extras = [];
   for (let i = 0; i < extraCount(); i++) {
@@ -66,39 +74,85 @@ export function startPool(calc) {
   const main = { call: (fn, arg) => calc.call("roster.worker", fn, JSON.stringify(arg)), main: true };
   return {
     size: () => 1 + extras.filter((m) => !m.dead).length,
-    // chunks of jobs -> their estimate_json answers, in order; onPart(answer) as each arrives
-    map(chunks, onPart = () => {}) {
-      const results = new Array(chunks.length);
-      const queue = chunks.map((_, i) => i);
-      let done = 0;
-      let wake = () => {};
-      const changed = () => new Promise((r) => { wake = r; });
-      const take = async (member, i) => {
-        try {
-          results[i] = await member.call("estimate_json", { jobs: chunks[i] });
-          done++;
-          onPart(results[i]);
-        } catch (e) {
-          if (member.main) throw e;
-          queue.unshift(i);  // an extra engine died: the chunk goes to another one
-          return false;
-        } finally {
-          wake();
-        }
-        return true;
+    // Estimates while the file is still being read: add(jobs) as each reading step answers, end()
+    // after the last one. The extra engines start on the first jobs at once; the page's engine,
+    // busy reading until end(), joins then. done -> {rows (in job order), parts (estimate_json
+    // answers without rows, in job order)} or {failed: the first answer with ok false};
+    // onProgress(rows answered) as answers arrive.
+    stream(onProgress = () => {}) {
+      const jobs = [];
+      const rows = [];
+      const parts = [];
+      const queue = [];  // [start, end) ranges of jobs that no engine has yet
+      let answered = 0;
+      let ended = false;
+      let stop = null;   // set once: the run's outcome
+      let waiters = [];
+      const changed = () => new Promise((r) => waiters.push(r));
+      const wake = () => { const w = waiters; waiters = []; w.forEach((r) => r()); };
+      let finish;
+      const done = new Promise((res, rej) => { finish = { res, rej }; });
+      const settle = (how, value) => { if (!stop) { stop = how; queue.length = 0; finish[how](value); } wake(); };
+      const check = () => { if (ended && answered === jobs.length) settle("res", { rows, parts: parts.sort((a, b) => a.start - b.start) }); };
+      const take = (want, working) => {
+        if (!queue.length) return null;
+        const left = queue.reduce((n, [a, b]) => n + b - a, 0);
+        // near the end, an even share for each engine, so none waits long for the last one
+        const size = ended ? Math.max(1, Math.min(want, Math.ceil(left / working()))) : want;
+        const [a, b] = queue[0];
+        if (b - a <= size) { queue.shift(); return [a, b]; }
+        queue[0] = [a + size, b];
+        return [a, a + size];
       };
-      // extra engines join when they are ready and leave when the queue is empty
-      for (const m of extras.filter((x) => !x.dead)) {
-        m.ready.then(async () => { while (queue.length && await take(m, queue.shift())); }, () => {});
-      }
-      // the main engine takes chunks until every chunk has an answer (also those a dropped extra left)
-      return (async () => {
-        while (done < chunks.length) {
-          if (queue.length) await take(main, queue.shift());
-          else await changed();
+      const live = () => 1 + extras.filter((m) => !m.dead).length;
+      const work = async (member) => {
+        let pace = 0;  // rows per ms, this engine's last call
+        while (!stop) {
+          const range = take(pace ? Math.max(1, Math.min(MAX_ROWS, Math.round(pace * TARGET_MS))) : FIRST_ROWS, live);
+          if (!range) { if (ended && !member.main) return; await changed(); continue; }
+          const [a, b] = range;
+          const t = performance.now();
+          let part;
+          try {
+            part = await member.call("estimate_json", { jobs: jobs.slice(a, b), seconds: STEP_SECONDS });
+          } catch (e) {
+            queue.unshift(range);  // the chunk goes to another engine
+            wake();
+            if (member.main) settle("rej", e);
+            return;
+          }
+          if (stop) return;
+          if (!part?.ok || !Array.isArray(part.rows) || !part.rows.length) { settle("res", { failed: part?.ok ? null : part }); return; }
+          const k = Math.min(part.rows.length, b - a);
+          for (let i = 0; i < k; i++) rows[a + i] = part.rows[i];
+          if (k < b - a) queue.unshift([a + k, b]);  // the step ended before these: again
+          const { rows: _, ...rest } = part;
+          parts.push({ ...rest, start: a });
+          answered += k;
+          pace = k / Math.max(1, performance.now() - t);
+          onProgress(answered, jobs.length);
+          wake();
+          check();
         }
-        return results;
-      })();
+      };
+      for (const m of extras.filter((x) => !x.dead)) m.ready.then(() => work(m), () => {});
+      return {
+        done,
+        add(more) {
+          if (stop || !more.length) return;
+          queue.push([jobs.length, jobs.length + more.length]);
+          for (const j of more) jobs.push(j);
+          wake();
+        },
+        // the file is read: the page's engine computes too, until every job has its row
+        end() {
+          ended = true;
+          check();
+          if (!stop) work(main).catch((e) => settle("rej", e));
+          wake();
+        },
+        cancel() { settle("res", { cancelled: true }); },
+      };
     },
   };
 }
