@@ -6,6 +6,7 @@ naming the field. Amounts are parsed by calc.amount; the result is assembled fro
 import json
 
 from . import params as _params
+from . import slip as _slip
 from . import vocab
 from .engine import PAYER_WORDS, YEAR_KEYS, choose, payers_in
 from .input import InputError, parse
@@ -130,7 +131,8 @@ def estimate_dict(data):
         rp, person, care, overrides, norm, migrated = parse(data)
     except InputError as e:
         return {"ok": False, "errors": e.errors}
-    run = choose(rp, person, care, overrides)
+    slips = any(st.slip for st in care.stays)
+    run = choose(rp, person, care, overrides, _slip.facts() if slips else None)
     ctx = run.ctx
     reason = _identity_reason(rp, person, ctx.schedule, run.year)
     if len(person.identities) > 1:
@@ -166,6 +168,7 @@ def estimate_dict(data):
         "figures": {f.param: {"label": f.label, "value": f.value, "display": f.display, "provenance": f.provenance,
                               "cite": f.cite} for st in ctx.steps for f in st.figures},
         "assumptions": _assumptions(rp, ctx, overrides),
+        **({"check": _slip.check(rp, person, care, overrides, run), "decide": _slip.DECIDE} if slips else {}),
     }
 
 

@@ -43,7 +43,8 @@ class Run:
     year: dict
 
 
-def compute(rp, person, care, overrides, schedule) -> Run:
+def compute(rp, person, care, overrides, schedule, hook=None) -> Run:
+    """`hook(step, ctx, s, y)`, when given, runs after each step of a stay that carries a settlement slip."""
     ctx = Ctx(rp, person, overrides, schedule)
     y = YearState()
     stays = []
@@ -51,6 +52,8 @@ def compute(rp, person, care, overrides, schedule) -> Run:
         s = StayCalc(i, st)
         for step in STAY_STEPS:
             step(ctx, s, y)
+            if hook is not None and st.slip:
+                hook(step, ctx, s, y)
         stays.append(s)
     opd = outpatient(ctx, y, care.chronic, care.special_drugs)
     year = {k: sum((getattr(s, k) for s in stays), ZERO) for k in YEAR_KEYS}
@@ -66,7 +69,7 @@ def payers_in(rp, year):
     return [payer for payer, key in PAYER_PARAMS.items() if any(p == key or p.startswith(key) for p in live)]
 
 
-def choose(rp, person, care, overrides) -> Run:
+def choose(rp, person, care, overrides, hook=None) -> Run:
     """Per payer, the most favourable treatment any held identity gives, never two in one payer.
 
     Start from the single identity whose whole treatment leaves the person least to pay (ties in
@@ -74,7 +77,7 @@ def choose(rp, person, care, overrides) -> Run:
     the person pays less; repeat until nothing improves (at most three rounds).
     """
     held = sorted(person.identities, key=PRIORITY.index)
-    runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i)) for i in held]
+    runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i), hook) for i in held]
     best = min(runs, key=lambda r: r.year["resident"])
     if len(held) == 1:
         return best
@@ -84,7 +87,7 @@ def choose(rp, person, care, overrides) -> Run:
             for cand in held:
                 if cand == best.ctx.schedule[payer]:
                     continue
-                trial = compute(rp, person, care, overrides, {**best.ctx.schedule, payer: cand})
+                trial = compute(rp, person, care, overrides, {**best.ctx.schedule, payer: cand}, hook)
                 if trial.year["resident"] < best.year["resident"]:
                     best, improved = trial, True
         if not improved:
