@@ -33,6 +33,8 @@ ASK = {"basic": "这次基本医保的起付线是多少、按多少比例报的
        "assistance": "这次医疗救助按什么身份、多少比例算的？当地另设了救助起付线吗？",
        "tilt": "这次倾斜救助为什么没有给或给得少？需要补办转诊证明吗？",
        "resident": "这次各项报销是怎么算的？能给一张报销明细吗？"}
+# The plain verdict per status, as the page and the roster show it.
+VERDICT = {"same": "一致", "more": "多给了，对您有利", "less": "少给了，可以去问", "depends": "要看当地的数字"}
 SOLVE_STEPS = 28
 DECIDE = "实际报多少，由医院和医保经办机构按当地规定结算；本站只按文件核对，供您去问的时候参考。"
 
@@ -273,4 +275,7 @@ def check(rp, person, care, overrides, run):
                 rows.append(_row(ck, i, payer, slip[payer]))
         if "resident" in slip:
             rows.append(_resident_row(ck, i, slip["resident"], rows))
+    for r in rows:
+        r["verdict"] = VERDICT[r["status"]]
+        r["ask"] = r["text"].split("可以问：", 1)[1] if "可以问：" in r["text"] else ""
     return rows

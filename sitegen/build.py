@@ -263,7 +263,7 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
         written.append(p)
 
     provinces: dict[str, list] = {}
-    from . import instant, publish, resident
+    from . import instant, publish, resident, slip
     written += publish.write_site(docs_dir, settings)  # the site's share image
     for rm in regions:
         data = region_data(rm)
@@ -281,6 +281,7 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
         data["settings"] = settings.for_pages()  # staff toolkit: office, hotline, date, preview
         data.update(instant.page_data(rm, data["settings"]))  # issue 20: answers computed at build time
         put(f"{rid}/index.md", e.get_template("region.md.j2").render(**data))
+        slip.write_page(rm, data, e, put)  # 核对结算单
         written += staff.write_sheets(docs_dir, rm, settings, e, put)  # staff toolkit: 明白纸
         written += publish.write_region(docs_dir, rm, settings, e, put)  # poster, share image
         provinces.setdefault(rm.get("province") or "其他", []).append(rm)
