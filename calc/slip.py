@@ -22,6 +22,15 @@ FIELDS = (
     ("resident", "个人自付", "最后一栏，也叫“个人支付”“个人现金支付”，含全自费"),
 )
 WORDS = {k: w for k, w, _ in FIELDS}
+# The words staff give a roster column holding a slip's line (the first is the template's column word).
+STAFF_WORDS = {
+    "in_policy": ("实际政策范围内", "政策范围内费用", "政策范围内", "医保范围内费用", "符合范围费用"),
+    "basic": ("实际基本医保", "基本医保支付", "基本医保报销", "统筹支付", "统筹基金支付", "实际医保报销"),
+    "critical": ("实际大病", "大病保险支付", "大病保险报销", "大病报销", "大病支付", "实际大病保险"),
+    "assistance": ("实际救助", "医疗救助支付", "医疗救助", "救助金额", "民政救助", "实际医疗救助"),
+    "tilt": ("实际倾斜救助", "倾斜救助", "倾斜救助支付"),
+    "resident": ("实际自付", "个人自付", "个人支付", "个人现金支付", "实际个人自付"),
+}
 KEYS = tuple(k for k, _, _ in FIELDS)
 PAYERS = ("basic", "critical", "assistance", "tilt")     # settlement order; `resident` is checked last
 # After which step a payer's amount is settled (assistance includes assistance on out-of-policy cost).

@@ -4,6 +4,8 @@ from here."""
 import csv
 import io
 
+from calc import slip as _slip
+
 NAME = "姓名/编号"
 GROUP = "村/乡镇"
 IDENTITY = "身份"
@@ -12,6 +14,9 @@ STAY = "住院{n}{what}"
 STAY_FIELDS = {"总费用": "total", "目录外": "out_of_policy", "医院等级": "level", "就医地点": "place",
                "规范转诊": "referral"}
 OUTPATIENT = {"门诊慢特病": "chronic", "门诊特药": "special_drugs"}
+# Optional columns: what the stay's settlement slip says (calc.slip), checked against the notice.
+SLIP_FIELDS = {words[0]: f"slip.{key}" for key, words in _slip.STAFF_WORDS.items()}
+STAY_LINES = {**STAY_FIELDS, **SLIP_FIELDS}
 TEMPLATE_STAYS = 2
 
 # ---- limits against hostile or mistaken files (each has a message naming it) ------------------
@@ -36,6 +41,9 @@ HELP = [
     (STAY.format(n=1, what="就医地点"), "县域内、县外市内、省内市外或省外；空着按县域内。"),
     (STAY.format(n=1, what="规范转诊"), "是 或 否；空着按“否”。"),
     ("住院2总费用 …", "第2次住院，列名同上，把 1 换成 2；住院几次就加几组列，不住院的空着。"),
+    (STAY.format(n=1, what="实际基本医保") + " …", "可不填。核对结算单：第1次住院结算单上的"
+     + "、".join(f"{_slip.WORDS[k[5:]]}（列名 住院1{w}）" for w, k in SLIP_FIELDS.items())
+     + "。填了就按文件逐项核对，少给了的行标出来，并按报销项目合计少给的金额。"),
     ("门诊慢特病", "全年门诊慢特病费用（元），没有就空着。"),
     ("门诊特药", "全年门诊特殊药品费用（元），没有就空着。"),
 ]

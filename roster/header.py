@@ -8,7 +8,9 @@
 """
 import re
 
-from .format import (GROUP, IDENTITY, MAX_TITLE_ROWS, MESSAGES, NAME, OUTPATIENT, STAY, STAY_FIELDS,
+from calc import slip as _slip
+
+from .format import (GROUP, IDENTITY, MAX_TITLE_ROWS, MESSAGES, NAME, OUTPATIENT, STAY, STAY_LINES,
                      RosterError)
 from .words import FULLWIDTH
 
@@ -20,6 +22,8 @@ FIELD_WORDS = {
     "医院等级": ("医院等级", "等级", "医院级别", "级别", "医疗机构等级"),
     "就医地点": ("就医地点", "地点", "就医地", "医院所在地", "就诊地点"),
     "规范转诊": ("规范转诊", "转诊", "是否转诊", "是否规范转诊", "转诊备案"),
+    # what the settlement slip says (optional): 实际基本医保, 基本医保支付, 统筹支付 …
+    **{words[0]: words for words in _slip.STAFF_WORDS.values()},
 }
 WORD_FIELD = {w: field for field, words in FIELD_WORDS.items() for w in words}
 FIELD_RE = "|".join(sorted(WORD_FIELD, key=len, reverse=True))
@@ -57,7 +61,7 @@ def classify(cell: str):
     m = STAY_HEADER.fullmatch(h)
     if m and m[4]:
         n = _number(m[1] or m[2] or m[3])
-        return ("stay", n - 1, STAY_FIELDS[WORD_FIELD[m[4]]]) if n >= 1 else None
+        return ("stay", n - 1, STAY_LINES[WORD_FIELD[m[4]]]) if n >= 1 else None
     for word, key in OUTPATIENT.items():
         if h.startswith(word) or h in (word[2:], word[2:] + "费用"):  # 门诊慢特病(元), 慢特病, 特药费用
             return ("outpatient", 0, key)
@@ -71,7 +75,7 @@ def classify(cell: str):
         return ("group", 0, "group")
     m = BARE_FIELD.fullmatch(h)
     if m:
-        return ("bare", 0, STAY_FIELDS[WORD_FIELD[m[1]]])
+        return ("bare", 0, STAY_LINES[WORD_FIELD[m[1]]])
     return None
 
 
@@ -179,7 +183,7 @@ def find_header(table: list) -> tuple:
 
 def column_name(kind: str, n: int, key: str) -> str:
     if kind == "stay":
-        return STAY.format(n=n + 1, what={v: k for k, v in STAY_FIELDS.items()}[key])
+        return STAY.format(n=n + 1, what={v: k for k, v in STAY_LINES.items()}[key])
     if kind == "outpatient":
         return {v: k for k, v in OUTPATIENT.items()}[key]
     return {"identity": IDENTITY, "name": NAME, "group": GROUP}[kind]
