@@ -159,6 +159,7 @@ function boot() {
   }
   import("../runtime/calc-client.js").then((m) => m.startCalc()).then((c) => {
     client = c;
+    page.dataset.ready = "true";
     if (pending) { const p = pending; pending = null; check(p); } else if (!lastInput) status.textContent = "计算器准备好了。";
   }, (e) => {
     status.textContent = /[\u4e00-\u9fff]/.test(e?.message || "") ? e.message : "计算器没能加载（可能网络断了，或浏览器太旧）。";
