@@ -170,3 +170,29 @@ def test_slip_amounts_as_people_write_them():
     out = yubei(basic="3.479万", assistance="一万零六百四十七")
     assert out["input"]["stays"][0]["slip"]["basic"] == "34790.00"
     assert rows(out)[(0, "assistance")]["slip"] == "10647.00"
+
+
+def test_random_slips_always_answer_in_chinese_or_rows():
+    """Any slip within the bill: an answer whose rows have a known status and amounts >= 0, or Chinese errors."""
+    import random
+
+    from calc import params
+    rnd = random.Random(31)
+    for _ in range(60):
+        region = rnd.choice(params.region_ids())
+        rp = params.load(region)
+        total = rnd.randint(1000, 300000)
+        inp = rnd.randint(0, total)
+        slip = {"in_policy": str(inp), "basic": str(rnd.randint(0, inp)), "critical": str(rnd.randint(0, inp // 3)),
+                "assistance": str(rnd.randint(0, inp // 3)), "tilt": str(rnd.randint(0, 500)),
+                "resident": str(rnd.randint(0, total))}
+        slip = {k: v for k, v in slip.items() if rnd.random() < .8}
+        out = estimate_dict({"region": region, "year": rnd.choice(rp.years), "identities": [rnd.choice(list(rp.identities))],
+                             "stays": [{"total": str(total), "level": rnd.choice("123"), "place": rnd.choice(list(rp.places)),
+                                        "referral": rnd.random() < .5, "slip": slip}]})
+        if not out["ok"]:
+            assert all(any("\u4e00" <= ch <= "\u9fff" for ch in e["message"]) for e in out["errors"])
+            continue
+        for r in out.get("check", []):
+            assert r["status"] in ("same", "more", "less", "depends") and Decimal(r["expected"]) >= 0, r
+            assert r["text"] and r["verdict"]
