@@ -124,3 +124,25 @@ def test_bad_slip_line_message_next_to_field(phone, server_url):
     assert page.locator("#slip-basic").get_attribute("aria-invalid") == "true"
     assert page.locator("#slip-result").is_hidden()
     page.close()
+
+
+def test_slip_check_offline_in_a_new_tab(browser, server_url):
+    """One online visit to a region page (engine ready, service worker ready), then no network: the
+    核对结算单 page opens in a new tab and checks the slip."""
+    context = browser.new_context(**PHONE_360)
+    page = context.new_page()
+    page.goto(f"{server_url}chongqing/")
+    page.wait_for_selector('#calculator[data-ready="true"]', state="attached", timeout=BOOT_TIMEOUT_MS)
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.close()
+    context.set_offline(True)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{server_url}chongqing/slip/")
+        fill_yubei(tab)
+        tab.click("#slip-go")
+        tab.wait_for_selector("#slip-table tbody tr", timeout=BOOT_TIMEOUT_MS)
+        rows = {r["payer"]: r for r in table(tab)}
+        assert rows["assistance"]["status"] == "less"
+    finally:
+        context.close()
