@@ -241,8 +241,9 @@ def _row(ck, i, payer, slip):
         other = ck.without_identity(i, payer)
         who = rp.label_of(ck.schedule.get(payer))
         if other is not None and abs(other - slip) <= TOL and other < exp:
-            tilt = f"{rule.title}：{rule.plain}（{cite}）" if rule else cite
-            parts.append(f"结算单的数正好等于不按{who}待遇算的金额。您是{who}，按文件{tilt}。")
+            parts.append(f"结算单的数正好等于不按{who}待遇算的金额。您是{who}，")
+        if rule:
+            parts.append(f"按文件{rule.title}：{rule.plain}（{cite}）。")
     return {**row, "status": "depends", "text": "".join(parts) + f"可以问：{_ask(ck, i, payer, slip)}"}
 
 
