@@ -13,5 +13,5 @@ def page_data(rm: dict) -> dict:
 
 
 def write_page(rm: dict, data: dict, env, put) -> None:
-    rid = rm["id"]
-    put(f"{rid}/slip/index.md", env.get_template("slip.md.j2").render(rm=rm, rid=rid, **{**data, **page_data(rm)}))
+    put(f"{rm['id']}/slip/index.md", env.get_template("slip.md.j2").render(**{"rm": rm, "rid": rm["id"], **data,
+                                                                             **page_data(rm)}))
