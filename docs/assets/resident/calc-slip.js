@@ -131,9 +131,9 @@ function fromHash() {
   const code = shareCodeFromHash();
   if (code === null) return;
   history.replaceState(history.state, "", location.pathname + location.search);  // read once, keep nothing
-  const input = decodeShare(code);
-  if (!input || typeof input !== "object") { status.textContent = "这个链接没看懂，请重新填。"; return; }
-  fill(input);
+  const got = decodeShare(code);
+  if (!got.ok) { status.textContent = got.message; return; }
+  fill(got.input);
   check(read());
 }
 
