@@ -133,7 +133,7 @@ class _Checker:
 
     def _chain(self, ov=None, schedule=None):
         hook = Facts(chain=True)
-        run = self._compute(self.rp, self.person, self.care, {**self.ov, **(ov or {})}, schedule or self.schedule, hook)
+        run = self._compute(self.rp, self.person, self.care, {**self.ov, **(ov or {})}, schedule or self.schedule, hook=hook)
         return hook.expected, run.ctx
 
     def expected_with(self, path, value):
