@@ -196,3 +196,26 @@ def test_random_slips_always_answer_in_chinese_or_rows():
         for r in out.get("check", []):
             assert r["status"] in ("same", "more", "less", "depends") and Decimal(r["expected"]) >= 0, r
             assert r["text"] and r["verdict"]
+
+
+def test_yubei_slip_with_the_office_file_is_all_same():
+    """With 渝北's office file (起付线 300, 70 %; 救助 70 % for 低保边缘; 倾斜救助 60 % above 3,000) the same
+    published slip checks line by line: (50,000 − 300) × 70 % = 34,790.00; 15,210 × 70 % = 10,647.00;
+    (15,210 − 10,647 − 3,000) × 60 % = 937.80; 个人自付 2,000 + 3,625.20 = 5,625.20. Fewer rows depend on
+    assumed figures: none here."""
+    import pathlib
+    import tomllib
+
+    from calc import local
+    yubei_dir = pathlib.Path(__file__).resolve().parents[1] / "offices" / "yubei"
+    office = yubei_dir / tomllib.loads((yubei_dir / "case.toml").read_text("utf-8"))["office_file"]
+    plain = rows(yubei())
+    local.register(office)
+    try:
+        r = rows(yubei())
+    finally:
+        local.unregister(office)
+    assert {k[1]: v["status"] for k, v in r.items()} == {
+        "basic": "same", "critical": "same", "assistance": "same", "tilt": "same", "resident": "same"}
+    assert r[(0, "basic")]["expected"] == "34790.00" and r[(0, "tilt")]["expected"] == "937.80"
+    assert sum(v["status"] == "depends" for v in r.values()) < sum(v["status"] == "depends" for v in plain.values())
