@@ -182,7 +182,7 @@ def estimate_dict(data):
         field = huge if huge.split(".")[0].split("[")[0] in KNOWN_FIELDS else "json"
         return {"ok": False, "errors": [{"field": field[:80], "message": f"数字太长了（超过 {MAX_INT_DIGITS} 位），请检查"}]}
     slips = any(st.slip for st in care.stays)
-    run = choose(rp, person, care, overrides, _slip.facts() if slips else None)
+    run = choose(rp, person, care, overrides, hook=_slip.facts() if slips else None)
     ctx = run.ctx
     reason = _identity_reason(rp, person, ctx.schedule, run.year)
     if len(person.identities) > 1:
