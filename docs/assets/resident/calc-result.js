@@ -97,7 +97,7 @@ function howToGet(meta) {
 function figuresOf(out, step) {
   const map = out.figures && typeof out.figures === "object" ? out.figures : {};
   return (Array.isArray(step?.figures) ? step.figures : [])
-    .map((f) => (typeof f === "string" && Object.hasOwn(map, f) ? map[f] : null))
+    .map((f) => (typeof f === "string" && Object.prototype.hasOwnProperty.call(map, f) ? map[f] : null))
     .filter((f) => f && typeof f === "object");
 }
 

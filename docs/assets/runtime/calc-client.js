@@ -37,9 +37,9 @@
 
 import { registerSiteWorker } from "./update-banner.js";
 
-const CALL_MS = 8_000;       // an estimate takes milliseconds: no answer by then = dead or stuck
-const FIRST_WORD_MS = 10_000; // worker.js and its two imports (~30 kB) not running by then: stuck
-const SILENCE_MS = 90_000;   // a started worker that sends nothing for this long is stuck
+const CALL_MS = 8000;       // an estimate takes milliseconds: no answer by then = dead or stuck
+const FIRST_WORD_MS = 10000; // worker.js and its two imports (~30 kB) not running by then: stuck
+const SILENCE_MS = 90000;   // a started worker that sends nothing for this long is stuck
 
 const listeners = new Set();
 let last = { stage: "download", percent: 0, loaded: 0, total: 0 };

@@ -5,7 +5,7 @@
 // An extra engine that fails to start, errs or is silent is dropped and its chunk goes back into the
 // queue, so the answer never depends on how many engines helped.
 const MAX_EXTRA = 3;
-const CALL_MS = 30_000;
+const CALL_MS = 30000;
 
 function extraCount() {
   const cores = Number(globalThis.navigator?.hardwareConcurrency) || 1;
