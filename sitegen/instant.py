@@ -29,6 +29,7 @@ import collections
 import copy
 import json
 import pathlib
+import posixpath
 import re
 from decimal import Decimal
 
@@ -339,7 +340,7 @@ def region_block(region_meta: dict, settings: dict | None = None) -> dict:
 
 
 RESIDENT_JS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "assets" / "resident"
-STATIC_IMPORT = re.compile(r'^\s*import\s[^;]*?from\s+"\./([\w.-]+\.js)"', re.M)
+STATIC_IMPORT = re.compile(r'^\s*import\s[^;]*?from\s+"((?:\./|\.\./runtime/)[\w.-]+\.js)"', re.M)
 
 
 def module_graph(entry: str = "calculator.js") -> list[str]:
@@ -352,7 +353,8 @@ def module_graph(entry: str = "calculator.js") -> list[str]:
         if name in seen or not (RESIDENT_JS / name).is_file():
             continue
         seen.append(name)
-        todo += STATIC_IMPORT.findall((RESIDENT_JS / name).read_text("utf-8"))
+        here = posixpath.dirname(name)  # "" or "../runtime": imports are relative to the importer
+        todo += [posixpath.normpath(posixpath.join(here, i)) for i in STATIC_IMPORT.findall((RESIDENT_JS / name).read_text("utf-8"))]
     return seen[1:]
 
 
@@ -365,7 +367,7 @@ def module_preloads(html: str) -> str:
     parser or the import that needs them gets there)."""
     def links(m):
         base = m.group(1).rstrip("/")
-        return "".join(f'<link rel="modulepreload" fetchpriority="high" href="{base}/assets/resident/{name}">'
+        return "".join(f'<link rel="modulepreload" fetchpriority="high" href="{base}/assets/{posixpath.normpath("resident/" + name)}">'
                        for name in ["calculator.js", *module_graph()])
     return MODULES_PLACEHOLDER.sub(links, html)
 
