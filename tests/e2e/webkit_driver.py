@@ -101,7 +101,7 @@ def walk(url: str, amount: str | None = None) -> dict:
                             document.querySelector('#calc-submit').click();""", amount)
                     s.wait('#calc-result[data-state="done"], #calc-result[data-state="error"], #calc-failed:not([hidden])', 30)
                 time.sleep(1.5)
-                out["look"] = s.js("return " + LOOK)
+                out["look"] = s.js("return (\n" + LOOK + "\n);")
                 return out
             finally:
                 with contextlib.suppress(Exception):
