@@ -14,13 +14,16 @@ LOOK = (Path(__file__).resolve().parents[1] / "engines" / "look.js").read_text(e
 
 
 def pages(site_dir: Path) -> list[str]:
-    """Every page of the site (not the 404 page, not the theme's or Pyodide's own files)."""
+    """Every page of the site that has a table or a figure caption (the others have only headings,
+    in the page's full width)."""
     out = []
     for p in sorted(site_dir.rglob("index.html")):
         rel = p.relative_to(site_dir).parent.as_posix()
         if rel.split("/")[0] in ("assets", "pyodide", "wheels", "search"):
             continue
-        out.append("" if rel == "." else rel + "/")
+        html = p.read_text(encoding="utf-8")
+        if "<table" in html or "<figcaption" in html:
+            out.append("" if rel == "." else rel + "/")
     return out
 
 

@@ -94,6 +94,7 @@ def walk(url: str, amount: str | None = None) -> dict:
                 out = {"version": s.js("return navigator.userAgent")}
                 s.wait('#calc-result[data-state="done"], #calc-failed:not([hidden])', 30)
                 if amount:
+                    out["linked"] = s.js("return (\n" + LOOK + "\n);")  # the share link's answer, before typing
                     out["engineReady"] = s.wait('#calculator[data-ready="true"]', 150)
                     s.js("""const e = document.querySelector('#calc-stay0-total'); e.value = arguments[0];
                             e.dispatchEvent(new Event('input', {bubbles: true}));

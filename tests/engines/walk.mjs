@@ -56,6 +56,7 @@ export async function walk(engine, url, amount) {
     await page.goto(url, { waitUntil: "load", timeout: 90000 });
     await settled(page, '#calc-result[data-state="done"], #calc-failed:not([hidden])', 30000);
     if (amount) {
+      out.linked = await page.evaluate(LOOK);  // the share link's answer, before typing
       // typed amounts need the engine where it can run (the Pyodide boot: generous on a loaded box)
       out.engineReady = await settled(page, '#calculator[data-ready="true"]', 150000);
       await page.$eval("#calc-stay0-total", (e, v) => { e.value = v; e.dispatchEvent(new Event("input", { bubbles: true })); }, amount);
