@@ -103,7 +103,8 @@ def run_sitegen() -> None:
 def run_mkdocs(out: Path) -> None:
     if not (ROOT / "mkdocs.yml").is_file():
         raise SystemExit("mkdocs.yml not found (owned by the site helper) — cannot build yet")
-    run([sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "--site-dir", str(out)])
+    # not --quiet: it hides warnings from mkdocs.yml's `strict: true` too, and the build would pass them
+    run([sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(out)])
 
 
 EXTERNAL_FONT = re.compile(
@@ -122,8 +123,8 @@ def process_html(path: Path, manifest: dict) -> None:
             for role in PRELOAD_ROLES)
 
     html = PRELOAD_PLACEHOLDER.sub(preloads, html)
-    from sitegen.instant import module_preloads  # issue 20: the calculator's modules, preloaded
-    html = module_preloads(html)
+    from sitegen.instant import early_start, module_preloads  # the calculator's modules, preloaded
+    html = early_start(module_preloads(html))  # and its first engine, started from <head> (protocol.js)
     html = html.replace(BUILD_PLACEHOLDER, manifest["build"])
     path.write_text(html, "utf-8")
 

@@ -11,7 +11,7 @@ import { CalcApp } from "./calc-app.js";
 import { preparePrint } from "./calc-print.js";
 import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery (issue 13): 重试 after a failure
 import { setupElder } from "./calc-elder.js";  // 长辈版 (大字)
-import { engineProbe } from "../runtime/engine-probe.js";
+import { engineProbe } from "../shared/engine-probe.js";
 
 window.__calcBooted = true;  // the modules parse here: the <head>'s too-old-browser message stays away
 

@@ -7,7 +7,7 @@
 // registerSiteWorker), so the first visit's downloads do not compete with the engine's.
 // And when the engine says the page is of another deploy than its files (kind "version",
 // worker.js), it switches to the newest version by itself: "本站内容已更新，正在换成新版本".
-import { engineProbe } from "./engine-probe.js";
+import { engineProbe } from "../shared/engine-probe.js";
 
 const sw = navigator.serviceWorker;
 const SITE = new URL("../../", import.meta.url);
