@@ -69,6 +69,7 @@ export class CalcApp {
     }, (e) => {
       this.engine = "failed";
       this.failedKind = e?.kind;
+      this.failedMissing = e?.missing;  // what the <head>'s probe found missing (kind "unsupported")
       // "unsupported": the can-do paragraph (calc-instant.js) says it all, once.
       this.failed(e?.kind === "unsupported" ? "" : chinese(e?.message) ? e.message : "计算器没能加载（可能网络断了，或浏览器太旧）。");
       throw e;
@@ -135,10 +136,13 @@ export class CalcApp {
     // What still works without the engine (the build's answers), and whom to call.
     let can = $(box, "#calc-instant-can");
     if (!can) { can = el("p", { id: "calc-instant-can", class: "calc-instant-can" }); box.insertBefore(can, w?.closest("p")?.nextSibling || null); }
-    can.textContent = this.instant.canDo(this.failedKind);
+    can.textContent = this.instant.canDo(this.failedKind, this.failedMissing);
     box.hidden = false;
     if (this.failedKind !== "unsupported") this.onFailed?.();  // adds the 重试 button (calculator.js)
-    if (this.result.dataset.state === "busy") this.result.dataset.state = "error";
+    if (this.result.dataset.state === "busy") {
+      this.result.dataset.state = "error";
+      if (this.lastResult && this.result.childElementCount) markStale(this.result, "failed");
+    }
     announce(`计算器打不开。${why || ""}`);
     if (wasPending) reveal(box, $(box, "#calc-retry") || box);
   }
@@ -166,6 +170,7 @@ export class CalcApp {
     }
     this.result.dataset.state = "busy";
     this.result.setAttribute("aria-busy", "true");
+    if (this.lastResult && this.result.childElementCount) markStale(this.result, "busy");
     if (this.engine === "failed") { this.failed(); reveal($(this.root, "#calc-failed"), $(this.root, "#calc-retry") || $(this.root, "#calc-failed")); return; }
     if (this.engine === "loading") this.showWait(input);
     let out;
@@ -174,13 +179,13 @@ export class CalcApp {
         if (my === this.seq) reveal($(this.root, "#calc-failed"), $(this.root, "#calc-retry") || $(this.root, "#calc-failed"));
         return;
       }
-      out = { ok: false, errors: [{ field: "json", message: "计算器出错了，请再点一次“算一算”；还不行就刷新页面。" }] };
+      out = { ok: false, errors: [{ field: "json", message: "计算器出错了，请再点一次“算一算”；还不行就刷新页面。" }], failed: true };
     }
     if (my !== this.seq) return;
     this.hideWait();
     this.result.setAttribute("aria-busy", "false");
     if (!out || out.ok !== true) {
-      this.showErrors(Array.isArray(out?.errors) && out.errors.length ? out.errors : [{ field: "json", message: "输入有误，请检查。" }], fromLink);
+      this.showErrors(Array.isArray(out?.errors) && out.errors.length ? out.errors : [{ field: "json", message: "输入有误，请检查。" }], fromLink, out?.failed);
       return;
     }
     this.show(input, out, { source: "engine", quiet });
@@ -212,9 +217,9 @@ export class CalcApp {
     reveal(big, big, "start");  // the answer at the top of the screen, under the header
   }
 
-  showErrors(errors, fromLink) {
+  showErrors(errors, fromLink, engineFailed = false) {
     const { first, general, box } = this.form.showErrors(errors, { prefix: fromLink ? "分享链接里的内容有问题：" : null });
-    if (this.lastResult && this.result.childElementCount) markStale(this.result, true);  // keep the previous answer
+    if (this.lastResult && this.result.childElementCount) markStale(this.result, engineFailed ? "failed" : "error");  // keep the previous answer
     else { this.result.replaceChildren(); this.result.hidden = true; }
     this.result.dataset.state = "error";
     announce(`有 ${errors.length} 处需要改：${errors.map((e) => e?.message).filter(chinese).join("；")}`);

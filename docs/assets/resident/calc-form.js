@@ -386,7 +386,7 @@ export class CalcForm {
         errEl.hidden = false;
         const closed = ctl.closest("details:not([open])");
         if (closed) closed.open = true;  // a field in 更多情况 / 高级: unfold it to show the message
-        first ??= ctl;
+        if (first == null) first = ctl;
       } else general.push(msg);
     }
     const g = $(this.root, "#calc-general-error");

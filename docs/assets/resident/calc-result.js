@@ -30,8 +30,7 @@ export function renderResult(box, out, { meta, onAction } = {}) {
   const line = el("span", { class: "calc-amount-line" }, amount, el("span", { class: "calc-amount-unit", text: " 元" }));
   line.style.setProperty("--calc-digits", String(digits));
   box.append(
-    el("p", { class: "calc-stale", id: "calc-stale", role: "note", hidden: true,
-      text: "下面是上一次算的结果；新填的内容有误，还没有重新算。请先改好标红的地方。" }),
+    el("p", { class: "calc-stale", id: "calc-stale", role: "note", hidden: true }),
     el("h2", { class: "calc-big", id: "calc-big", tabindex: "-1" }, el("span", { class: "calc-big-words", text: "您自己大约要付 " }), line),
     el("p", { class: "calc-sub" }, ...withAmounts([ident, yearText].filter(Boolean).join("，") + (ident || yearText ? "。" : "") + `全年总花费 ${yuan(y.total)} 元。`)));
 
@@ -97,7 +96,7 @@ function howToGet(meta) {
 function figuresOf(out, step) {
   const map = out.figures && typeof out.figures === "object" ? out.figures : {};
   return (Array.isArray(step?.figures) ? step.figures : [])
-    .map((f) => (typeof f === "string" && Object.hasOwn(map, f) ? map[f] : null))
+    .map((f) => (typeof f === "string" && Object.prototype.hasOwnProperty.call(map, f) ? map[f] : null))
     .filter((f) => f && typeof f === "object");
 }
 
@@ -240,9 +239,18 @@ function premium(p) {
     text(p.note) ? el("p", { class: "calc-note", text: p.note }) : null);
 }
 
-// After a field error: the previous answer stays, marked as not yet recomputed.
-export function markStale(box, stale) {
+// An answer for other numbers is never shown as current: while the new numbers are computed, after
+// a field error and after an engine failure, the previous answer stays only under this line (its
+// amounts greyed and struck through, calculator.css). why: false (current) | one of STALE's keys.
+const STALE = {
+  busy: "正在按新填的内容重新算。下面是上一次的结果，不是现在填的数。",
+  error: "下面是上一次算的结果；新填的内容有误，还没有重新算。请先改好标红的地方。",
+  failed: "下面是上一次算的结果，不是现在填的数：计算器出了问题，没有重新算。",
+};
+export function markStale(box, why) {
   const s = $(box, "#calc-stale");
-  if (s) s.hidden = !stale;
-  box.classList.toggle("calc-is-stale", stale);
+  const text = why ? STALE[why] || STALE.error : "";
+  if (s) { s.textContent = text; s.hidden = !why; }
+  box.classList.toggle("calc-is-stale", Boolean(why));
+  if (why) box.dataset.stale = why; else delete box.dataset.stale;
 }

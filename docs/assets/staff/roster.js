@@ -329,7 +329,7 @@ class Roster {
     document.body.append(a);
     a.click();
     a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   }
 }
 
