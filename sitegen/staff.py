@@ -159,6 +159,8 @@ def sheet_assumed(results: list[dict], topics: list[dict] = ()) -> list[dict]:
 
 def write_sheets(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[pathlib.Path]:
     """docs/<region>/print/<identity>/index.md + qr.png (the calculator pre-filled for that identity)."""
+    from . import settings as site_settings
+    from .publish import year_line  # "still computing with last year's figures": on paper too
     written = []
     rid = rm["id"]
     for ident in rm["identities"]:
@@ -169,6 +171,7 @@ def write_sheets(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[p
         written += [folder / "qr.png", folder / "qr.svg"]
         put(f"{rid}/print/{ident['id']}/index.md", env.get_template("print.md.j2").render(
             rm=rm, rid=rid, year=rm["default_year"], ident=ident, sheet=sheet, how_to_get=HOW_TO_GET,
+            year_past=year_line(rm, site_settings.today()),
             page_url=f"{settings.base_url}{rid}/", settings=settings.for_pages()))
     return written
 
