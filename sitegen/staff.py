@@ -255,6 +255,17 @@ def _b64(digest: bytes) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def _wheel_ref(name: str, data: bytes) -> dict:
+    digest = _sha256(data)
+    return {"path": f"{STAFF}/wheels/{digest[:12]}/{name}", "sha256": digest, "bytes": len(data)}
+
+
+def qr_wheel_refs() -> list[dict]:
+    """Where write_wheels puts segno and staff_qr ({path from the site root, sha256, bytes}): the
+    calculator's printed answer draws its QR code with them in the worker, as the link builder does."""
+    return [_wheel_ref(name, data) for name, data in (segno_wheel(), (f"{QR_MODULE}-1.0-py3-none-any.whl", qr_wheel()))]
+
+
 def write_wheels(docs_dir: pathlib.Path) -> tuple[dict[str, list[dict]], list[pathlib.Path]]:
     """docs/staff/wheels/<hash>/<name>: content-addressed, so caches can keep them forever.
     -> ({"qr": [segno, staff_qr], "xlsx": [et_xmlfile, openpyxl]}, written files)."""
@@ -262,13 +273,12 @@ def write_wheels(docs_dir: pathlib.Path) -> tuple[dict[str, list[dict]], list[pa
     sets = {"qr": [segno_wheel(), (f"{QR_MODULE}-1.0-py3-none-any.whl", qr_wheel())], "xlsx": xlsx_wheels()}
     for use, wheels in sets.items():
         for name, data in wheels:
-            digest = _sha256(data)
-            rel = f"{STAFF}/wheels/{digest[:12]}/{name}"
-            p = docs_dir / rel
+            ref = _wheel_ref(name, data)
+            p = docs_dir / ref["path"]
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
             written.append(p)
-            out[use].append({"path": rel, "sha256": digest, "bytes": len(data)})
+            out[use].append(ref)
     return out, written
 
 

@@ -74,7 +74,7 @@ def test_elder_mode_sizes_targets_only_question_answer_and_money_and_is_remember
     assert page.locator("#calc-howto").is_visible()
     for hidden in ("#calc-compare", "#calc-chart", "#calc-after", ".calc-premium"):
         assert not page.locator(hidden).first.is_visible(), hidden
-    assert page.evaluate(REST_OF_PAGE) and all(x in ("region-kicker", "top", "calculator-section") for x in page.evaluate(REST_OF_PAGE)), page.evaluate(REST_OF_PAGE)
+    assert page.evaluate(REST_OF_PAGE) and all(x in ("region-kicker", "year-past", "top", "calculator-section") for x in page.evaluate(REST_OF_PAGE)), page.evaluate(REST_OF_PAGE)
     open_more(page)
     page.click("#calc-trace > summary")
     more = page.locator("#calc-notes-more")

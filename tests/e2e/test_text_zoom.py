@@ -16,6 +16,7 @@ except where an identity is ticked after the answer (the engine computes the pai
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 
@@ -241,5 +242,31 @@ def test_ticking_another_identity_after_an_answer_shows_the_change(browser, serv
         inview = page.evaluate("""() => { const r = document.querySelector('#calc-big').getBoundingClientRect();
             return r.top >= 0 && r.bottom <= innerHeight; }""")
         assert inview, "the changed amount is not on screen"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("zoom,elder", [(None, "off"), (None, "on"), ("root-250", "on"), ("wechat-200", "on")],
+                         ids=["normal", "elder", "elder-root-250", "elder-wechat-200"])
+def test_printed_answer_is_one_a4_page_in_every_mode(browser, server_url, zoom, elder):
+    from pypdf import PdfReader
+    import io
+    rid = "xianning"
+    inp, out = biggest(rid)
+    context = phone(browser, zoom, elder)
+    try:
+        page = context.new_page()
+        page.goto(f"{server_url}{rid}/#calc={share_code(inp)}")
+        assert wait_result(page) == "done"
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        pdf = page.pdf(format="A4", print_background=True)
+        page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        reader = PdfReader(io.BytesIO(pdf))
+        assert len(reader.pages) == 1, f"{zoom} 长辈版={elder}: {len(reader.pages)} pages"
+        text = "".join(unicodedata.normalize("NFKC", reader.pages[0].extract_text()).split())
+        assert yuan(out["year"]["resident"]) in text
+        from sitegen.settings import load
+        office = load(log=None)
+        assert "".join(unicodedata.normalize("NFKC", office.hotline).split()) in text
     finally:
         context.close()

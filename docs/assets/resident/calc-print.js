@@ -1,7 +1,7 @@
 // Sharing and printing an answer. A share link (share.js) is made only when the person asks for
 // one (分享) or prints; nothing is written into the address bar or history.
 // Printing fits one A4 page: the inputs, the answer, the 算账单, the date, the region's document
-// and the address that opens the same calculation.
+// and a QR code that opens the same calculation.
 import { el, $, optId, optLabel, text, yuan } from "./calc-dom.js";
 import { PRIVACY_NOTE, shareText, shareUrl } from "./share.js";
 import { choices, identityLabel, payers } from "./calc-meta.js";
@@ -43,9 +43,60 @@ export function renderShare(app) {
     input.select();
   });
   const print = el("button", { type: "button", id: "calc-print", class: "calc-btn calc-btn-secondary", text: "打印 / 存为 PDF" });
-  print.addEventListener("click", () => window.print());
+  print.addEventListener("click", async () => {
+    // the QR code to this calculation first (a few seconds at most), so the paper carries it
+    print.disabled = true;
+    await Promise.race([makeQr(app, shareUrl(app.lastInput, pageUrl())), new Promise((r) => setTimeout(r, QR_WAIT_MS))]);
+    print.disabled = false;
+    window.print();
+  });
   box.append(make, linkBox, print);
   return box;
+}
+
+// The printed answer's QR code to the same calculation: segno in the worker (sitegen/qr.py as
+// `staff_qr`, the link builder's code path; its wheels listed in the page's #calc-qr), made when the
+// person taps 打印. Printing from the browser's own menu before that (or without the engine) puts the
+// region page's own QR code on the paper instead. Never a long address to type.
+const QR_WAIT_MS = 5000;
+const qrMade = new Map();  // share URL -> SVG text
+let qrWheels = null;
+
+function qrData() {
+  try {
+    const d = JSON.parse(document.getElementById("calc-qr")?.textContent || "null");
+    return d && Array.isArray(d.wheels) && typeof d.module === "string" ? d : null;
+  } catch { return null; }
+}
+
+export async function makeQr(app, url) {
+  const d = qrData();
+  if (qrMade.has(url) || !d || !app.client) return qrMade.get(url) || "";
+  try {
+    qrWheels = qrWheels || (async () => {
+      for (const w of d.wheels) {
+        const r = await app.client.wheel(new URL(w.path, location.href).href, w.sha256, w.bytes);
+        if (!r || !r.ok) throw new Error("qr");
+      }
+    })();
+    await qrWheels;
+    const res = await app.client.call(d.module, "call", JSON.stringify({ text: url }));
+    if (res && res.ok && typeof res.svg === "string") qrMade.set(url, res.svg);
+  } catch { qrWheels = null; }  // a restarted worker has lost the wheels: load them again next time
+  return qrMade.get(url) || "";
+}
+
+function qrBox(app, url) {
+  const svg = qrMade.get(url);
+  const node = svg ? new DOMParser().parseFromString(svg, "image/svg+xml").documentElement : null;
+  if (node && node.nodeName === "svg") {
+    return el("div", { class: "calc-print-qr" },
+      el("div", { class: "calc-qr", role: "img", "aria-label": "二维码：打开同样的计算", "data-text": url }, document.importNode(node, true)),
+      el("p", { text: "用手机扫这个二维码，可以看到同样的计算（已经填好）。" }));
+  }
+  return el("div", { class: "calc-print-qr" },
+    el("img", { class: "calc-qr", src: "qr/region.png", alt: "二维码：打开本页的计算器", width: "120", height: "120" }),
+    el("p", { text: "用手机扫这个二维码，打开本页的计算器，再填一次身份和住院花费就能算出来。" }));
 }
 
 function today() {
@@ -114,7 +165,7 @@ export function preparePrint(app, on) {
   // replaceChildren would print a null as the word "null": only elements go in
   foot.replaceChildren(...[
     ledger(app, out),
-    fits ? null : el("p", { class: "calc-print-note", text: `每一步是怎么算的（共 ${steps} 步）纸上放不下，请用手机打开下面的地址查看“算账单”。` }),
-    el("p", { class: "calc-print-url" }, "用手机打开这个地址，可以看到同样的计算：", el("span", { text: shareUrl(app.lastInput, pageUrl()) })),
+    fits ? null : el("p", { class: "calc-print-note", text: `每一步是怎么算的（共 ${steps} 步）纸上放不下，请用手机扫下面的二维码查看“算账单”。` }),
+    qrBox(app, shareUrl(app.lastInput, pageUrl())),
   ].filter(Boolean));
 }
