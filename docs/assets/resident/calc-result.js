@@ -73,7 +73,8 @@ function watchFit(line) {
   fitAmount(line);
   if (typeof ResizeObserver !== "function") { window.addEventListener("resize", refit); return; }
   fitObserver?.disconnect();  // one big figure at a time
-  fitObserver = new ResizeObserver(() => { for (const l of document.querySelectorAll(".calc-amount-line")) fitAmount(l); });
+  // refit in the next frame, not inside the observer (resizing what it watches there is a loop error)
+  fitObserver = new ResizeObserver(() => requestAnimationFrame(() => { for (const l of document.querySelectorAll(".calc-amount-line")) fitAmount(l); }));
   fitObserver.observe(line);
 }
 
@@ -207,7 +208,7 @@ function notes(out, onAction) {
 // A note's words; a sentence pointing at 高级 is marked, so 长辈版 (which has no 高级) hides it.
 const NAMES_ADVANCED = "“高级”";
 function sentencesFor(t) {
-  const parts = String(t).match(/[^。]+。?/g) || [];
+  const parts = String(t).split(/(?<=。)/);  // every character kept: the sentences join back to calc's text
   return [el("span", {}, ...parts.map((p) => (p.includes(NAMES_ADVANCED)
     ? el("span", { class: "calc-needs-advanced" }, ...withAmounts(p)) : withAmounts(p))))];
 }
