@@ -239,9 +239,9 @@ def test_ticking_another_identity_after_an_answer_shows_the_change(browser, serv
         native = estimate_dict({**first, "identities": page.evaluate(
             "[...document.querySelectorAll('input[name=identity]:checked')].map(i => i.value)")})
         assert after == yuan(native["year"]["resident"]) and after != before
-        inview = page.evaluate("""() => { const r = document.querySelector('#calc-big').getBoundingClientRect();
-            return r.top >= 0 && r.bottom <= innerHeight; }""")
-        assert inview, "the changed amount is not on screen"
+        where = page.evaluate("""() => { const r = document.querySelector('#calc-big').getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, h: innerHeight, y: scrollY}; }""")
+        assert where["top"] >= 0 and where["bottom"] <= where["h"] + 1, f"the changed amount is not on screen: {where}"
     finally:
         context.close()
 
