@@ -307,7 +307,7 @@ def _print(page, inp):
         sizes = page.evaluate("""() => [...document.querySelectorAll('#calculator *')]
             .filter(e => e.checkVisibility() && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
             .map(e => parseFloat(getComputedStyle(e).fontSize))""")
-        url = page.get_attribute(".calc-print-qr [data-text]", "data-text")  # the QR code's text
+        url = page.get_attribute("#calc-print-sheet div.qr[data-text]", "data-text")  # the QR code's text
         page.emulate_media(media="null")
         pdf = page.pdf(format="A4", print_background=True)
     finally:

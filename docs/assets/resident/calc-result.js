@@ -90,7 +90,7 @@ function speechParts(out, meta, held, past) {
 
 // "本站还没有收录2026年起的新标准，仍按2025年计算。": the page's own line (sitegen/publish.py, above
 // the calculator), repeated with an answer for the latest year the site has.
-function yearPast(out, meta) {
+export function yearPast(out, meta) {
   const line = document.querySelector(".year-past");
   const years = Array.isArray(meta?.region?.years) ? meta.region.years.map(Number) : [];
   const latest = years.length ? Math.max(...years) : NaN;
@@ -256,6 +256,11 @@ function trace(out, meta) {
       el("span", { class: "calc-trace-text", text: text(s.text) }));
     if (assumed.length) {
       li.append(el("span", { class: "calc-assumed", text: `（假设的数：${assumed.map((f) => `${text(f.label)} ${text(f.display)}`).join("，")}）` }));
+    }
+    // the office's own figures (本地标准): distinct from the notice's and from assumptions, each with its clause
+    const local = figuresOf(out, s).filter((f) => f?.provenance === "local");
+    if (local.length) {
+      li.append(el("span", { class: "calc-local", text: `（本地标准：${local.map((f) => `${text(f.label)} ${text(f.display)}${text(f.cite) ? `，${text(f.cite)}` : ""}`).join("；")}）` }));
     }
     if (s.reading && typeof s.reading === "object" && text(s.reading.chosen)) {
       li.append(el("span", { class: "calc-reading", text: `（文件这句话可以有两种理解，这里按：${s.reading.chosen}${text(s.reading.alternative) ? `；另一种：${s.reading.alternative}` : ""}）` }));
