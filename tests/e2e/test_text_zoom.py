@@ -268,5 +268,8 @@ def test_printed_answer_is_one_a4_page_in_every_mode(browser, server_url, zoom, 
         from sitegen.settings import load
         office = load(log=None)
         assert "".join(unicodedata.normalize("NFKC", office.hotline).split()) in text
+        # no long address to type: before the engine has made this calculation's QR code, the region
+        # page's own code (and its short address)
+        assert "calc=" not in text and page.locator("#calc-print-sheet img.qr").count() == 1
     finally:
         context.close()

@@ -46,12 +46,14 @@ export function renderShare(app) {
     input.focus();
     input.select();
   });
-  const print = el("button", { type: "button", id: "calc-print", class: "calc-btn calc-btn-secondary", text: "打印 / 存为 PDF" });
+  const print = el("button", { type: "button", id: "calc-print", class: "calc-btn calc-btn-secondary", text: PRINT_LABEL });
   print.addEventListener("click", async () => {
     // the QR code to this calculation first (a few seconds at most), so the paper carries it
     print.disabled = true;
+    print.textContent = "正在准备二维码…";
     await Promise.race([makeQr(app, shareUrl(app.lastInput, pageUrl())), new Promise((r) => setTimeout(r, QR_WAIT_MS))]);
     print.disabled = false;
+    print.textContent = PRINT_LABEL;
     window.print();
   });
   box.append(make, linkBox, print);
@@ -62,7 +64,8 @@ export function renderShare(app) {
 // `staff_qr`, the link builder's code path; its wheels listed in the page's #calc-qr), made when the
 // person taps 打印. Printing from the browser's own menu before that (or without the engine) puts the
 // region page's own QR code on the paper instead. Never a long address to type.
-const QR_WAIT_MS = 5000;
+const QR_WAIT_MS = 15000;  // a slow phone loads segno (77 KB) once; the paper then says where to scan
+const PRINT_LABEL = "打印 / 存为 PDF";
 const qrMade = new Map();  // share URL -> SVG text
 let qrWheels = null;
 
