@@ -208,7 +208,8 @@ function notes(out, onAction) {
 // A note's words; a sentence pointing at 高级 is marked, so 长辈版 (which has no 高级) hides it.
 const NAMES_ADVANCED = "“高级”";
 function sentencesFor(t) {
-  const parts = String(t).split(/(?<=。)/);  // every character kept: the sentences join back to calc's text
+  // every character kept (the sentences join back to calc's text); no lookbehind: Safari < 16.4
+  const parts = String(t).match(/[^。]*。|[^。]+$/g) || [];
   return [el("span", {}, ...parts.map((p) => (p.includes(NAMES_ADVANCED)
     ? el("span", { class: "calc-needs-advanced" }, ...withAmounts(p)) : withAmounts(p))))];
 }
