@@ -30,7 +30,7 @@ export class CalcApp {
     this.form = new CalcForm(root, meta, { onSubmit: () => this.submit(), getOverrides: () => this.currentOverrides(),
       // issue 22: the bill (and its chips) come before the identities; ticking one after an answer
       // recomputes that answer in place, without moving the screen
-      onIdentities: () => { if (this.result.dataset.state === "done" && this.lastInput) this.run(this.form.read(), { quiet: true }); } });
+      onIdentities: () => { if (this.result.dataset.state === "done" && this.lastInput) this.run(this.form.read(), { quiet: true, changed: true }); } });
     this.instant = new Instant();  // answers calc computed at build time (issue 20)
   }
 
@@ -160,13 +160,13 @@ export class CalcApp {
     this.run(this.form.read());
   }
 
-  async run(input, { fromLink = false, quiet = false } = {}) {
+  async run(input, { fromLink = false, quiet = false, changed = false } = {}) {
     const my = ++this.seq;
     this.form.clearErrors();
     if (this.engine !== "ready") {
       // Before (or without) the engine: the answer calc computed at build time, if this is one.
       const found = this.instant.lookup(input);
-      if (found) { this.hideWait(); this.show(input, found, { source: "instant", quiet }); return; }
+      if (found) { this.hideWait(); this.show(input, found, { source: "instant", quiet, changed }); return; }
     }
     this.result.dataset.state = "busy";
     this.result.setAttribute("aria-busy", "true");
@@ -188,12 +188,13 @@ export class CalcApp {
       this.showErrors(Array.isArray(out?.errors) && out.errors.length ? out.errors : [{ field: "json", message: "输入有误，请检查。" }], fromLink, out?.failed);
       return;
     }
-    this.show(input, out, { source: "engine", quiet });
+    this.show(input, out, { source: "engine", quiet, changed });
   }
 
   // An answer on screen — the engine's, or one calc computed at build time (same renderer).
   // quiet: the engine replacing an instant answer; no scrolling, focus or announcement.
-  show(input, out, { source, quiet = false }) {
+  // changed: an identity ticked after an answer; the new amount flashes and is brought into view.
+  show(input, out, { source, quiet = false, changed = false }) {
     const traceOpen = quiet && $(this.result, "#calc-trace")?.open;
     this.result.setAttribute("aria-busy", "false");
     this.lastInput = input;
@@ -211,6 +212,7 @@ export class CalcApp {
     this.result.dataset.state = "done";
     if (traceOpen) $(this.result, "#calc-trace").open = true;
     drawOwnChartWhenSeen(this, out, $(this.result, "#calc-chart"));
+    if (changed) showChange(this.result, out);
     if (quiet) return;
     announce(text(out.summary) || `您自己大约要付 ${yuanShort(out.year?.resident)} 元。`);
     const big = $(this.result, "#calc-big");
@@ -298,4 +300,17 @@ export class CalcApp {
     this.showErrors([{ field: "json", message }], true);
     return true;
   }
+}
+
+// After an identity is ticked: the recomputed amount flashes for a moment and is scrolled just
+// into view (the checkbox stays where it can be seen when the answer already is), and is announced.
+function showChange(result, out) {
+  const big = $(result, "#calc-big");
+  if (!big) return;
+  big.classList.remove("calc-just-changed");
+  void big.offsetWidth;  // restart the flash when two ticks come quickly
+  big.classList.add("calc-just-changed");
+  setTimeout(() => big.classList.remove("calc-just-changed"), 2500);
+  big.scrollIntoView({ block: "nearest", behavior: "instant" });
+  announce(`重新算好了：${text(out.summary) || `您自己大约要付 ${yuanShort(out.year?.resident)} 元。`}`);
 }
