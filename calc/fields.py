@@ -19,6 +19,7 @@ from decimal import Decimal
 MAX_STAYS = 12            # every form offers 12; with 12 the longest answer stays well under api.MAX_OUTPUT
 MAX_AMOUNT = Decimal("10000000")
 MAX_WAGE = Decimal("1000000")
+WAGE_MONTHS = 12   # `wage` is a monthly wage (the form asks 月工资); premiums are stated per year
 
 # How a person writes yes and no (the instant answers try each; calc reads each as the flag).
 FLAG_TRUE = (True, "true", "是", 1, "1")

@@ -87,7 +87,7 @@ def estimate_one(job) -> dict:
     except InputError as e:
         return _failed(line, name, group, e.errors, stay_numbers)
     try:
-        run = choose(rp, person, care, overrides)
+        run = choose(rp, person, care, overrides, trace=False)
     except (ArithmeticError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return _failed(line, name, group, [{"field": "", "message": ROW_FAILED}], stay_numbers)
     main = run.ctx.schedule["assistance"]
@@ -95,9 +95,15 @@ def estimate_one(job) -> dict:
             "identity": rp.label_of(main), "identity_id": main, "year_of": person.year,
             "year": {k: s(run.year[k]) for k in YEAR_KEYS},
             "stays": [{"total": s(st.total), "resident": s(st.resident), "level": n.get("level", ""),
-                       "place": n.get("place", ""), "referral": n.get("referral", False)}
+                       "place": n.get("place", ""), "referral": n.get("referral", False),
+                       "out_of_policy": s(st.out_of_policy), "oop_assumed": bool(n.get("out_of_policy_assumed"))}
                       for st, n in zip(run.stays, norm["stays"])],
-            "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")}}
+            # the assumed figures this person's sums used (their 明白纸 names them, roster/sheets.py)
+            "assumed": [path for path, p in run.ctx.sums_used.items() if p.provenance == "assumption"],
+            "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")},
+            # the office's own figures this row used (本地标准), for its sheet
+            "local": list(dict.fromkeys(f"{p.label}（{p.reason}）" if p.reason else p.label
+                                        for p in run.ctx.sums_used.values() if p.provenance == "local"))}
 
 
 class Reading:

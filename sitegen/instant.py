@@ -332,25 +332,48 @@ def region_block(region_meta: dict, settings: dict | None = None, *, ranges: boo
     }
 
 
-RESIDENT_JS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "assets" / "resident"
-STATIC_IMPORT = re.compile(r'^\s*import\s[^;]*?from\s+"\./([\w.-]+\.js)"', re.M)
+ASSETS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "assets"
+# Static imports of our own modules ("./x.js", "../shared/x.js"); the engine's client
+# (../runtime/) has its own preload in overrides/main.html (only where WebAssembly runs).
+STATIC_IMPORT = re.compile(r'^\s*(?:import|export)\s[^;]*?from\s+"(\.{1,2}/[\w./-]+\.js)"', re.M)
+PRELOADED_DIRS = ("resident", "shared")
 
 
-def module_graph(entry: str = "calculator.js") -> list[str]:
+def module_graph(entry: str = "resident/calculator.js") -> list[str]:
     """Every module calculator.js imports statically, directly or not (read from the files, so
-    the list cannot go stale): the page preloads them all at once instead of discovering them one
-    import level per round trip."""
+    the list cannot go stale), as paths under assets/: the page preloads them all at once instead
+    of discovering them one import level per round trip."""
     seen, todo = [], [entry]
     while todo:
-        name = todo.pop(0)
-        if name in seen or not (RESIDENT_JS / name).is_file():
+        rel = todo.pop(0)
+        path = ASSETS / rel
+        if rel in seen or not path.is_file() or rel.split("/")[0] not in PRELOADED_DIRS:
             continue
-        seen.append(name)
-        todo += STATIC_IMPORT.findall((RESIDENT_JS / name).read_text("utf-8"))
+        seen.append(rel)
+        for spec in STATIC_IMPORT.findall(path.read_text("utf-8")):
+            todo.append((path.parent / spec).resolve().relative_to(ASSETS.resolve()).as_posix())
     return seen[1:]
 
 
 MODULES_PLACEHOLDER = re.compile(r"<!--CALC-MODULES (\S*)-->")
+EARLY_PLACEHOLDER = re.compile(r"<!--CALC-EARLY (\S+)-->")
+EARLY_PART = re.compile(r"^// early-start:begin\n(.*?)^// early-start:end$", re.S | re.M)
+
+
+def early_script(worker_url: str) -> str:
+    """The page's first engine, started from <head>: protocol.js's early-start part (its worker
+    names and build check), as one classic inline script, only where WebAssembly runs."""
+    part = EARLY_PART.search((ASSETS / "runtime" / "protocol.js").read_text("utf-8"))
+    if not part:
+        raise SystemExit("sitegen.instant: docs/assets/runtime/protocol.js has no early-start part")
+    code = "\n".join(line.strip() for line in part.group(1).splitlines() if line.strip() and not line.strip().startswith("//"))
+    return (f'<script>try{{if(typeof WebAssembly==="object")(function(){{\n{code}\nearlyStart({json.dumps(worker_url)})}})()}}'
+            f'catch(e){{}}</script>')
+
+
+def early_start(html: str) -> str:
+    """overrides/main.html's <!--CALC-EARLY url--> -> early_script(url)."""
+    return EARLY_PLACEHOLDER.sub(lambda m: early_script(m.group(1)), html)
 
 
 def module_preloads(html: str) -> str:
@@ -359,8 +382,8 @@ def module_preloads(html: str) -> str:
     parser or the import that needs them gets there)."""
     def links(m):
         base = m.group(1).rstrip("/")
-        return "".join(f'<link rel="modulepreload" fetchpriority="high" href="{base}/assets/resident/{name}">'
-                       for name in ["calculator.js", *module_graph()])
+        return "".join(f'<link rel="modulepreload" fetchpriority="high" href="{base}/assets/{rel}">'
+                       for rel in ["resident/calculator.js", *module_graph()])
     return MODULES_PLACEHOLDER.sub(links, html)
 
 

@@ -9,27 +9,9 @@
 // Data is put into the page with textContent / DOM nodes only.
 import { startCalc } from "../runtime/calc-client.js";
 import { shareUrl } from "../resident/share.js";
+import { el, yuan } from "../shared/dom.js";
 
 const $ = (id) => document.getElementById(id);
-
-function el(tag, attrs = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "text") e.textContent = v;
-    else if (k === "class") e.className = v;
-    else e.setAttribute(k, v === true ? "" : String(v));
-  }
-  e.append(...kids.flat().filter((k) => k !== null && k !== undefined));
-  return e;
-}
-
-// "12345.6" -> "12,345.60"; amounts are calc's strings, never recomputed here.
-export function yuan(s) {
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(String(s ?? ""));
-  if (!m) return String(s ?? "—");
-  return m[1].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + (m[2] || "").padEnd(2, "0").slice(0, 2);
-}
 
 class LinkBuilder {
   constructor(form, data) {
