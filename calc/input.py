@@ -156,11 +156,12 @@ def _stay(errs, i, st, rp):
     level = st.get("level", S["level"].default)
     level = str(level).strip().translate(FULLWIDTH) if isinstance(level, (str, int)) and not isinstance(level, bool) else ""
     if level not in vocab.LEVELS:
-        errs.add(f"{f}.level", f"{name}医院等级只能是一级、二级或三级")
+        *others, last = vocab.LEVELS.values()
+        errs.add(f"{f}.level", f"{name}{S['level'].name}只能是{'、'.join(others)}或{last}")
     place = st.get("place", S["place"].default)
     place = rp.migrate_places.get(place, place) if isinstance(place, str) else None
     if place not in rp.places:
-        errs.add(f"{f}.place", f"{name}就医地点只能是" + "、".join(rp.places.values()))
+        errs.add(f"{f}.place", f"{name}{S['place'].name}只能是" + "、".join(rp.places.values()))
     referral = _flag(errs, st.get("referral"), f"{f}.referral", name + S["referral"].name, S["referral"].default)
     transferred = _flag(errs, st.get("transferred"), f"{f}.transferred", name + S["transferred"].name,
                         S["transferred"].default)
