@@ -5,7 +5,8 @@ words every surface uses for it: the form's label and help, the roster column an
 write in its header, the errors' name for it, and the spellings the instant answers try. calc.input
 parses with these defaults and limits; meta() exports them (FIELDS_META) for the calculator form,
 the link builder and the roster; sitegen.instant derives the form's own input from them.
-A new field is added here once; tests/unit/test_fields.py fails while a surface leaves it out.
+A new field is added here once; tests fail while a surface leaves it out (tests/unit/test_fields.py:
+calc's parser and the roster; tests/e2e/test_agreement.py: the calculator form and the link builder).
 
 `where`: "top" (the input object), "stay" (each of stays[]), "outpatient" (the outpatient object).
 `kind`: amount | flag | level | place | year | ids | scheme | tier | object.

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from . import fields as F
 from . import params as _params
+from . import slip as _slip
 from . import vocab
 from .amount import AmountError, parse_amount
 from .model import CareYear, Person, Stay
@@ -147,16 +148,20 @@ def _stay(errs, i, st, rp):
     oop = _amount(errs, st.get("out_of_policy"), f"{f}.out_of_policy", name + S["out_of_policy"].name)
     waiver = _amount(errs, st.get("hospital_waiver"), f"{f}.hospital_waiver", name + S["hospital_waiver"].name) or ZERO
     teh = _amount(errs, st.get("tehuibao"), f"{f}.tehuibao", name + S["tehuibao"].name) or ZERO
+    slip = _slip.parse(errs, i, st.get("slip"), total, _amount)
+    if slip.get("in_policy") is not None and total is not None:   # the slip's in-policy amount is a fact
+        oop = total - slip["in_policy"]
     if teh > 0 and "other.tehuibao" not in rp.paths():
         errs.add(f"{f}.tehuibao", f"特惠保是沂源县的商业补充保险，{rp.meta['name']}不适用")
     level = st.get("level", S["level"].default)
     level = str(level).strip().translate(FULLWIDTH) if isinstance(level, (str, int)) and not isinstance(level, bool) else ""
     if level not in vocab.LEVELS:
-        errs.add(f"{f}.level", f"{name}医院等级只能是一级、二级或三级")
+        *others, last = vocab.LEVELS.values()
+        errs.add(f"{f}.level", f"{name}{S['level'].name}只能是{'、'.join(others)}或{last}")
     place = st.get("place", S["place"].default)
     place = rp.migrate_places.get(place, place) if isinstance(place, str) else None
     if place not in rp.places:
-        errs.add(f"{f}.place", f"{name}就医地点只能是" + "、".join(rp.places.values()))
+        errs.add(f"{f}.place", f"{name}{S['place'].name}只能是" + "、".join(rp.places.values()))
     referral = _flag(errs, st.get("referral"), f"{f}.referral", name + S["referral"].name, S["referral"].default)
     transferred = _flag(errs, st.get("transferred"), f"{f}.transferred", name + S["transferred"].name,
                         S["transferred"].default)
@@ -169,7 +174,9 @@ def _stay(errs, i, st, rp):
     norm = {"total": s(total), "out_of_policy": "" if oop is None else s(oop), "out_of_policy_assumed": oop is None,
             "level": level, "place": place, "referral": referral, "transferred": transferred,
             "hospital_waiver": s(waiver), "tehuibao": s(teh)}
-    return Stay(total, oop, level, place, referral, transferred, waiver, teh), norm
+    if slip:
+        norm["slip"] = {k: s(v) for k, v in slip.items()}
+    return Stay(total, oop, level, place, referral, transferred, waiver, teh, tuple(slip.items())), norm
 
 
 def _overrides(errs, raw, rp, year, notes):

@@ -31,9 +31,14 @@ def table(rows: list, cols: list, with_group: bool):
     for r in rows:
         head = [r["line"], r["name"]] + ([r["group"]] if with_group else [])
         if r["ok"]:
-            yield head + [r["identity"]] + [r["year"].get(c["key"], "") for c in cols] + [""]
+            yield head + [r["identity"]] + [_cell(r, c["key"]) for c in cols] + [""]
         else:
             yield head + [""] + [""] * len(cols) + ["；".join(e.get("text") or e["message"] for e in r["errors"])]
+
+
+def _cell(r, key):
+    """A payer's amount, or for the slip check column its words."""
+    return r.get("check", {}).get("words", "") if key == "check" else r["year"].get(key, "")
 
 
 def result_csv(rows: list, cols: list, with_group: bool, head: bool = True) -> str:
@@ -57,7 +62,7 @@ class XlsxBook:
         self.wb = openpyxl.Workbook(write_only=True)
         self.ws = self.wb.create_sheet("批量测算结果")
         self.ws.append(header(cols, with_group))
-        self.money = range(3 + with_group, 3 + with_group + len(cols))
+        self.money = {3 + with_group + i for i, c in enumerate(cols) if c["key"] != "check"}
 
     def add(self, rows: list) -> None:
         from openpyxl.cell import WriteOnlyCell

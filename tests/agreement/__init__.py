@@ -20,11 +20,12 @@ def _regions() -> list[dict]:
 
 
 def _identity(region: dict, ref: str) -> str:
+    """"@n": the region's n-th identity other than 普通参保人员 (its last where it offers fewer)."""
     offered = [i["id"] for i in region["identities"]]
+    others = [i for i in offered if i != "putong"] or offered
     if ref == "@putong":
-        return "putong"
-    others = [i for i in offered if i != "putong"]
-    return others[int(ref[1:]) - 1]
+        return "putong" if "putong" in offered else others[0]
+    return others[min(int(ref[1:]), len(others)) - 1]
 
 
 def minimal_cases() -> list[dict]:

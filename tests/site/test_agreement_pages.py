@@ -8,9 +8,19 @@ import json
 import re
 from decimal import Decimal
 
-from calc import fields
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from calc import fields, share
 from calc.api import estimate_dict
-from tests.agreement import _data
+from tests.agreement import _data, minimal_cases
+
+from .instant_helpers import page_block
+
+ROOT = Path(__file__).resolve().parents[2]
 
 META = re.compile(r'<script type="application/json" id="calc-meta">(.*?)</script>', re.S)
 LB = re.compile(r'<script type="application/json" id="lb-data">(.*?)</script>', re.S)
@@ -56,3 +66,26 @@ def test_mingbai_rows_are_calcs_answer_for_identity_and_total_alone(built_site, 
                 assert _plain(resident) == out["year"]["resident"], (r["id"], ident["id"], total)
                 seen.add(int(Decimal(total)))
     assert set(_data()["every_identity"]) & seen, "the 明白纸 shows none of the agreement totals"
+
+
+def test_identity_and_total_only_is_answered_instantly_with_calcs_amounts(built_site):
+    """calc's input with only identity and total, and a share link of it, are answered by the page's
+    own lookup (calc-instant.js, in Node) from the page's block, with calc's amounts, notes and year:
+    in every region, for every identity, at every agreement total."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is needed to run the page's instant lookup")
+    cases = minimal_cases()
+    blocks = {rid: page_block(built_site, rid) for rid in {c["region"] for c in cases}}
+    inputs = [c["input"] for c in cases] + [share.decode(share.encode(c["input"]))[0] for c in cases]
+    res = subprocess.run([node, str(ROOT / "tests" / "agreement" / "instant_lookup.mjs")],
+                         input=json.dumps({"blocks": blocks, "inputs": inputs}), capture_output=True, text=True,
+                         timeout=120, check=True)
+    found = json.loads(res.stdout)
+    for i, c in enumerate(cases):
+        want = estimate_dict(c["input"])
+        assert want["ok"], c["id"]
+        for got in (found[i], found[len(cases) + i]):
+            assert got is not None, f"{c['id']}: the page does not answer this input instantly"
+            assert got["year"] == want["year"] and got["input"]["year"] == want["input"]["year"], c["id"]
+            assert got["stays"] == want["stays"] and got["notes"] == want["notes"], c["id"]

@@ -1,64 +1,32 @@
-"""Every surface that is not a browser page shows calc's amounts and year for the agreement cases
-(tests/agreement/cases.toml): the instant answers (the page's own lookup code, in Node), a share
-link, a roster row read from CSV and from .xlsx, and its 每人一张 sheet. The browser surfaces
-(calculator page, link builder, 明白纸) are tests/e2e/test_agreement.py."""
+"""Every surface that is not a page shows calc's amounts and year for the agreement cases
+(tests/agreement/cases.toml): a share link, a roster row read from CSV and from .xlsx, and its
+每人一张 sheet (the same Python the roster page's worker runs). The built pages' instant answers and
+明白纸 are tests/site/test_agreement_pages.py; the calculator page and link builder in the browser
+are tests/e2e/test_agreement.py."""
 from __future__ import annotations
 
 import csv
 import io
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import roster
 from benchmarks.roster import xlsx_bytes
-from calc import api, fields, share, vocab
+from calc import api, fields, params, share, vocab
 from calc.api import estimate_dict
 from roster import sheets, words
-from sitegen import instant
-from tests.agreement import all_cases, listed_cases, minimal_cases
+from tests.agreement import all_cases, listed_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 REGIONS = {r["id"]: r for r in json.loads(api.meta())["regions"]}
-AMOUNTS = [k for k in vocab.PAYERS] + ["total"]
 
 
 def calc_answer(case):
     out = estimate_dict(case["input"])
     assert out["ok"], (case["id"], out)
     return out
-
-
-@pytest.fixture(scope="module")
-def instant_answers():
-    """{case id: the instant answer the page's calc-instant.js finds for the case's input}."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is needed to run the page's instant lookup")
-    blocks = {rid: instant.region_block(r, ranges=False) for rid, r in REGIONS.items()}
-    cases = minimal_cases()
-    inputs = [c["input"] for c in cases]
-    # a share link that leaves every other field out, decoded as the page decodes it
-    inputs += [share.decode(share.encode(c["input"]))[0] for c in cases]
-    res = subprocess.run([node, str(ROOT / "tests" / "agreement" / "instant_lookup.mjs")],
-                         input=json.dumps({"blocks": blocks, "inputs": inputs}), capture_output=True, text=True,
-                         timeout=120, check=True)
-    found = json.loads(res.stdout)
-    n = len(cases)
-    return {c["id"]: (found[i], found[n + i]) for i, c in enumerate(cases)}
-
-
-@pytest.mark.parametrize("case", minimal_cases(), ids=lambda c: c["id"])
-def test_identity_and_total_only_is_answered_instantly_with_calcs_amounts(case, instant_answers):
-    want = calc_answer(case)
-    direct, via_link = instant_answers[case["id"]]
-    for got in (direct, via_link):
-        assert got is not None, f"{case['id']}: the page does not answer this input instantly"
-        assert got["year"] == want["year"] and got["input"]["year"] == want["input"]["year"], case["id"]
-        assert got["stays"] == want["stays"] and got["notes"] == want["notes"], case["id"]
 
 
 def test_share_links_carry_the_case_unchanged():
@@ -68,14 +36,13 @@ def test_share_links_carry_the_case_unchanged():
 
 
 # ---- the roster: each case as a row staff would type ---------------------------------------------
-def _place_word(region, pid):
+def _place_word(region: dict, pid: str) -> str:
     label = next(p["label"] for p in region["places"] if p["id"] == pid)
     return label if words.place(label) == pid else pid   # a label the roster reads, else the id
 
 
-def _row(case) -> dict:
+def _row(case, region: dict) -> dict:
     """The case as roster cells, in the words staff write (labels, 三级, 是/否, 3万)."""
-    region = REGIONS[case["region"]]
     inp = case["input"]
     labels = {i["id"]: i["label"] for i in region["identities"]}
     cells = {roster.NAME: case["id"], roster.GROUP: "第1村", roster.IDENTITY: "、".join(labels[i] for i in inp["identities"])}
@@ -94,23 +61,22 @@ def _row(case) -> dict:
     return cells
 
 
-def _csv(cases) -> str:
+def _csv(cases, region: dict) -> str:
     cols = roster.columns(max(3, *(len(c["input"]["stays"]) for c in cases)))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
     for c in cases:
-        row = _row(c)
+        row = _row(c, region)
         assert set(row) <= set(cols), set(row) - set(cols)
         w.writerow([row.get(col, "") for col in cols])
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("region", sorted(REGIONS))
-@pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_roster_rows_and_sheets_show_calcs_amounts(region, kind):
-    cases = [c for c in all_cases() if c["region"] == region]
-    text = _csv(cases)
+def check_roster(region: str, kind: str, cases: list[dict]):
+    """The cases as one roster file (CSV or .xlsx): each row and its 每人一张 sheet show calc's amounts."""
+    meta = next(r for r in json.loads(api.meta())["regions"] if r["id"] == region)
+    text = _csv(cases, meta)
     data = text.encode("utf-8") if kind == "csv" else xlsx_bytes(text)
     out = roster.run(data, region)
     assert out["ok"], out
@@ -127,6 +93,23 @@ def test_roster_rows_and_sheets_show_calcs_amounts(region, kind):
         assert sheet["year"] == want["input"]["year"]
         assert {p["label"]: p["amount"] for p in sheet["paid"]} == \
             {vocab.PAYERS[k]: want["year"][k] for k in sheets.PAYER_LINES if want["year"][k] != "0.00"}, c["id"]
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_roster_rows_and_sheets_show_calcs_amounts(region, kind):
+    check_roster(region, kind, [c for c in all_cases() if c["region"] == region])
+
+
+def test_a_sixth_region_from_data_alone_agrees_on_every_surface_too():
+    rid = params.register(ROOT / "tests" / "unit" / "data" / "sixth" / "shiyan.toml")
+    try:
+        cases = [c for c in all_cases() if c["region"] == rid]
+        assert len(cases) > len(listed_cases()) / len(REGIONS)
+        for kind in ("csv", "xlsx"):
+            check_roster(rid, kind, cases)
+    finally:
+        params.unregister(rid)
 
 
 @pytest.mark.parametrize("region", sorted(REGIONS))
