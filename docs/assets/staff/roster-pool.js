@@ -61,8 +61,8 @@ function kill(member) {
 // phone and whatever else it runs), at most MAX_ROWS; Python also ends each call after
 // ≤ 2 s (roster/worker.py STEP_SECONDS, "seconds") and the rows it did not reach are sent again.
 const FIRST_ROWS = 100;
-const MAX_ROWS = 2_000;
-const TARGET_MS = 1_000;
+const MAX_ROWS = 2000;
+const TARGET_MS = 1000;
 const STEP_SECONDS = 1.5;
 
 export function startPool(calc) {
