@@ -129,10 +129,24 @@ def process_html(path: Path, manifest: dict) -> None:
 
 
 def apply_csp(out: Path) -> str:
-    """One policy for the whole site (pages, worker, service worker): the union of the pages'
-    inline-script hashes. Written into each page's CSP meta and returned for the host configs."""
-    policy = http_rules.csp(http_rules.inline_script_hashes(out))
-    for path in out.rglob("*.html"):
+    """One policy for the whole site (pages, worker, service worker): the hashes of the inline
+    scripts the build itself writes (buildtools/inline_scripts.py, from the templates), never of
+    whatever a page contains: a page with any other inline script stops the build."""
+    from buildtools import inline_scripts
+    patterns = inline_scripts.known_patterns()
+    hashes, strangers = set(), []
+    pages = sorted(out.rglob("*.html"))
+    for path in pages:
+        bodies = http_rules.inline_scripts_of(path.read_text("utf-8"))
+        strangers += [(path, b) for b in inline_scripts.unknown(bodies, patterns)]
+        hashes.update(http_rules.script_hash(b) for b in bodies)
+    if strangers:
+        path, body = strangers[0]
+        raise SystemExit(f"构建停止：{path.relative_to(out)} 里有一段不是构建写的内联脚本（检查 site-settings.toml 里"
+                         f"的网址和文字） (build stopped: {len(strangers)} inline script(s) the build did not write, "
+                         f"first in {path.relative_to(out)}: {body[:80]!r})")
+    policy = http_rules.csp(sorted(hashes))
+    for path in pages:
         html = path.read_text("utf-8")
         if CSP_PLACEHOLDER in html:
             path.write_text(html.replace(CSP_PLACEHOLDER, policy), "utf-8")
