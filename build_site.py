@@ -1,7 +1,7 @@
 """Build the static site into site/ (or --out DIR).
 
 1. calc wheel with the standard build backend (python -m build --wheel; pyodide-build 0.25.1
-   cannot target Pyodide 314 — see README), SOURCE_DATE_EPOCH pinned so the zip is reproducible
+   cannot target Pyodide 314 — see ARCHITECTURE.md "Build notes"), SOURCE_DATE_EPOCH pinned so the zip is reproducible
 2. sitegen.generate(docs/)  — generated markdown pages
 3. mkdocs build
 4. post-processing (postprocess): the Pyodide runtime into pyodide/<version>-<hash>/, the wheel

@@ -97,7 +97,7 @@ def test_no_cookies_or_storage_of_resident_data(calc_page, calc_context, server_
     assert calc_context.cookies() == []
 
 
-# What README's privacy section says the site keeps, exactly.
+# What docs/security.md says the site keeps, exactly.
 LOCAL_STORAGE_KEYS = {"/.__palette", "mbz-elder"}  # theme colour scheme; 长辈版 switch
 DATABASES = {"calc-snapshot"}
 
