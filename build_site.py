@@ -381,7 +381,13 @@ def main(argv=None) -> None:
     from sitegen import overlays
     overlays.stage(site_settings.load(log=None))  # fail fast, naming the setting; local notices into calc
     # --- end staff toolkit hook ---
-    build(Path(args.out))
+    try:
+        build(Path(args.out))
+    except ModuleNotFoundError as e:  # run with a Python without the site's packages (the system one)
+        target = "make dist" if args.production else "make build"
+        raise SystemExit(f"缺少 Python 包 {e.name}：请用 `{target}`（它先建 .venv 并装好 requirements-site.lock），"
+                         f"或用 .venv/bin/python build_site.py (missing Python package {e.name}; run `{target}` "
+                         "or .venv/bin/python build_site.py)") from None
 
 
 if __name__ == "__main__":

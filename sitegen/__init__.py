@@ -9,7 +9,7 @@ from __future__ import annotations
 import pathlib
 import shutil
 
-from . import build, settings
+from . import settings  # build (jinja2, segno) only when pages are made: --check-settings runs on a bare Python
 
 # Paths (relative to docs/) that generate() writes; all are .gitignore-able.
 GENERATED_PATHS = ["index.md", "xianning/", "yangcheng/", "dongzhi/", "yiyuan/", "chongqing/", "staff/", "share/"]
@@ -30,4 +30,5 @@ def generate(docs_dir: pathlib.Path) -> list[pathlib.Path]:
         p = docs_dir / rel
         if rel.endswith("/") and p.is_dir():
             shutil.rmtree(p)
+    from . import build
     return build.write_all(docs_dir, s.base_url, s)

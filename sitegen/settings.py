@@ -311,6 +311,9 @@ def lan_warning(url: str, where: str) -> list:
     return []
 
 
+MAX_OVERLAY_BYTES = 64 * 1024  # a notice's figures take a few KB
+
+
 def _overlay_paths(value, settings_file: pathlib.Path) -> tuple:
     """`overlays = ["notices/yangcheng-2026.toml"]` (or one string): paths relative to the settings file."""
     if value in (None, "", []):
@@ -325,6 +328,10 @@ def _overlay_paths(value, settings_file: pathlib.Path) -> tuple:
         p = p if p.is_absolute() else settings_file.resolve().parent / p
         if not p.is_file():
             raise SettingsError(f"{settings_file.name}: overlays 里的文件 {x} 找不到 (overlay file not found: {p})")
+        if p.stat().st_size > MAX_OVERLAY_BYTES:  # it goes into the wheel every phone downloads
+            raise SettingsError(f"{settings_file.name}: overlays 里的文件 {x} 太大（{p.stat().st_size:,} 字节，"
+                                f"最多 {MAX_OVERLAY_BYTES:,}），一份年度通知的数字用不了这么多"
+                                f" (overlay file too large: at most {MAX_OVERLAY_BYTES:,} bytes)")
         out.append(str(p))
     return tuple(out)
 
@@ -387,25 +394,32 @@ def load(path=None, production=None, env=None, log=print) -> Settings:
 
 
 def check_main(production: bool) -> int:
-    """`build_site.py [--production] --check-settings`: validate, say what the build would use, exit."""
+    """`build_site.py [--production] --check-settings`: validate, say what the build would use, exit.
+    One verdict: "设置检查通过" only when the overlay files passed too; never a traceback."""
     import sys
     try:
         s = load(production=production, log=None)
+        problems = []
+        if s.overlays:
+            from . import overlays
+            problems = overlays.check(s.overlays)
     except SettingsError as e:
         print(f"设置有误 (settings error): {e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # a case no check foresaw: still one line, Chinese first
+        print(f"设置有误 (settings error): 检查时出错，请把这一行发给网站维护人员 (check failed: "
+              f"{type(e).__name__}: {str(e)[:200]})", file=sys.stderr)
+        return 1
+    for w in s.warnings:
+        print(f"注意 (warning): {w}", file=sys.stderr)
+    for p in problems:
+        print(f"设置有误 (settings error): {p}", file=sys.stderr)
+    if problems:
         return 1
     kind = "正式发布 (production)" if production else "本地预览 (local preview)"
     print(f"设置检查通过 (settings OK): {kind}\n  base_url       = {s.base_url}\n  office_name    = {s.office_name}"
           f"\n  hotline        = {s.hotline}\n  office_address = {s.office_address or '（未填）'}"
           f"\n  figures_date   = {s.figures_date or '（未填）'}\n  file           = {s.source or '（无）'}")
-    for w in s.warnings:
-        print(f"注意 (warning): {w}", file=sys.stderr)
     if s.overlays:
-        from . import overlays
-        problems = overlays.check(s.overlays)
-        for p in problems:
-            print(f"设置有误 (settings error): {p}", file=sys.stderr)
-        if problems:
-            return 1
         print(f"  overlays       = {', '.join(s.overlays)}（检查通过 checked）")
     return 0
