@@ -290,6 +290,11 @@ def write_service_worker(out: Path) -> None:
     version = h.hexdigest()[:16]
     text = template.replace("__SW_VERSION__", version)
     text = text.replace("/*__SW_PRECACHE__*/ []", json.dumps(precache, indent=0))
+    expected = {}
+    for url in precache:  # size and sha256 of each, checked by sw.js as it precaches
+        f = out / (url + "index.html" if url.endswith("/") else url) if url != "./" else out / "index.html"
+        expected[url] = [f.stat().st_size, sha256_file(f)]
+    text = text.replace("/*__SW_EXPECTED__*/ {}", json.dumps(expected, separators=(",", ":")))
     text = text.replace("/*__SW_IMMUTABLE__*/ []", json.dumps([p.lstrip("/") for p in http_rules.IMMUTABLE_PREFIXES]))
     (out / "sw.js").write_text(text, "utf-8")
     by_role: dict[str, list[int]] = {}
