@@ -122,8 +122,8 @@ def process_html(path: Path, manifest: dict) -> None:
             for role in PRELOAD_ROLES)
 
     html = PRELOAD_PLACEHOLDER.sub(preloads, html)
-    from sitegen.instant import module_preloads  # issue 20: the calculator's modules, preloaded
-    html = module_preloads(html)
+    from sitegen.instant import early_start, module_preloads  # the calculator's modules, preloaded
+    html = early_start(module_preloads(html))  # and its first engine, started from <head> (protocol.js)
     html = html.replace(BUILD_PLACEHOLDER, manifest["build"])
     path.write_text(html, "utf-8")
 

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import json
 
-from calc import params
+from calc import fields, params
 from calc.api import estimate, estimate_dict
 
 PAYERS = ("hospital_bears", "basic", "critical", "assistance", "tilt", "re_assistance", "other", "resident")
@@ -87,8 +87,8 @@ SCALARS = st.one_of(
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(st.text(max_size=12), inner, max_size=4)),
                       max_leaves=12)
-KEYS = ["region", "year", "identities", "scheme", "tier", "stays", "outpatient", "wage", "overrides", "newborn"]
-STAY_KEYS = ["total", "out_of_policy", "level", "place", "referral", "transferred", "hospital_waiver", "tehuibao"]
+KEYS = list(fields.TOP)          # calc/fields.py: every declared field gets hostile values
+STAY_KEYS = list(fields.STAY)
 
 
 @st.composite

@@ -34,7 +34,7 @@ from pathlib import Path
 OUT_ENV = "CALC_CORPUS_OUT"
 # Everything the captured calls can depend on: a change to any file here captures again (~10 s);
 # otherwise the last capture is reused (.build/stdlib/capture-<hash>.json).
-CAPTURE_INPUTS = ("calc", "paychart", "roster", "tests/unit", "tests/cases", "benchmarks", "buildtools", "sitegen",
+CAPTURE_INPUTS = ("calc", "paychart", "roster", "tests/unit", "tests/cases", "tests/agreement", "benchmarks", "buildtools", "sitegen",
                   "pyproject.toml", "requirements-site.lock")
 # What the first answer needs: estimate and meta (calc.api). The modules these calls import make
 # the trimmed standard library every page boots from; what any other call imports (the chart,
@@ -160,7 +160,9 @@ def capture(root: Path, out: Path) -> list[dict]:
 def sweep() -> list[dict]:
     """meta() and one estimate per region/year/identity/scheme/tier offered by meta."""
     import calc.api
+    from calc import fields
 
+    flags = [k for k, f in fields.STAY.items() if f.kind == "flag"]   # every declared yes/no, both ways
     calls = [{"module": "calc.api", "fn": "meta", "args": [], "sweep": True}]
     meta = json.loads(calc.api.meta())
     for region in meta.get("regions", []):
@@ -168,7 +170,7 @@ def sweep() -> list[dict]:
         levels = [lv["id"] if isinstance(lv, dict) else lv for lv in region.get("levels") or ["2"]]
         places = [p["id"] if isinstance(p, dict) else p for p in region.get("places") or ["county"]]
         stays = [{"total": str(3000 + 7919 * i), "out_of_policy": str(150 * i), "level": levels[i % len(levels)],
-                  "place": places[i % len(places)], "referral": i % 2 == 0}
+                  "place": places[i % len(places)], **{k: i % 2 == 0 for k in flags}}
                  for i in range(max(len(levels), len(places), 2))]
         stays.append({"total": "380000", "out_of_policy": "20000", "level": levels[-1], "place": places[-1],
                       "referral": True})

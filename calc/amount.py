@@ -37,6 +37,8 @@ class AmountError(ValueError):
 def parse_amount(raw) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
         raise AmountError("须填一个数字")
+    if isinstance(raw, int) and raw.bit_length() > 4 * MAX_CHARS:   # before str(): 4,300+ digits raise there
+        raise AmountError("太大了", too_big=True)
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise AmountError("须填一个数字")

@@ -5,11 +5,12 @@ naming the field. Amounts are parsed by calc.amount; the result is assembled fro
 """
 import json
 
+from . import fields as _fields
 from . import jsonguard
 from . import params as _params
 from . import vocab
 from .engine import PAYER_WORDS, YEAR_KEYS, choose, payers_in
-from .input import InputError, parse
+from .input import KNOWN as KNOWN_FIELDS, InputError, parse
 from .money import s, yuan
 from .tiers.premium import premium
 from .tiers.warning import warning
@@ -96,7 +97,21 @@ def _assumptions(rp, ctx, overrides):
     return out
 
 
-def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
+def _alternative_amount(rp, person, care, overrides, p):
+    """What the person would pay in the year under the other reading (None when it states no figures)."""
+    from .params import _convert
+    ov = dict(overrides)
+    for path, raw in p.alternative_figures:
+        q = rp.get(path, person.year)
+        if q is None:
+            return None
+        ov[path] = _convert(q.unit, raw, path)
+    if ov == overrides:
+        return None
+    return choose(rp, person, care, ov).year["resident"]
+
+
+def _result_notes(rp, person, run, norm, overrides, migrated, region_notes, care=None):
     notes = []
     ctx = run.ctx
     if person.year in rp.year_notes:
@@ -110,6 +125,12 @@ def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
         notes.append({"kind": "assumption",
                       "text": f"这个结果用到了文件没有写的假设数字（{labels}{'等' if len(assumed) > 5 else ''}）。"
                               "知道当地实际数字的，可以在“高级”里改。"})
+    local = [p for p in ctx.used.values() if p.provenance == "local"]
+    if local:
+        labels = "、".join(dict.fromkeys(p.label for p in local[:5]))
+        notes.append({"kind": "local",
+                      "text": f"这个结果用到了当地医保部门的本地标准（{labels}{'等' if len(local) > 5 else ''}），"
+                              "出处见每一步的说明。"})
     if overrides:
         changed = "、".join(f"{ctx.used[k].label} = {ctx.used[k].display}" if k in ctx.used else k for k in overrides)
         notes.append({"kind": "override", "text": f"这个结果用的是改过的数字：{changed}。在“高级”里可以改回。"})
@@ -121,9 +142,32 @@ def _result_notes(rp, person, run, norm, overrides, migrated, region_notes):
     for r in (r for st in ctx.steps for r in st.readings):
         if r["chosen"] not in seen:
             seen.add(r["chosen"])
-            notes.append({"kind": "reading", "text": f"本站的理解：{r['chosen']}（另一种理解：{r['alternative']}）。"})
+            p = ctx.reading_params.get(r["chosen"])
+            alt = _alternative_amount(rp, person, care, overrides, p) if p is not None and care is not None else None
+            other = "" if alt is None else f"；按另一种理解，这一年您自己付 {yuan(alt)} 元，本站算的是 {yuan(run.year['resident'])} 元"
+            notes.append({"kind": "reading", "text": f"本站的理解：{r['chosen']}（另一种理解：{r['alternative']}{other}）。"})
     notes += region_notes
     return notes
+
+
+# An integer longer than this is no amount, year or count anyone writes; Python refuses to turn one
+# of over 4,300 digits into text (ValueError), so it is refused here, naming the field, before anything reads it.
+MAX_INT_DIGITS = 40
+
+
+def _huge_int(data, field="", depth=0):
+    """The field holding an integer of more than MAX_INT_DIGITS digits, or None."""
+    if isinstance(data, int) and not isinstance(data, bool):
+        return field if data.bit_length() > MAX_INT_DIGITS * 3.33 else None
+    if depth > 8:
+        return None
+    if isinstance(data, dict):
+        items = ((f"{field}.{k}" if field else str(k), v) for k, v in data.items() if isinstance(k, str))
+    elif isinstance(data, list):
+        items = ((f"{field}[{i}]", v) for i, v in enumerate(data))
+    else:
+        return None
+    return next((f for name, v in items if (f := _huge_int(v, name, depth + 1)) is not None), None)
 
 
 def estimate_dict(data):
@@ -131,6 +175,12 @@ def estimate_dict(data):
         rp, person, care, overrides, norm, migrated = parse(data)
     except InputError as e:
         return {"ok": False, "errors": e.errors}
+    except ValueError:   # amounts refuse long integers themselves, with the field's words; any other field:
+        huge = _huge_int(data)
+        if huge is None:
+            raise
+        field = huge if huge.split(".")[0].split("[")[0] in KNOWN_FIELDS else "json"
+        return {"ok": False, "errors": [{"field": field[:80], "message": f"数字太长了（超过 {MAX_INT_DIGITS} 位），请检查"}]}
     run = choose(rp, person, care, overrides)
     ctx = run.ctx
     reason = _identity_reason(rp, person, ctx.schedule, run.year)
@@ -162,7 +212,7 @@ def estimate_dict(data):
         "premium": {k: (s(v) if k in ("contribution", "subsidy", "resident_pays", "employer") and v is not None else v)
                     for k, v in prem.items()},
         "warnings": warnings,
-        "notes": _result_notes(rp, person, run, norm, overrides, migrated, region_notes),
+        "notes": _result_notes(rp, person, run, norm, overrides, migrated, region_notes, care),
         "trace": [_step_json(rp, st) for st in ctx.steps],
         "figures": {f.param: {"label": f.label, "value": f.value, "display": f.display, "provenance": f.provenance,
                               "cite": f.cite} for st in ctx.steps for f in st.figures},
@@ -250,6 +300,8 @@ def meta_dict():
         "vocab": {"payers": [{"id": k, "label": v} for k, v in vocab.PAYERS.items()],
                   "provenance": vocab.PROVENANCE, "levels": vocab.LEVELS, "places": vocab.PLACES,
                   "schemes": vocab.SCHEMES, "tiers": vocab.TIERS},
+        "fields": _fields.meta(),
+        "limits": _fields.LIMITS,
         "regions": regions,
         "rules": {r.id: {"title": r.title, "plain": r.plain, "cite": r.cite, "anchor": r.anchor, "region": r.region}
                   for rid in _params.region_ids() for r in _params.load(rid).rules.values()},

@@ -11,7 +11,9 @@ it; the exit status is 1 when there is any. Checks:
 - references: every rule id a parameter names is in the file's [rules]; every identity exists
   (calc/vocab.py); [region] has what the engine needs (id, name, document, years, identities);
 - a year's notice (`[update.<year>]`, see calc/updates.py) names its document and date and only
-  changes parameters the region already has.
+  changes parameters the region already has;
+- every parameter path is one a step reads (calc/schema.py): a misspelled key is refused with the
+  nearest declared one, never read as absent.
 
 Standard library only, like the rest of calc.
 """
@@ -25,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
-from . import vocab
+from . import schema, vocab
 from .params import PROVENANCE, UNITS
 
 # Upper bounds of the same spending a threshold/deductible is measured on (band uppers, ceilings,
@@ -152,9 +154,17 @@ def check_entry(name: str, path: str, t: dict, rules: set, out: list) -> None:
     for i in t.get("reading_for", ()):
         if i not in vocab.IDENTITIES:
             P(f"reading_for 里的身份 {i!r} 不存在", f"identity {i!r} in reading_for does not exist")
+    if prov == "local":
+        P("本地标准（provenance = \"local\"）只能写在本地文件的 [local] 里，不能写进地区文件",
+          "a local figure belongs in an office file's [local] block, not in a region file")
     if prov in ("document", "public") and not str(t.get("cite", "")).strip():
         P("文件规定或公开数据的数字要写出处（cite：文件的条款或公开来源）",
           f"a {prov} figure needs its clause or source (cite)")
+    if prov == "public" and isinstance(t.get("since"), datetime.date) and t.get("until") is None \
+            and t.get("covers_until") is None:
+        # A public figure states a value for its year; later years carry it forward, and say so.
+        P("公开数据的最新一段要写它适用到哪一天（covers_until，如 2025-12-31），之后的年份才会标为“沿用（假设）”",
+          "the latest variant of a public figure needs covers_until (e.g. 2025-12-31): later years are carried forward")
     if prov == "assumption" and not str(t.get("reason", "")).strip():
         P("假设的数字要写理由（reason）", "an assumption needs its reason (reason)")
     rule = t.get("rule", "")
@@ -283,12 +293,12 @@ def overlay_region(name: str, data: dict, out: list):
     """An overlay file (`region = "<id>"` + [update.<year>] blocks): its region's data with them, or None."""
     from . import params
     rid = data["region"]
-    extra = sorted(set(data) - {"region", "update"})
+    extra = sorted(set(data) - {"region", "update", "local"})
     if extra:
-        out.append(Problem(name, extra[0], "本地通知文件只能写 region = \"地区代号\" 和 [update.年份]",
-                           "an overlay file holds only region = \"<id>\" and [update.<year>] blocks"))
-    if not data.get("update"):
-        out.append(Problem(name, "update", "本地通知文件里没有 [update.年份]", "no [update.<year>] block"))
+        out.append(Problem(name, extra[0], "本地文件只能写 region = \"地区代号\"、[update.年份] 和 [local]",
+                           "an overlay file holds only region = \"<id>\", [update.<year>] and [local] blocks"))
+    if not data.get("update") and "local" not in data:
+        out.append(Problem(name, "update", "本地文件里没有 [update.年份] 或 [local]", "no [update.<year>] or [local] block"))
     try:
         params.region_ids()
         f = params._FILES[rid]
@@ -306,7 +316,12 @@ def check_data(name: str, data: dict, national: dict | None = None) -> list:
     out: list = []
     if isinstance(data.get("region"), str):  # a local overlay file: check it within its region
         merged = overlay_region(name, data, out)
-        return out if merged is None else out + check_data(name, merged, national)
+        if merged is None:
+            return out
+        out += check_data(name, merged, national)
+        if "local" in data and not out:
+            out += check_office(name, data["local"], merged, national)
+        return out
     is_national = "region" not in data and Path(name).name.startswith("_")
     rules = set(data.get("rules", {}))
     for rid, r in data.get("rules", {}).items():
@@ -332,9 +347,24 @@ def check_data(name: str, data: dict, national: dict | None = None) -> list:
         check_entry(name, path, t, rules, out)
     own = _by_path(data)
     for path, variants in own.items():
+        unknown = schema.problem(path)
+        if unknown:
+            out.append(Problem(name, path, *unknown))
         check_dates(name, path, variants, out)
     check_groups(name, own, nat, years, out)
     return out
+
+
+def check_office(name: str, block, merged: dict, national: dict | None) -> list:
+    """An office's own figures ([local], calc/local.py), checked within its region and its notices."""
+    from . import local, updates
+    from .params import RegionParams, Table
+    nat = Table(national, "") if national else None
+    rp = RegionParams(updates.apply(merged, nat), nat)
+    found = local.check(block, rp)
+    if not found:
+        found = local.check_groups(block, rp)
+    return [Problem(name, path, zh, en) for path, zh, en in found]
 
 
 def check_files(files) -> list:

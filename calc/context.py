@@ -10,26 +10,51 @@ Nothing here names a region or a rule.
 """
 from decimal import Decimal
 
-from .model import Figure, Step
+from .model import Step
 from .money import fen
+from .schema import UndeclaredParameter, declared
 
 
 class Ctx:
-    def __init__(self, rp, person, overrides, schedule):
+    """`quiet`: keep the amounts only, write no trace (the roster, and the trials of engine.choose)."""
+
+    def __init__(self, rp, person, overrides, schedule, quiet=False):
         self.rp = rp
         self.person = person
         self.year = person.year
         self.ov = overrides or {}
+        self.quiet = quiet
+        # Every parameter in force this year, overrides applied: resolved once per region, year and
+        # overrides (RegionParams.view), not on every read of every step.
+        self.params = rp.view(self.year, self.ov)
         self.schedule = schedule          # payer -> identity id
         self.steps: list[Step] = []
         self.used: dict = {}              # path -> Param, every parameter any step read
         self._rec: list = []
         self._readings: list = []         # readings that concern a non-member (reading_for)
+        self.reading_params: dict = {}    # chosen words -> the Param whose reading it is
+        # A quiet run writes no step, but still knows which figures its amounts rest on (path ->
+        # Param, warnings left out): a roster sheet names the assumed and local ones it used.
+        self.sums_used: dict = {}
+        self.in_sums = True               # False once the warning (not part of the sums) reads
+        if quiet:
+            self.use = self._use_quiet
 
     # ---- reading parameters ------------------------------------------------------------------
     def p(self, path):
-        """Look a parameter up without recording it."""
-        return self.rp.get(path, self.year, self.ov)
+        """Look a parameter up without recording it. A path no step declares (calc/schema.py) is a
+        bug in the step, never a parameter that happens to be absent: it raises."""
+        try:
+            return self.params[path]
+        except KeyError:
+            if not declared(path):
+                raise UndeclaredParameter(f"{path} is read but not declared in any step's READS") from None
+            return None
+
+    def _use_quiet(self, param):
+        if param is not None and self.in_sums:
+            self.sums_used[param.path] = param
+        return param
 
     def use(self, param):
         if param is not None:
@@ -57,6 +82,11 @@ class Ctx:
             self.use(p)
             return True
         return False
+
+    def reading(self, p):
+        """Tell `p`'s reading with the next step even when that step pays nothing (it decided it)."""
+        if p is not None and p.reading:
+            self._readings.append(p)
 
     def places(self, path):
         p = self.p(path)
@@ -86,24 +116,40 @@ class Ctx:
 
     # ---- writing steps -----------------------------------------------------------------------
     def step(self, tier, stay, text, amount=Decimal(0)):
-        figures, seen, basis, readings = [], set(), None, []
+        if self.quiet:
+            self._rec, self._readings = [], []
+            return None
+        params, seen, basis, readings = [], set(), None, []
         for p in self._rec:
             if p.path in seen:
                 continue
             seen.add(p.path)
-            figures.append(Figure(p.path, p.label, str(p.value) if p.unit != "ids" else ",".join(p.value),
-                                  p.display, p.provenance, p.cite if p.provenance != "assumption" else p.reason))
+            params.append(p)
             if basis is None and p.provenance == "document" and p.rule:
                 basis = p
             # A reading is told where it can change the amount: the step paid something.
             if p.reading and amount and not p.reading_for:
                 readings.append({"chosen": p.reading, "alternative": p.alternative})
-        readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings]
+                self.reading_params[p.reading] = p
+        readings += [{"chosen": p.reading, "alternative": p.alternative} for p in self._readings
+                     if not any(r["chosen"] == p.reading for r in readings)]
+        self.reading_params.update((p.reading, p) for p in self._readings)
         self._rec, self._readings = [], []
+        figures = [p.figure for p in params]
         st = Step(tier, stay, text, fen(amount), figures=figures, readings=readings)
-        who = next((f for f in figures if f.provenance != "document" and self.used[f.param].unit == "ids"), None)
-        carried = any(self.used[f.param].carried for f in figures)
-        if carried:
+        who = next((p for p in params if p.provenance not in ("document", "local") and p.unit == "ids"), None)
+        carried = [p for p in params if p.carried]
+        local = [f for f in figures if f.provenance == "local"]
+        assumed = any(f.provenance == "assumption" for f in figures)
+        if carried and basis is not None:
+            # A new notice's figure with others carried forward: cite the notice, name what is carried.
+            if basis.rule not in self.rp.rules:
+                raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
+            st.rule, st.cite, st.basis = basis.rule, basis.cite, "document"
+            names = dict.fromkeys(f"适用对象（{p.display}）" if p.unit == "ids" else p.label for p in carried)
+            if tier != "note":
+                st.text = text + f"（其中{'、'.join(names)}沿用此前的规定，按假设计算）"
+        elif carried:
             st.basis = "assumption"
             if tier != "note":
                 st.text = text + "（文件没有写这一年，沿用文件此前的规定和数字，按假设计算）"
@@ -116,9 +162,15 @@ class Ctx:
             if basis.rule not in self.rp.rules:
                 raise ValueError(f"{self.rp.id}: parameter {basis.path} cites unknown rule {basis.rule}")
             st.rule, st.cite, st.basis = basis.rule, basis.cite, "document"
-            if any(f.provenance == "assumption" for f in figures):
-                st.text = text + "（部分数字是假设）"
-        elif any(f.provenance == "assumption" for f in figures):
+            marks = ([local_words(self, local)] if local else []) + ([assumed_words(self, figures)] if assumed else [])
+            if marks:
+                st.text = text + "（" + "；".join(marks) + "）"
+        elif local:
+            # the office's own figures: its document and clause, never the notice's rule
+            st.basis, st.cite = "local", local[0].cite
+            if tier != "note":
+                st.text = text + "（" + local_words(self, local) + ("；部分数字是假设" if assumed else "") + "）"
+        elif assumed:
             st.basis = "assumption"
             if tier != "note":  # a note already says what it rests on
                 st.text = text + "（文件未规定，按假设计算）"
@@ -128,3 +180,16 @@ class Ctx:
             st.basis = "input"
         self.steps.append(st)
         return st
+
+
+def local_words(ctx, local) -> str:
+    """"起付线、报销比例按本地标准（<the office's document>）": which figures are the office's own."""
+    labels = "、".join(dict.fromkeys(f.label for f in local))
+    docs = "；".join(dict.fromkeys(ctx.used[f.param].reason for f in local if ctx.used[f.param].reason))
+    return f"{labels}按本地标准" + (f"（{docs}）" if docs else "")
+
+
+def assumed_words(ctx, figures) -> str:
+    """"部分数字是假设：大病保险起付线": which of a document step's figures are assumed."""
+    labels = "、".join(dict.fromkeys(f.label for f in figures if f.provenance == "assumption"))
+    return "部分数字是假设" + (f"：{labels}" if labels else "")

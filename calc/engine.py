@@ -5,6 +5,7 @@ parameters. Yearly accumulators carry across stays in input order, then outpatie
 """
 from dataclasses import dataclass
 
+from . import bound
 from .context import Ctx
 from .model import StayCalc, YearState
 from .money import ZERO
@@ -31,6 +32,11 @@ PAYER_WORDS = {"cost_control": "目录外费用控制", "basic": "基本医保",
 PAYER_PARAMS = {"cost_control": "cost_control.identities", "basic": "basic.poverty.identities",
                 "critical": "critical.", "assistance": "assistance.", "tilt": "tilt.",
                 "re_assistance": "reassist.identities", "cap136": "cap136.identities"}
+# Where each payer's step reads the identity it is given (a payer with none of these in a year
+# cannot treat two identities differently, so engine.choose does not try it).
+IDENTITY_READS = {"cost_control": ("cost_control.",), "basic": ("basic.poverty.", "basic.continuous."),
+                  "critical": ("critical.",), "assistance": ("assistance.", "oop_assist."), "tilt": ("tilt.",),
+                  "re_assistance": ("reassist.",), "cap136": ("cap136.",)}
 YEAR_KEYS = ("total", "hospital_bears", "basic", "critical", "assistance", "tilt", "re_assistance", "other",
              "resident")
 
@@ -43,14 +49,15 @@ class Run:
     year: dict
 
 
-def compute(rp, person, care, overrides, schedule) -> Run:
-    ctx = Ctx(rp, person, overrides, schedule)
+def compute(rp, person, care, overrides, schedule, quiet=False) -> Run:
+    ctx = Ctx(rp, person, overrides, schedule, quiet)
     y = YearState()
     stays = []
     for i, st in enumerate(care.stays):
         s = StayCalc(i, st)
         for step in STAY_STEPS:
             step(ctx, s, y)
+            bound.stay(ctx, s)   # whatever the figures: no payer beyond what is left of the bill
         stays.append(s)
     opd = outpatient(ctx, y, care.chronic, care.special_drugs)
     year = {k: sum((getattr(s, k) for s in stays), ZERO) for k in YEAR_KEYS}
@@ -62,31 +69,54 @@ def compute(rp, person, care, overrides, schedule) -> Run:
 
 def payers_in(rp, year):
     """The identity-dependent payers this region has in this year."""
-    live = [p for p in rp.paths() if rp.get(p, year) is not None]
+    live = rp.view(year)
     return [payer for payer, key in PAYER_PARAMS.items() if any(p == key or p.startswith(key) for p in live)]
 
 
-def choose(rp, person, care, overrides) -> Run:
+def payers_to_try(rp, year) -> tuple:
+    """The payers whose identity can change an amount in this year (IDENTITY_READS), once per year."""
+    key = ("payers_to_try", year)
+    found = rp.memo.get(key)
+    if found is None:
+        live = rp.view(year)
+        found = rp.memo[key] = tuple(p for p in PAYERS if any(k.startswith(IDENTITY_READS[p]) for k in live))
+    return found
+
+
+def choose(rp, person, care, overrides, trace=True) -> Run:
     """Per payer, the most favourable treatment any held identity gives, never two in one payer.
 
     Start from the single identity whose whole treatment leaves the person least to pay (ties in
     vocab.PRIORITY order), then try each payer with each other identity and keep a change only when
     the person pays less; repeat until nothing improves (at most three rounds).
+
+    The trials keep amounts only (a quiet run writes no trace); the chosen schedule is computed once
+    more with its trace when `trace` is asked for. A payer the region does not have in this year is
+    not tried (IDENTITY_READS): nothing reads its identity, so a trial could not change any amount.
     """
     held = sorted(person.identities, key=PRIORITY.index)
-    runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i)) for i in held]
-    best = min(runs, key=lambda r: r.year["resident"])
     if len(held) == 1:
-        return best
+        return compute(rp, person, care, overrides, dict.fromkeys(PAYERS, held[0]), quiet=not trace)
+    runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i), quiet=True) for i in held]
+    best = min(runs, key=lambda r: r.year["resident"])
+    tried = {tuple(r.ctx.schedule.values()) for r in runs}
+    present = payers_to_try(rp, person.year)
     for _ in range(3):
         improved = False
-        for payer in PAYERS:
+        for payer in present:
             for cand in held:
                 if cand == best.ctx.schedule[payer]:
                     continue
-                trial = compute(rp, person, care, overrides, {**best.ctx.schedule, payer: cand})
+                schedule = {**best.ctx.schedule, payer: cand}
+                key = tuple(schedule.values())
+                if key in tried:      # computed before and not better then: the amounts do not change
+                    continue
+                tried.add(key)
+                trial = compute(rp, person, care, overrides, schedule, quiet=True)
                 if trial.year["resident"] < best.year["resident"]:
                     best, improved = trial, True
         if not improved:
             break
+    if trace:
+        best = compute(rp, person, care, overrides, best.ctx.schedule)
     return best

@@ -7,23 +7,24 @@ migrated, with a note.
 import re
 from decimal import Decimal
 
+from . import fields as F
 from . import params as _params
 from . import vocab
 from .amount import AmountError, parse_amount
 from .model import CareYear, Person, Stay
 from .money import ZERO, fen, s
 
-MAX_AMOUNT = Decimal("10000000")
-MAX_WAGE = Decimal("1000000")
-MAX_STAYS = 12            # the page offers 12; with 12 the longest answer stays well under api.MAX_OUTPUT
+MAX_AMOUNT = F.MAX_AMOUNT
+MAX_WAGE = F.MAX_WAGE
+MAX_STAYS = F.MAX_STAYS
+WAGE_MONTHS = F.WAGE_MONTHS
 MAX_OVERRIDES = 60
 MAX_TEXT = 200
 MARKUP = re.compile(r"[<>]")
 YEAR = re.compile(r"[0-9]{4}")
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-TRUE, FALSE = (True, "true", "是", 1, "1"), (False, "false", "否", 0, "0", None, "")
-STAY_KEYS = {"total", "out_of_policy", "hospital_waiver", "tehuibao", "level", "place", "referral", "transferred"}
-KNOWN = {"region", "year", "identities", "scheme", "tier", "stays", "outpatient", "wage", "overrides", "newborn", "v"}
+TRUE, FALSE = F.FLAG_TRUE, F.FLAG_FALSE
+KNOWN = F.KNOWN_TOP
 
 
 class InputError(Exception):
@@ -46,10 +47,7 @@ class _Errors(list):
 
 FEN = Decimal("0.01")
 # What to fill in instead, when an amount is out of range (by the field's last part).
-FILL = {"total": "请填出院结算单上的总费用", "out_of_policy": "请填出院结算单上“全自费/目录外”一栏的金额",
-        "hospital_waiver": "请填医院实际减免的金额", "tehuibao": "请填特惠保实际赔付的金额",
-        "chronic": "请填一年门诊慢特病的费用合计", "special_drugs": "请填一年门诊特殊药品的费用合计",
-        "wage": "请填每月工资"}
+FILL = {f.key: f.fill for f in F.FIELDS if f.fill}
 
 
 def _too_big(field, name, ceiling):
@@ -83,7 +81,10 @@ def _amount(errs, raw, field, name, *, required=False, allow_zero=True, ceiling=
     return fen(d)
 
 
-def _flag(errs, raw, field, words):
+def _flag(errs, raw, field, words, default):
+    """A yes/no; absent or empty = the field's declared default."""
+    if raw is None or (isinstance(raw, str) and raw == ""):
+        return default
     if raw in TRUE:
         return True
     if raw in FALSE:
@@ -139,26 +140,28 @@ def _stay(errs, i, st, rp):
     for k, v in st.items():
         if isinstance(v, str) and (MARKUP.search(v) or len(v) > MAX_TEXT):
             # the field named only when it is one of ours: a message never repeats a link's raw keys
-            errs.add(f"{f}.{k}" if k in STAY_KEYS else f, f"{name}内容含有不允许的字符（尖括号等网页代码）或太长")
+            errs.add(f"{f}.{k}" if k in F.STAY else f, f"{name}内容含有不允许的字符（尖括号等网页代码）或太长")
             break
     if errs.has(f):
         return None, None
-    total = _amount(errs, st.get("total"), f"{f}.total", name + "总费用", required=True, allow_zero=False)
-    oop = _amount(errs, st.get("out_of_policy"), f"{f}.out_of_policy", name + "目录外费用")
-    waiver = _amount(errs, st.get("hospital_waiver"), f"{f}.hospital_waiver", name + "医院减免") or ZERO
-    teh = _amount(errs, st.get("tehuibao"), f"{f}.tehuibao", name + "特惠保赔付") or ZERO
+    S = F.STAY
+    total = _amount(errs, st.get("total"), f"{f}.total", name + S["total"].name, required=True, allow_zero=False)
+    oop = _amount(errs, st.get("out_of_policy"), f"{f}.out_of_policy", name + S["out_of_policy"].name)
+    waiver = _amount(errs, st.get("hospital_waiver"), f"{f}.hospital_waiver", name + S["hospital_waiver"].name) or ZERO
+    teh = _amount(errs, st.get("tehuibao"), f"{f}.tehuibao", name + S["tehuibao"].name) or ZERO
     if teh > 0 and "other.tehuibao" not in rp.paths():
         errs.add(f"{f}.tehuibao", f"特惠保是沂源县的商业补充保险，{rp.meta['name']}不适用")
-    level = st.get("level", "2")
+    level = st.get("level", S["level"].default)
     level = str(level).strip().translate(FULLWIDTH) if isinstance(level, (str, int)) and not isinstance(level, bool) else ""
     if level not in vocab.LEVELS:
         errs.add(f"{f}.level", f"{name}医院等级只能是一级、二级或三级")
-    place = st.get("place", "county")
+    place = st.get("place", S["place"].default)
     place = rp.migrate_places.get(place, place) if isinstance(place, str) else None
     if place not in rp.places:
         errs.add(f"{f}.place", f"{name}就医地点只能是" + "、".join(rp.places.values()))
-    referral = _flag(errs, st.get("referral", False), f"{f}.referral", name + "是否规范转诊")
-    transferred = _flag(errs, st.get("transferred", False), f"{f}.transferred", name + "是否从上一次住院转来")
+    referral = _flag(errs, st.get("referral"), f"{f}.referral", name + S["referral"].name, S["referral"].default)
+    transferred = _flag(errs, st.get("transferred"), f"{f}.transferred", name + S["transferred"].name,
+                        S["transferred"].default)
     if total is not None and oop is not None and oop > total:
         errs.add(f"{f}.out_of_policy", f"{name}目录外费用不能大于总费用")
     if total is not None and waiver + teh > total:
@@ -243,12 +246,12 @@ def parse(data):
     if not isinstance(opd, dict):
         errs.add("outpatient", "门诊费用格式不对")
         opd = {}
-    chronic = _amount(errs, opd.get("chronic"), "outpatient.chronic", "门诊慢特病费用") or ZERO
-    drugs = _amount(errs, opd.get("special_drugs"), "outpatient.special_drugs", "门诊特殊药品费用") or ZERO
-    wage = _amount(errs, data.get("wage"), "wage", "工资", ceiling=MAX_WAGE)
+    chronic = _amount(errs, opd.get("chronic"), "outpatient.chronic", F.OUTPATIENT["chronic"].name) or ZERO
+    drugs = _amount(errs, opd.get("special_drugs"), "outpatient.special_drugs", F.OUTPATIENT["special_drugs"].name) or ZERO
+    wage = _amount(errs, data.get("wage"), "wage", F.TOP["wage"].name, ceiling=MAX_WAGE)
     if scheme == "employee" and wage is None and not errs.has("wage"):
         errs.add("wage", "职工医保需要填写月工资")
-    newborn = _flag(errs, data.get("newborn", False), "newborn", "是否新生儿")
+    newborn = _flag(errs, data.get("newborn"), "newborn", F.TOP["newborn"].name, F.TOP["newborn"].default)
     overrides = _overrides(errs, data.get("overrides"), rp, year, notes) if not errs else {}
     if errs:
         raise InputError(list(errs))

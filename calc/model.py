@@ -50,6 +50,7 @@ class StayCalc:
     deductible_params: tuple = ()       # the parameters that set it (a step stating it lists them)
     crit_below: Decimal = ZERO          # self-pay of this stay below the person's 大病 threshold
     crit_excluded: Decimal = ZERO       # the deductible kept out of 大病 (counted below the threshold)
+    crit_params: tuple = ()             # the parameters that set the person's 大病 threshold
     basic: Decimal = ZERO
     critical: Decimal = ZERO
     assistance: Decimal = ZERO          # in-policy assistance

@@ -12,7 +12,9 @@ def D(x) -> Decimal:
 
 def fen(x) -> Decimal:
     """Round once per payer step."""
-    return D(x).quantize(FEN, rounding=ROUND_HALF_UP)
+    if x.__class__ is not Decimal:
+        x = D(x)
+    return x.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def pos(x) -> Decimal:

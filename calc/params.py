@@ -15,6 +15,7 @@ and identity lists all come from here; the engine never names a region or a rule
 """
 import datetime
 import tomllib
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -23,10 +24,13 @@ from pathlib import Path
 from typing import Optional
 
 from . import vocab
-from .money import pct
+from .money import pct, points
 
 UNITS = ("yuan", "ratio", "count", "text", "ids", "date")
+# Ratio keys that state a change in percentage points (ratio_bonus: "提高5个百分点", outside_ratio_cut).
+POINTS_KEYS = ("_bonus", "_cut")
 PROVENANCE = tuple(vocab.PROVENANCE)
+MAX_VIEWS = 32   # resolved (year, overrides) views kept per region
 INHERITED = ("rule", "cite", "provenance", "since", "until", "unit", "kind", "reason", "who",
              "covers_until", "carry", "carry_reason")
 
@@ -67,13 +71,16 @@ class Param:
     reading: str = ""  # how we read an ambiguous clause, where it changes the amount ...
     alternative: str = ""  # ... and the other reading
     reading_for: tuple = ()  # identities the reading concerns even when the list leaves them out
+    alternative_figures: tuple = ()  # ((path, value), ...): the figures the other reading gives (its amount)
     carried: bool = False    # a document figure carried past the years the document covers (an assumption)
     overridden: bool = False
 
     @cached_property
     def display(self) -> str:
         v = self.value
-        if self.unit == "ratio":
+        if self.unit == "ratio" and self.path.rsplit(".", 1)[-1].endswith(POINTS_KEYS):
+            d = points(v)    # "提高5个百分点": 60% -> 65%, never "5%" (which reads as 60% -> 63%)
+        elif self.unit == "ratio":
             d = pct(v)
         elif self.unit == "yuan":
             d = f"{v:,.2f}".removesuffix(".00") + " 元"
@@ -88,6 +95,13 @@ class Param:
         elif self.kind == "target":
             d = "约" + d
         return d
+
+    @cached_property
+    def figure(self):
+        """This parameter as a trace step lists it (one object per parameter: steps share it)."""
+        from .model import Figure
+        return Figure(self.path, self.label, str(self.value) if self.unit != "ids" else ",".join(self.value),
+                      self.display, self.provenance, self.cite if self.provenance != "assumption" else self.reason)
 
     @property
     def edit(self) -> str:
@@ -120,14 +134,18 @@ class Table:
 
     def __init__(self, data: dict, document: str):
         self.document = document
-        self.year_notes = {int(k): v for k, v in data.get("_meta", {}).get("year_notes", {}).items()}
+        meta = data.get("_meta", {})
+        self.year_notes = {int(k): v for k, v in meta.get("year_notes", {}).items()}
+        self.carried_from, self.carried_note = meta.get("carried_from"), meta.get("carried_note", "")
         self.by_path: dict[str, list[Param]] = {}
         self._walk(data, "", {})
 
     def _walk(self, node, prefix, defaults):
         defaults = {**defaults, **node.get("_defaults", {})}
         for key, val in node.items():
-            if key.startswith("_") or (not prefix and key in ("region", "rules")):
+            # [update.<year>] blocks are notices, not parameters: calc/updates.py has already put
+            # each of their figures where it belongs, as a dated variant of the figure it replaces.
+            if key.startswith("_") or (not prefix and key in ("region", "rules", "update")):
                 continue
             path = f"{prefix}.{key}" if prefix else key
             if isinstance(val, dict) and "value" in val:
@@ -140,7 +158,8 @@ class Table:
 
     def _add(self, path, t):
         covers = t.get("covers_until")
-        if covers is not None and t.get("provenance") == "document" and (t.get("until") is None or t["until"] > covers):
+        if covers is not None and t.get("provenance") in ("document", "public") \
+                and (t.get("until") is None or t["until"] > covers):
             since = t.get("since")
             if since is None or since <= covers:
                 self._add(path, {**t, "until": covers, "covers_until": None})
@@ -148,7 +167,8 @@ class Table:
                 after = covers + datetime.timedelta(days=1)
                 self._add(path, {**t, "since": max(since, after) if since else after, "covers_until": None,
                                  "provenance": "assumption", "cite": "", "reason": t.get("carry_reason", ""),
-                                 "reading": "", "alternative": "", "reading_for": (), "_carried": True})
+                                 "reading": "", "alternative": "", "reading_for": (), "alternative_figures": {},
+                                 "_carried": True})
             return
         unit = t.get("unit", "yuan")
         prov = t.get("provenance", "")
@@ -163,8 +183,17 @@ class Table:
                   rule=t.get("rule", ""),
                   kind=t.get("kind", ""), who=t.get("who", ""),
                   reading=t.get("reading", ""), alternative=t.get("alternative", ""),
-                  reading_for=tuple(t.get("reading_for", ())), carried=bool(t.get("_carried")))
+                  reading_for=tuple(t.get("reading_for", ())), carried=bool(t.get("_carried")),
+                  alternative_figures=tuple(sorted((t.get("alternative_figures") or {}).items())))
         self.by_path.setdefault(path, []).append(p)
+
+    def year_note(self, year):
+        """The note for `year`: its own, else the carried-forward note from `carried_from` on."""
+        if year in self.year_notes:
+            return self.year_notes[year]
+        if self.carried_note and self.carried_from is not None and year >= self.carried_from:
+            return self.carried_note.format(year=year)
+        return None
 
     def get(self, path, year):
         for p in self.by_path.get(path, ()):
@@ -180,6 +209,10 @@ class RegionParams:
         self.document = self.meta["document"]
         self.own = Table(data, self.document)
         self.national = national
+        from .schema import problem   # a misspelled key is never read as absent: refuse the data
+        for path in self.own.by_path:
+            if (bad := problem(path)) is not None:
+                raise ValueError(f"{self.id}: {bad[1]} / {bad[0]}")
         self.rules = {rid: Rule(rid, self.id, r["title"], r["plain"], r["section"],
                                 f"{self.document} {r['section']}", rid.lower())
                       for rid, r in data.get("rules", {}).items()}
@@ -191,12 +224,46 @@ class RegionParams:
         self.places = dict(self.meta.get("places", vocab.PLACE_SHORT))
         self.migrate_places = dict(self.meta.get("migrate_places", {}))
         self.migrate_overrides = dict(self.meta.get("migrate_overrides", {}))
+        self.local = None             # the office's own figures (calc/local.py), consulted first
+        self._groups = {}
+        self._paths = None
+        self._views = OrderedDict()   # (year, overrides) -> {path: Param}, least recently used first
+        self.memo = {}                # what callers derive once per year (keys hold one of self.years)
         own = {int(k): v for k, v in self.meta.get("year_notes", {}).items()}
-        shared = national.year_notes if national else {}
+        notices = {int(y): d for y, d in self.meta.get("year_documents", {}).items() if d.get("notice")}
+        for y, d in notices.items():      # a notice's year says what it renews and what is carried
+            own.setdefault(y, self._notice_note(y, d))
+        shared = {y: n for y in self.years if national and (n := national.year_note(y))}
         self.year_notes = {y: "".join(n for n in (own.get(y), shared.get(y)) if n)
                            for y in self.years if y in own or y in shared}
-        self._groups = {}
-        self._found = {}          # (path, year) -> Param | None: the lookup without overrides
+
+    def _notice_note(self, year, doc) -> str:
+        """{year}年: which figures the year's notice renews, and which carry on from earlier years."""
+        view = self.view(year)
+        renewed = [p for p in view.values() if p.provenance == "document" and p.since is not None
+                   and p.since.year == year and p.cite.startswith(doc["document"])]
+        carried = [p for p in view.values() if p.carried and not p.path.startswith("notes.")]
+        own_carried = [p for p in carried if p in self.own.by_path.get(p.path, ())]
+        national_carried = [p for p in carried if p not in own_carried]
+        note = f"{year}年：{doc['document']}更新了{'、'.join(dict.fromkeys(p.label for p in renewed))}。"
+        by_year: dict = {}        # the year a figure was last stated -> the rules it belongs to
+        for p in own_carried:
+            rule = self.rules.get(p.rule)
+            title = rule.title if rule else p.label
+            if any(q.rule == p.rule for q in renewed):   # the notice renews part of this rule
+                title += "的适用对象" if p.unit == "ids" else f"的{p.label}"
+            by_year.setdefault(p.since.year - 1, {})[title] = None
+        for last, titles in sorted(by_year.items()):
+            note += f"沿用{last}年的规定和数字（按假设计算）：{'、'.join(titles)}。"
+        for p in national_carried:
+            note += f"{p.label}没有{year}年的新数，沿用{p.since.year - 1}年的 {p.display}（假设）。"
+        return note
+
+    def add_local(self, table) -> None:
+        """Put an office's figures (a Table of provenance `local`) before the region's own."""
+        self.local = table
+        self._groups, self._paths, self.memo = {}, None, {}
+        self._views.clear()
 
     def groups(self, prefix):
         """Names of the tables directly under `prefix` that carry an `identities` list."""
@@ -215,35 +282,54 @@ class RegionParams:
                                   if k.startswith(head) and k.count(".") > prefix.count(".") + 1))
 
     def _tables(self):
-        return (self.own, self.national) if self.national else (self.own,)
+        return tuple(t for t in (self.local, self.own, self.national) if t is not None)
 
     def paths(self):
-        seen = {}
-        for t in self._tables():
-            for k in t.by_path:
-                seen.setdefault(k, None)
-        return list(seen)
+        if self._paths is None:
+            seen = {}
+            for t in self._tables():
+                for k in t.by_path:
+                    seen.setdefault(k, None)
+            self._paths = tuple(seen)
+        return list(self._paths)
 
     def parameters(self, year=None):
         """Every parameter in force in `year` (all variants when year is None), region first."""
-        for path in self.paths():
-            if year is None:
+        if year is None:
+            for path in self.paths():
                 for t in self._tables():
                     yield from t.by_path.get(path, ())
-            else:
-                p = self.get(path, year)
-                if p is not None:
-                    yield p
+        else:
+            yield from self.view(year).values()
+
+    def lookup(self, path, year) -> Optional[Param]:
+        """The region's variant of `path` in force in `year`, else the national one (no cache)."""
+        return next((q for t in self._tables() if (q := t.get(path, year)) is not None), None)
+
+    def view(self, year, overrides=None) -> dict:
+        """{path: Param} of every parameter in force in `year`, with `overrides` applied: resolved
+        once per year and overrides, so a step's read is one dictionary lookup. The views kept are
+        bounded (MAX_VIEWS, least recently used dropped): overrides come from anyone's link."""
+        key = (year, tuple(sorted(overrides.items())) if overrides else ())
+        views = self._views
+        found = views.get(key)
+        if found is not None:
+            views.move_to_end(key)
+            return found
+        if overrides:
+            found = dict(self.view(year))
+            for path, value in overrides.items():
+                if path in found:
+                    found[path] = replace(found[path], value=value, overridden=True)
+        else:
+            found = {path: p for path in self.paths() if (p := self.lookup(path, year)) is not None}
+        views[key] = found
+        if len(views) > MAX_VIEWS:
+            views.popitem(last=False)
+        return found
 
     def get(self, path, year, overrides=None) -> Optional[Param]:
-        key = (path, year)
-        try:
-            p = self._found[key]
-        except KeyError:
-            p = self._found[key] = next((q for t in self._tables() if (q := t.get(path, year)) is not None), None)
-        if p is not None and overrides and path in overrides:
-            return replace(p, value=overrides[path], overridden=True)
-        return p
+        return self.view(year, overrides).get(path)
 
     @staticmethod
     def label_level(level):
@@ -269,6 +355,8 @@ ASCII_NUMBER = frozenset("0123456789.")
 def parse_override(p: Param, raw) -> Decimal:
     """A plain decimal with bounded digits ("500", "0.75", "75%"); ratios between 0 and 100%."""
     field = f"overrides.{p.path}"
+    if isinstance(raw, int) and raw.bit_length() > 64:   # before str(): 4,300+ digits raise there
+        raw = "9" * 17                                    # refused below as too many digits
     text = str(raw).strip().translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%")) \
         if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool) else None
     if isinstance(raw, float) and raw == raw and abs(raw) < 1e12:
@@ -305,6 +393,8 @@ def check_overrides(rp: RegionParams, year, raw: dict) -> dict:
         p = rp.get(path, year) if isinstance(path, str) and len(path) <= 80 else None
         if p is None:
             raise ParamError(f"overrides.{safe}", f"没有名为“{safe}”的可修改参数")
+        if p.provenance == "local":
+            raise ParamError(f"overrides.{path}", f"“{p.label}”是当地医保部门规定的本地标准，不能修改")
         if p.provenance != "assumption":
             raise ParamError(f"overrides.{path}", f"“{p.label}”是文件或公开来源规定的数字，不能修改")
         if p.unit not in ("yuan", "ratio"):
@@ -369,7 +459,12 @@ def load(region_id: str) -> RegionParams:
     if region_id not in _FILES:
         raise KeyError(region_id)
     from .updates import apply  # publish: a year's notice block ([update.<year>]) from data alone
-    return RegionParams(apply(_read(_FILES[region_id]), national()), national())
+    from .local import table as local_table  # the office's own figures, from its office file
+    rp = RegionParams(apply(_read(_FILES[region_id]), national()), national())
+    loc = local_table(region_id, rp)
+    if loc is not None:
+        rp.add_local(loc)
+    return rp
 
 
 def __getattr__(name):

@@ -108,11 +108,18 @@ def check_notices(data: dict, own_by_path: dict, national_paths=()) -> list:
         for path, fig in figures.items():
             fp = f"{where}.figures.\"{path}\""
             if path not in own_by_path and path not in national_paths:
-                out.append((fp, f"参数 {path} 在本地区和全国文件里都没有，通知只能修改已有的参数",
-                            f"parameter {path} does not exist; a notice changes existing parameters only"))
+                from .schema import nearest
+                near = nearest(path) if isinstance(path, str) else None
+                hint = (f"，是不是 {near}？", f"; did you mean {near.rsplit('.', 1)[-1]} ({near})?") if near else ("", "")
+                out.append((fp, f"参数 {path} 在本地区和全国文件里都没有，通知只能修改已有的参数{hint[0]}",
+                            f"parameter {path} does not exist; a notice changes existing parameters only{hint[1]}"))
             if not isinstance(fig, dict) or "value" not in fig:
                 out.append((fp, "每个数字要写 value", "each figure needs a value"))
                 continue
+            base_unit = _unit_of(own_by_path.get(path) or (national_paths.get(path) if isinstance(national_paths, dict) else None))
+            if "unit" in fig and base_unit is not None and fig["unit"] != base_unit:
+                out.append((fp, f"参数 {path} 的单位是 {base_unit}，通知不能改成 {fig['unit']!r}（比例仍写 0 到 1 之间的小数）",
+                            f"{path} has unit {base_unit}; a notice cannot change it to {fig['unit']!r}"))
             extra = sorted(set(fig) - ALLOWED)
             if extra:
                 out.append((fp, f"不认识的字段 {', '.join(extra)}", f"unknown field(s) {', '.join(extra)}"))
@@ -125,6 +132,13 @@ def check_notices(data: dict, own_by_path: dict, national_paths=()) -> list:
                 out.append((fp, f"本地区已有从 {later[0]['since']} 起的数字，{year}年通知不能插在前面",
                             f"the region already has a value from {later[0]['since']} on"))
     return out
+
+
+def _unit_of(variants):
+    """The unit of a parameter's raw variants (as check.entries merges them), or None."""
+    if not variants:
+        return None
+    return variants[-1].get("unit", "yuan")
 
 
 # A notice may also live outside the region file, in a local overlay file named in site-settings.toml
@@ -189,6 +203,8 @@ def apply(data: dict, national=None) -> dict:
                 new = {"since": start, "until": None, "cite": "", "reason": "",
                        "provenance": "document", "plain": "", **inherited, **fig, "document": document,
                        "covers_until": None}  # the notice covers its own year: never "carried forward"
+                if "unit" in inherited:  # a notice never changes a figure's unit (a ratio stays a ratio)
+                    new["unit"] = inherited["unit"]
                 parent[key] = [*variants, new]
             else:
                 base = national.by_path.get(path, [None])[-1] if national is not None else None

@@ -39,7 +39,9 @@ PAYERS = {
     "resident": "您自己付",
 }
 
-PROVENANCE = {"document": "文件规定", "public": "公开数据", "assumption": "假设"}
+# `local`: a county office's own figure (its document and clause), from an office file named in
+# site-settings.toml (calc/local.py); distinct from the notice's figures and from our assumptions.
+PROVENANCE = {"document": "文件规定", "public": "公开数据", "assumption": "假设", "local": "本地标准"}
 SCHEMES = {"resident": "城乡居民医保", "employee": "职工医保"}
 TIERS = {"1": "一档", "2": "二档"}
 

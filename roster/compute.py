@@ -8,7 +8,7 @@ import json
 import re
 from decimal import Decimal
 
-from calc import api, vocab
+from calc import api, fields, vocab
 from calc.engine import YEAR_KEYS, choose
 from calc.input import InputError, parse
 from calc.money import s
@@ -20,6 +20,8 @@ from .format import (IDENTITY, MAX_NAME_CHARS, MAX_ROWS, MAX_TITLE_ROWS, MESSAGE
 from .header import find_header
 from .read import read_rows
 
+# how a stay cell is read, by the declared kind of its field (an amount goes to calc as written)
+CELL_READERS = {"level": words.level, "place": words.place, "flag": words.referral}
 ROW_FAILED = "这一行算不出来（计算程序出错）。请检查这一行的数字，或单独用计算器算。"
 # The rows staff put under a list: totals and signatures, not people (skipped with a note).
 FOOTER = re.compile(r"^[\s　]*(合\s*计|总\s*计|小\s*计|制表|填表|填报|审核|审批|负责人|单位负责人|经办人|复核|备注|说明|打印)")
@@ -66,8 +68,8 @@ def person_input(row: list, layout: dict, labels, region: str, year) -> tuple:
             outpatient[key] = cell
         elif kind == "stay" and cell:
             stay = stays.setdefault(n, {})
-            stay[key] = (words.level(cell) if key == "level" else words.place(cell) if key == "place"
-                         else words.referral(cell) if key == "referral" else cell)
+            read = CELL_READERS.get(fields.STAY[key].kind)
+            stay[key] = read(cell) if read else cell
     ids, unknown = labels.identities(ident_cell)
     # a stay with any cell filled counts; calc says what is missing in it
     inp = {"region": region, "identities": ids, "stays": [stays[k] for k in sorted(stays)], "outpatient": outpatient}
@@ -118,7 +120,7 @@ def estimate_row(line, name, group, inp, stay_numbers, early) -> dict:
     except InputError as e:
         return _failed(line, name, group, e.errors, stay_numbers)
     try:
-        run = choose(rp, person, care, overrides)
+        run = choose(rp, person, care, overrides, trace=False)
     except (ArithmeticError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return _failed(line, name, group, [{"field": "", "message": ROW_FAILED}], stay_numbers)
     main = run.ctx.schedule["assistance"]
@@ -126,9 +128,15 @@ def estimate_row(line, name, group, inp, stay_numbers, early) -> dict:
             "identity": rp.label_of(main), "identity_id": main, "year_of": person.year,
             "year": {k: s(run.year[k]) for k in YEAR_KEYS},
             "stays": [{"total": s(st.total), "resident": s(st.resident), "level": n.get("level", ""),
-                       "place": n.get("place", ""), "referral": n.get("referral", False)}
+                       "place": n.get("place", ""), "referral": n.get("referral", False),
+                       "out_of_policy": s(st.out_of_policy), "oop_assumed": bool(n.get("out_of_policy_assumed"))}
                       for st, n in zip(run.stays, norm["stays"])],
-            "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")}}
+            # the assumed figures this person's sums used (their 明白纸 names them, roster/sheets.py)
+            "assumed": [path for path, p in run.ctx.sums_used.items() if p.provenance == "assumption"],
+            "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")},
+            # the office's own figures this row used (本地标准), for its sheet
+            "local": list(dict.fromkeys(f"{p.label}（{p.reason}）" if p.reason else p.label
+                                        for p in run.ctx.sums_used.values() if p.provenance == "local"))}
 
 
 class Reading:

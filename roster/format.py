@@ -4,14 +4,15 @@ from here."""
 import csv
 import io
 
+from calc import fields
+
 NAME = "姓名/编号"
 GROUP = "村/乡镇"
-IDENTITY = "身份"
+IDENTITY = fields.TOP["identities"].roster
 STAY = "住院{n}{what}"
-# stay column word -> estimate input key
-STAY_FIELDS = {"总费用": "total", "目录外": "out_of_policy", "医院等级": "level", "就医地点": "place",
-               "规范转诊": "referral"}
-OUTPATIENT = {"门诊慢特病": "chronic", "门诊特药": "special_drugs"}
+# column word -> estimate input key, from calc's field declaration (a field with a roster word is a column)
+STAY_FIELDS = {f.roster: k for k, f in fields.STAY.items() if f.roster}
+OUTPATIENT = {f.roster: k for k, f in fields.OUTPATIENT.items() if f.roster}
 TEMPLATE_STAYS = 2
 
 # ---- limits against hostile or mistaken files (each has a message naming it) ------------------
@@ -34,15 +35,9 @@ HELP = [
     (IDENTITY, "也可以叫“人员类别”“属性”“类别”。写 低保、特困、返贫致贫、监测对象、普通，或者平时的叫法"
                "（低保户、特困供养、五保户、脱贫户、监测户、一般户）；几种身份用顿号隔开（如 低保户、监测户），"
                "按最有利的一种计算。身份证号列不会被当作身份，也不会被抄到结果里。"),
-    (STAY.format(n=1, what="总费用"), "第1次住院的总费用（元），可以写 30000、3万、三万五。"
-                                      "两行表头（上面一行“第一次住院”，下面一行“总费用”“目录外”…）也能读。"),
-    (STAY.format(n=1, what="目录外"), "其中医保目录外的费用；不知道就空着（按常见比例估算），没有就填 0。"),
-    (STAY.format(n=1, what="医院等级"), "一级、二级或三级；空着按二级。"),
-    (STAY.format(n=1, what="就医地点"), "县域内、县外市内、省内市外或省外；空着按县域内。"),
-    (STAY.format(n=1, what="规范转诊"), "是 或 否；空着按“否”。"),
+    *[(STAY.format(n=1, what=word), fields.STAY[key].roster_help.format(n=1)) for word, key in STAY_FIELDS.items()],
     ("住院2总费用 …", "第2次住院，列名同上，把 1 换成 2；住院几次就加几组列，不住院的空着。"),
-    ("门诊慢特病", "全年门诊慢特病费用（元），没有就空着。"),
-    ("门诊特药", "全年门诊特殊药品费用（元），没有就空着。"),
+    *[(word, fields.OUTPATIENT[key].roster_help) for word, key in OUTPATIENT.items()],
 ]
 
 TEMPLATE_ROWS = [

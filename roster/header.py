@@ -8,26 +8,21 @@
 """
 import re
 
+from calc import fields
+
 from .format import (GROUP, IDENTITY, MAX_TITLE_ROWS, MESSAGES, NAME, OUTPATIENT, STAY, STAY_FIELDS,
                      RosterError)
 from .words import FULLWIDTH
 
 NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
-# the words staff use for each stay field -> the format's word
-FIELD_WORDS = {
-    "总费用": ("总费用", "医疗总费用", "住院总费用", "费用总额", "总金额", "总额", "费用合计", "医疗费用", "费用"),
-    "目录外": ("目录外", "目录外费用", "全自费", "自费", "自费费用", "目录外自费", "政策外", "政策外费用"),
-    "医院等级": ("医院等级", "等级", "医院级别", "级别", "医疗机构等级"),
-    "就医地点": ("就医地点", "地点", "就医地", "医院所在地", "就诊地点"),
-    "规范转诊": ("规范转诊", "转诊", "是否转诊", "是否规范转诊", "转诊备案"),
-}
+# the words staff use for each stay field -> the format's word (calc's field declaration lists them)
+FIELD_WORDS = {word: (word, *fields.STAY[key].roster_words) for word, key in STAY_FIELDS.items()}
 WORD_FIELD = {w: field for field, words in FIELD_WORDS.items() for w in words}
 FIELD_RE = "|".join(sorted(WORD_FIELD, key=len, reverse=True))
 NUM = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
 STAY_HEADER = re.compile(rf"(?:第{NUM}次住院|住院{NUM}次?|第{NUM}次)({FIELD_RE})?")
 BARE_FIELD = re.compile(rf"(?:住院)?({FIELD_RE})")
-IDENTITY_WORDS = ("身份", "人员类别", "属性", "类别", "人员属性", "身份类别", "人员身份", "困难类别", "救助类别",
-                  "户属性", "户类别", "户类型", "对象类别", "人员类型", "困难类型", "身份属性")
+IDENTITY_WORDS = (IDENTITY, *fields.TOP["identities"].roster_words)
 NOT_IDENTITY = re.compile(r"证|号|码|编号")
 NAME_WORDS = ("姓名", "名字", "姓名/编号", "编号", "人员编号", "户主姓名", "患者姓名", "参保人姓名", "参保人")
 GROUP_WORDS = (GROUP, "村", "乡镇", "村(社区)", "村社区", "社区", "村组", "乡镇/村", "村/社区", "所在村", "村名",
@@ -59,7 +54,7 @@ def classify(cell: str):
         n = _number(m[1] or m[2] or m[3])
         return ("stay", n - 1, STAY_FIELDS[WORD_FIELD[m[4]]]) if n >= 1 else None
     for word, key in OUTPATIENT.items():
-        if h.startswith(word) or h in (word[2:], word[2:] + "费用"):  # 门诊慢特病(元), 慢特病, 特药费用
+        if h.startswith(word) or h in fields.OUTPATIENT[key].roster_words:  # 门诊慢特病(元), 慢特病, 特药费用
             return ("outpatient", 0, key)
     if not NOT_IDENTITY.search(h) and (h in IDENTITY_WORDS or h.startswith("身份")):
         return ("identity", 0, "identities")

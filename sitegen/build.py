@@ -10,6 +10,8 @@ from decimal import Decimal
 import jinja2
 import segno
 
+from calc import fields
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 
@@ -17,9 +19,9 @@ TEMPLATES = ROOT / "templates"
 # 10% out-of-policy is our assumption for the examples (labelled on the page).
 EXAMPLE_TOTALS = ["10000", "50000", "200000"]
 EXAMPLE_OOP_SHARE = Decimal("0.10")
-EXAMPLE_STAY = {"level": "2", "place": "county", "referral": True}
+EXAMPLE_STAY = fields.stay_defaults()   # calc's declared defaults: the calculator's answer for the total alone
 
-PROVENANCE = {"document": "文件规定", "public": "公开参考值", "assumption": "假设值"}
+PROVENANCE = {"document": "文件规定", "public": "公开参考值", "assumption": "假设值", "local": "本地标准"}
 
 # What changes for an identity, grouped by the first segment of a parameter path.
 TOPICS = [
@@ -52,16 +54,32 @@ def env() -> jinja2.Environment:
     e.filters["yuan"] = yuan
     e.filters["prov"] = lambda p: PROVENANCE.get(p, p)
     from .resident import HOW_TO_GET
-    e.globals["how_to_get_steps"] = HOW_TO_GET  # partials/claim-steps.html, wherever it is included
+    from calc.params import region_ids
+    from .staff import sheet_frame
+    # "五地对比": the number of regions in the wording comes from calc's regions
+    e.globals["regions_word"] = cn_count(len(region_ids()))
+    e.globals["sheet_frame"] = sheet_frame  # partials/mingbai.html: every part of a sheet present
+    e.globals["how_to_get_steps"] = HOW_TO_GET  # the claim steps of every 明白纸 (sheet data "steps")
     return e
+
+
+def cn_count(n: int) -> str:
+    """2 -> "两", 5 -> "五", 12 -> "十二": how many regions, as the wording says it (up to 99)."""
+    digits = "零一二三四五六七八九"
+    if n == 2:
+        return "两"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
 
 
 def yuan(s) -> str:
     """'12345.60' -> '12,345.60'. Amounts stay strings from calc (Decimal), never floats."""
     if s is None or s == "":
         return "—"
-    d = Decimal(str(s))
-    return f"{d:,.2f}"
+    from calc.money import yuan as reading  # calc's one reading form of an amount
+    return reading(s)
 
 
 def calc_link(region: str, payload: dict) -> str:
@@ -99,33 +117,6 @@ def _topic(path: str) -> str:
     return "其他规定"
 
 
-def _mentions(path: str, ident: str) -> bool:
-    return ident in path.split(".")
-
-
-def _ident_lists(params: list[dict]) -> dict[str, set]:
-    """`<group>.identities` text parameters: group prefix -> identity ids it names."""
-    out = {}
-    for p in params:
-        if p["path"].endswith(".identities") and p["unit"] == "text":
-            out[p["path"].rsplit(".", 1)[0]] = {s.strip() for s in p["value"].split(",")}
-    return out
-
-
-def _for_identity(params: list[dict], ident: str) -> list[dict]:
-    """Parameters that concern this identity: named in the path, or in a group whose
-    `identities` list names it (e.g. critical.tilt.identities = "tekun,dibao,fanpin")."""
-    lists = _ident_lists(params)
-    out = []
-    for p in params:
-        group = p["path"].rsplit(".", 1)[0]
-        if p["path"].endswith(".identities"):
-            continue
-        if _mentions(p["path"], ident) or ident in lists.get(group, ()):
-            out.append(p)
-    return out
-
-
 TEXT_WORDS = {"yes": "是", "no": "否", "true": "是", "false": "否", "deductible": "只交起付线",
               "zero": "不用预交押金", "shared": "门诊和住院共用一个年度限额"}
 # id -> label over all regions (a group's list may name an identity a region does not offer)
@@ -151,6 +142,7 @@ def humanize(p: dict, labels: dict[str, str]) -> str:
 
 def region_data(region_meta: dict) -> dict:
     api, params_mod, rules_mod = _calc()
+    from calc.concerns import concerns
     rid = region_meta["id"]
     year = region_meta.get("default_year") or max(region_meta.get("years") or [None])
     loaded = params_mod.load(rid)
@@ -208,8 +200,10 @@ def region_data(region_meta: dict) -> dict:
                              "reimbursed": str(Decimal(stay["total"]) - Decimal(stay["resident"])),
                              "link": calc_link(rid, inp)})
         topics: dict[str, list] = {}
-        for p in _for_identity(params, iid):
-            topics.setdefault(_topic(p["path"]), []).append(p)
+        concern = {p.path for p in concerns(loaded, year, iid)}  # calc's one answer (calc/concerns.py)
+        for p in params:
+            if p["path"] in concern:
+                topics.setdefault(_topic(p["path"]), []).append(p)
         identities.append({"id": iid, "label": ident.get("label", iid), "plain": ident.get("plain", ""),
                            "topics": topics, "examples": examples,
                            "premium": examples[0]["result"].get("premium") or {},
@@ -267,6 +261,7 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
     written += publish.write_site(docs_dir, settings)  # the site's share image
     for rm in regions:
         data = region_data(rm)
+        data["settings"] = settings.for_pages()  # staff toolkit: office, hotline, date, preview
         data.update(resident.page_data(meta, rm, regions, data))  # calculator meta, cards, charts
         data.update(publish.page_data(rm))  # year's document, "past the latest year" line, share image
         rid = data["rid"]
@@ -278,7 +273,6 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
             ident["print_url"] = f"{base_url}{rid}/print/{ident['id']}/"
             qr(ident["url"], docs_dir / rid / "qr" / f"{ident['id']}.png")
             written.append(docs_dir / rid / "qr" / f"{ident['id']}.png")
-        data["settings"] = settings.for_pages()  # staff toolkit: office, hotline, date, preview
         data.update(instant.page_data(rm, data["settings"]))  # issue 20: answers computed at build time
         put(f"{rid}/index.md", e.get_template("region.md.j2").render(**data))
         written += staff.write_sheets(docs_dir, rm, settings, e, put)  # staff toolkit: 明白纸

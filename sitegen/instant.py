@@ -39,31 +39,20 @@ ABSENT = "-"                # the spelling of a field that is not in the input
 POOL_MIN = 12               # shortest JSON text worth a pool entry
 PAYERS = ("hospital_bears", "basic", "critical", "assistance", "tilt", "re_assistance", "other")
 
-# Spellings tried for each field besides the form's own (a spelling not listed is simply not
-# instant: the engine computes it). Keys are where the field sits; "stay." = stays[0].
-_FLAGS_FALSE = [False, None, "", "false", "否", 0, "0"]
-_FLAGS_TRUE = [True, "true", "是", 1, "1"]
-_ZEROISH = ["", None, "0", 0, "0.00"]
-CANDIDATES = {
-    "region": [],
-    "v": [1, 2, "1", "2"],
-    "year": ["", None],
-    "scheme": ["resident", "", None],
-    "tier": [1, "1", "", None],
-    "wage": ["", None],
-    "newborn": _FLAGS_FALSE,
-    "overrides": [{}, None, ""],
-    "outpatient": [None, {}],
-    "outpatient.chronic": _ZEROISH,
-    "outpatient.special_drugs": _ZEROISH,
-    "stay.out_of_policy": ["", None],
-    "stay.level": ["2", 2, "２"],
-    "stay.place": ["county"],
-    "stay.referral": _FLAGS_TRUE + _FLAGS_FALSE,
-    "stay.transferred": _FLAGS_FALSE,
-    "stay.hospital_waiver": _ZEROISH,
-    "stay.tehuibao": _ZEROISH,
-}
+# Spellings tried for each field besides the form's own and absence: calc/fields.py declares them
+# (a spelling not listed is simply not instant: the engine computes it). Keys are where the field
+# sits; "stay." = stays[0]. The region, identities and totals are matched on their own.
+def _candidates() -> dict:
+    from calc import fields
+    out = {"region": []}
+    for f in fields.FIELDS:
+        if f.key in ("region", "identities", "stays", "total"):
+            continue
+        out[f.instant_key] = list(f.instant)
+    return out
+
+
+CANDIDATES = _candidates()
 CN_AMOUNTS = {5000: ["五千", "5千"], 10000: ["一万"], 20000: ["两万", "二万"], 30000: ["三万"],
               50000: ["五万"], 100000: ["十万"], 200000: ["二十万"]}
 
@@ -79,23 +68,27 @@ _MISSING = object()
 
 
 def form_input(region_meta: dict, identity: str, total) -> dict:
-    """The input calc-form.js read() builds when only the identity and the total are filled in:
-    every select at its default, every other amount field empty (tests/e2e/test_instant.py
+    """The input calc-form.js read() builds when only the identity and the total are filled in,
+    derived from calc/fields.py as the form is: every amount control empty, every choice and check
+    box at its declared default, only the controls the region shows (tests/e2e/test_instant.py
     fills the real form and checks the page finds this case)."""
+    from calc import fields
     feats = region_meta.get("features") or {}
-    stay = {"total": str(total), "out_of_policy": "", "level": "2", "place": "county"}
-    if feats.get("referral"):
-        stay["referral"] = True  # the check box is ticked by default
-    if feats.get("hospital_waiver"):
-        stay["hospital_waiver"] = ""
-    if feats.get("tehuibao"):
-        stay["tehuibao"] = ""
+
+    def shown(f):
+        return f.form is not None and (f.feature is None or feats.get(f.feature)) and not f.later_stays_only
+
+    def value(f):
+        return "" if f.kind == "amount" else f.default
+
+    stay = {"total": str(total)}
+    stay.update({k: value(f) for k, f in fields.STAY.items() if k != "total" and shown(f)})
     inp = {"region": region_meta["id"], "year": region_meta["default_year"], "identities": [identity],
-           "stays": [stay], "outpatient": {"chronic": "", "special_drugs": ""}}
+           "stays": [stay], "outpatient": {k: value(f) for k, f in fields.OUTPATIENT.items() if shown(f)}}
     if len(region_meta.get("schemes") or []) > 1:
-        inp["scheme"] = "resident"
+        inp["scheme"] = fields.TOP["scheme"].default
     if region_meta.get("tier"):
-        inp["tier"] = 1
+        inp["tier"] = fields.TOP["tier"].default
     return inp
 
 
@@ -312,8 +305,9 @@ def chip_label(amount: int) -> str:
     return f"{amount // 10000}万元" if amount % 10000 == 0 else f"{amount:,}元"
 
 
-def region_block(region_meta: dict, settings: dict | None = None) -> dict:
-    """The data block of one region page (see the module docstring)."""
+def region_block(region_meta: dict, settings: dict | None = None, *, ranges: bool = True) -> dict:
+    """The data block of one region page (see the module docstring). ranges=False: without the
+    sampled ranges (tests that only look answers up)."""
     from . import settings as site_settings
     ans = answers(region_meta)
     ids = [i["id"] for i in region_meta["identities"]]
@@ -333,30 +327,53 @@ def region_block(region_meta: dict, settings: dict | None = None) -> dict:
         "v": 1, "region": region_meta["id"], "year": region_meta["default_year"],
         "amounts": [str(a) for a in AMOUNTS], "labels": [chip_label(a) for a in AMOUNTS],
         "identities": ids, "fields": spellings(region_meta, ans), "totals": totals,
-        "ranges": {iid: monotone_pairs(region_meta, iid) for iid in ids},
+        "ranges": {iid: monotone_pairs(region_meta, iid) for iid in ids} if ranges else {},
         "office": office, "pool": pool, "cases": cases,
     }
 
 
-RESIDENT_JS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "assets" / "resident"
-STATIC_IMPORT = re.compile(r'^\s*import\s[^;]*?from\s+"\./([\w.-]+\.js)"', re.M)
+ASSETS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "assets"
+# Static imports of our own modules ("./x.js", "../shared/x.js"); the engine's client
+# (../runtime/) has its own preload in overrides/main.html (only where WebAssembly runs).
+STATIC_IMPORT = re.compile(r'^\s*(?:import|export)\s[^;]*?from\s+"(\.{1,2}/[\w./-]+\.js)"', re.M)
+PRELOADED_DIRS = ("resident", "shared")
 
 
-def module_graph(entry: str = "calculator.js") -> list[str]:
+def module_graph(entry: str = "resident/calculator.js") -> list[str]:
     """Every module calculator.js imports statically, directly or not (read from the files, so
-    the list cannot go stale): the page preloads them all at once instead of discovering them one
-    import level per round trip."""
+    the list cannot go stale), as paths under assets/: the page preloads them all at once instead
+    of discovering them one import level per round trip."""
     seen, todo = [], [entry]
     while todo:
-        name = todo.pop(0)
-        if name in seen or not (RESIDENT_JS / name).is_file():
+        rel = todo.pop(0)
+        path = ASSETS / rel
+        if rel in seen or not path.is_file() or rel.split("/")[0] not in PRELOADED_DIRS:
             continue
-        seen.append(name)
-        todo += STATIC_IMPORT.findall((RESIDENT_JS / name).read_text("utf-8"))
+        seen.append(rel)
+        for spec in STATIC_IMPORT.findall(path.read_text("utf-8")):
+            todo.append((path.parent / spec).resolve().relative_to(ASSETS.resolve()).as_posix())
     return seen[1:]
 
 
 MODULES_PLACEHOLDER = re.compile(r"<!--CALC-MODULES (\S*)-->")
+EARLY_PLACEHOLDER = re.compile(r"<!--CALC-EARLY (\S+)-->")
+EARLY_PART = re.compile(r"^// early-start:begin\n(.*?)^// early-start:end$", re.S | re.M)
+
+
+def early_script(worker_url: str) -> str:
+    """The page's first engine, started from <head>: protocol.js's early-start part (its worker
+    names and build check), as one classic inline script, only where WebAssembly runs."""
+    part = EARLY_PART.search((ASSETS / "runtime" / "protocol.js").read_text("utf-8"))
+    if not part:
+        raise SystemExit("sitegen.instant: docs/assets/runtime/protocol.js has no early-start part")
+    code = "\n".join(line.strip() for line in part.group(1).splitlines() if line.strip() and not line.strip().startswith("//"))
+    return (f'<script>try{{if(typeof WebAssembly==="object")(function(){{\n{code}\nearlyStart({json.dumps(worker_url)})}})()}}'
+            f'catch(e){{}}</script>')
+
+
+def early_start(html: str) -> str:
+    """overrides/main.html's <!--CALC-EARLY url--> -> early_script(url)."""
+    return EARLY_PLACEHOLDER.sub(lambda m: early_script(m.group(1)), html)
 
 
 def module_preloads(html: str) -> str:
@@ -365,8 +382,8 @@ def module_preloads(html: str) -> str:
     parser or the import that needs them gets there)."""
     def links(m):
         base = m.group(1).rstrip("/")
-        return "".join(f'<link rel="modulepreload" fetchpriority="high" href="{base}/assets/resident/{name}">'
-                       for name in ["calculator.js", *module_graph()])
+        return "".join(f'<link rel="modulepreload" fetchpriority="high" href="{base}/assets/{rel}">'
+                       for rel in ["resident/calculator.js", *module_graph()])
     return MODULES_PLACEHOLDER.sub(links, html)
 
 

@@ -1,6 +1,7 @@
-"""Local notice files named in site-settings.toml (`overlays = [...]`): a county adds its new year's
+"""Local files named in site-settings.toml (`overlays = [...]`): a county adds its new year's
 figures without editing the shipped region file (format: calc/updates.py; `region = "<id>"` plus
-[update.<year>] blocks). Before the build makes the calc wheel, each file is checked by
+[update.<year>] blocks), and states its own figures (本地标准, format: calc/local.py, a [local] block;
+guide: docs/office-figures.md). Before the build makes the calc wheel, each file is checked by
 `python -m calc check`'s rules and copied into calc/regions/ as _overlay_NN_<name>.toml (git-ignored),
 so the pages, the 明白纸 and the calculator in the browser all compute with it. Files staged by an
 earlier build are removed first, so a build without overlays computes with the shipped data only.

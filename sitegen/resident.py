@@ -35,13 +35,17 @@ HOW_TO_GET = [
 ]
 
 
-def page_meta(meta: dict, region_meta: dict, all_regions: list[dict]) -> dict:
+def page_meta(meta: dict, region_meta: dict, all_regions: list[dict], page_settings: dict | None = None) -> dict:
     region = {k: region_meta[k] for k in FORM_KEYS if k in region_meta}
     if region_meta.get("tier"):
         region["tier_notes"] = tier_notes(region_meta)
     others = [{"id": r["id"], "name": r["name"]} for r in all_regions]
-    return {"vocab": meta["vocab"], "region": region, "regions": others, "glossary": glossary(),
-            "how_to_get": HOW_TO_GET}
+    out = {"vocab": meta["vocab"], "fields": meta["fields"], "limits": meta["limits"], "region": region,
+           "regions": others, "glossary": glossary(), "how_to_get": HOW_TO_GET}
+    if page_settings:  # the office on the printed answer's 明白纸 (calc-print.js), as on the print pages
+        from .staff import sheet_office
+        out["office"] = {**sheet_office(page_settings), "figures_date": str(page_settings.get("figures_date") or "")}
+    return out
 
 
 def tier_notes(region_meta: dict) -> dict[str, str]:
@@ -184,7 +188,7 @@ def page_data(meta: dict, region_meta: dict, all_regions: list[dict], data: dict
     from calc.api import estimate_dict
     from calc.share import fragment
 
-    pm = page_meta(meta, region_meta, all_regions)
+    pm = page_meta(meta, region_meta, all_regions, data.get("settings"))
     labels = payer_labels(meta)
     year = data["year"]
     ids = [i["id"] for i in data["identities"]]

@@ -16,6 +16,8 @@ import sys
 import zipfile
 from decimal import Decimal
 
+from calc import fields
+
 from . import qr
 from .resident import HOW_TO_GET
 
@@ -26,10 +28,11 @@ STAFF = "staff"          # docs/staff/ → /staff/
 # hashes come from requirements-site.lock (make lock); pip fetches it once into .build/wheels/.
 LOCK = ROOT / "requirements-site.lock"
 QR_MODULE = "staff_qr"   # sitegen/qr.py as the browser knows it
-# Bills for the 明白纸 and the comparison (one in-county stay at a level-2 hospital, referred).
+# Bills for the 明白纸 and the comparison: one stay with calc's declared defaults (in-county, level
+# 2, 规范转诊), so each row is also the calculator's answer for the identity and the total alone.
 BILLS = ["10000", "50000", "200000"]
 OOP_SHARE = Decimal("0.10")
-STAY = {"level": "2", "place": "county", "referral": True}
+STAY = fields.stay_defaults()
 SHEET_FIGURES_PER_RULE = 4
 
 
@@ -64,19 +67,10 @@ def _estimate(inp: dict) -> dict:
 
 # ---- 明白纸 -----------------------------------------------------------------------------------
 def identity_params(rp, year, ident: str) -> list:
-    """The parameters that concern `ident` in `year`: a path segment names it, or a group above it
-    lists it in its `identities` (e.g. reassist.identities = ["jianka", "jishi"])."""
-    lists = {p.path[: -len(".identities")]: set(p.value) | set(p.reading_for)
-             for p in rp.parameters(year) if p.path.endswith(".identities") and p.unit == "ids"}
-    out = []
-    for p in rp.parameters(year):
-        if p.path.endswith(".identities") or p.unit not in ("yuan", "ratio", "count"):
-            continue
-        parts = p.path.split(".")
-        groups = [".".join(parts[:i]) for i in range(1, len(parts))]
-        if ident in parts or any(ident in lists.get(g, ()) for g in groups):
-            out.append(p)
-    return out
+    """The figures among the parameters that concern `ident` in `year` (calc.concerns: the same
+    answer the region page's identity sections, the comparison and the roster's sheets use)."""
+    from calc.concerns import figures
+    return figures(rp, year, ident)
 
 
 def sheet_topics(rp, params: list) -> list[dict]:
@@ -86,7 +80,8 @@ def sheet_topics(rp, params: list) -> list[dict]:
     groups: dict[str, dict] = {}
     for p in params:
         rule = rp.rules.get(p.rule)
-        title = rule.title if rule else "其他规定"
+        # the office's own figures (本地标准) are listed apart from the notice's rules, with their clause
+        title = "本地标准" if p.provenance == "local" else rule.title if rule else "其他规定"
         g = groups.setdefault(title, {"title": title, "figures": [], "cites": [], "more": 0})
         if any(f["label"] == p.label and f["shown"] == p.display for f in g["figures"]):
             continue  # one line per figure as printed (two paths may share label and value)
@@ -95,28 +90,72 @@ def sheet_topics(rp, params: list) -> list[dict]:
                                  "provenance_words": vocab.PROVENANCE.get(p.provenance, p.provenance)})
         else:
             g["more"] += 1
-        if p.provenance == "document" and p.cite and p.cite not in g["cites"]:
+        if p.provenance in ("document", "local") and p.cite and p.cite not in g["cites"]:
             g["cites"].append(p.cite)
     return list(groups.values())
 
 
 def sheet_data(rm: dict, ident: dict, settings) -> dict:
+    """The print page's 明白纸 as sheet data (laid out by templates/partials/mingbai.html, the same
+    layout docs/assets/shared/mingbai.js gives the roster's sheets and the printed answer)."""
     from calc import params
     rid, year, iid = rm["id"], rm["default_year"], ident["id"]
     rp = params.load(rid)
-    examples, premium, results = [], None, []
+    rows, premium, results = [], None, []
     for total in BILLS:
         res = _estimate(bill_input(rid, year, iid, total))
         results.append(res)
         premium = premium or res.get("premium")
         y = res["year"]
-        examples.append({"total": y["total"], "resident": y["resident"],
-                         "reimbursed": str(Decimal(y["total"]) - Decimal(y["resident"]))})
+        rows.append({"label": None, "cells": [y["total"], y["resident"], str(Decimal(y["total"]) - Decimal(y["resident"]))]})
     topics = sheet_topics(rp, identity_params(rp, year, iid))
-    return {"examples": examples, "topics": topics,
-            "calc_url": share_link(settings.base_url, prefill_input(rid, year, iid)),
-            "oop_pct": int(OOP_SHARE * 100), "premium": premium or {},
-            "year_note": sheet_year_note(rm, year, results), "assumed": sheet_assumed(results, topics)}
+    calc_url = share_link(settings.base_url, prefill_input(rid, year, iid))
+    document = (rm.get("year_documents") or {}).get(year, {}).get("document") or rm["document"]
+    premium = premium or {}
+    lines = []
+    if premium.get("resident_pays") is not None and premium.get("subsidy") is not None:
+        lines.append(f"参保缴费（一年）：个人缴费 {_yuan(premium['contribution'])} 元，政府资助 {_yuan(premium['subsidy'])} 元，"
+                     f"自己交 {_yuan(premium['resident_pays'])} 元。")
+    office = settings.for_pages()
+    return sheet_frame({
+        "title": f"{rm['name']}医保明白纸：{ident['label']}",
+        "lead": f"住院看病，自己大概要付多少？下面是按{document}（{year}年度）算出的估算，",
+        "year_note": sheet_year_note(rm, year, results),
+        "pay": {"caption": f"住一次院：县域内二级医院、规范转诊，目录外费用按{int(OOP_SHARE * 100)}%估",
+                "head": ["住院总费用", "您自己付", "医保、救助共报销"], "rows": rows, "you": 1},
+        "lines": lines,
+        # the table's caption says the 目录外 share these bills assume (the sheet stays one A4 page)
+        "assumed": sheet_assumed(results, topics),
+        "steps": HOW_TO_GET, "office": sheet_office(office), "topics": topics,
+        "foot": {"qr": {"src": "qr.png", "alt": f"二维码：打开{rm['name']}的计算器，已选好“{ident['label']}”"},
+                 "scan": "扫码算一算：",
+                 "text": f"打开{rm['name']}的计算器，已选好“{ident['label']}”，填上住院花费就能算出自己付多少。网址：",
+                 "url": f"{settings.base_url}{rid}/",
+                 "date": f"数字核对日期：{office.get('figures_date') or '（未填写）'} · {office.get('office_name')} · 电话 {office.get('hotline')}"},
+    }) | {"calc_url": calc_url}
+
+
+# Every key of the sheet data (docs/assets/shared/mingbai.js), so the template and the script see
+# the same shape: a missing part is None or empty, never absent.
+SHEET_KEYS = {"title": "", "lead": "", "year_note": None, "inputs": [], "pay": None, "lines": [], "oop": None,
+              "assumed": [], "trace": None, "steps": [], "office": None, "topics": None, "foot": None}
+
+
+def sheet_frame(parts: dict) -> dict:
+    unknown = set(parts) - set(SHEET_KEYS)
+    if unknown:
+        raise ValueError(f"sheet data: unknown parts {sorted(unknown)}")
+    return {**SHEET_KEYS, **parts}
+
+
+def sheet_office(page_settings: dict) -> dict:
+    return {"name": page_settings.get("office_name") or "", "hotline": page_settings.get("hotline") or "",
+            "address": page_settings.get("office_address") or ""}
+
+
+def _yuan(v) -> str:
+    from .build import yuan
+    return yuan(v)
 
 
 def sheet_year_note(rm: dict, year, results: list[dict]) -> str | None:
@@ -163,13 +202,14 @@ def write_sheets(docs_dir: pathlib.Path, rm: dict, settings, env, put) -> list[p
     rid = rm["id"]
     for ident in rm["identities"]:
         sheet = sheet_data(rm, ident, settings)
+        calc_url = sheet.pop("calc_url")
         folder = docs_dir / rid / "print" / ident["id"]
         folder.mkdir(parents=True, exist_ok=True)
-        qr.save(sheet["calc_url"], folder / "qr.png")
+        qr.save(calc_url, folder / "qr.png")
         written += [folder / "qr.png", folder / "qr.svg"]
         put(f"{rid}/print/{ident['id']}/index.md", env.get_template("print.md.j2").render(
-            rm=rm, rid=rid, year=rm["default_year"], ident=ident, sheet=sheet, how_to_get=HOW_TO_GET,
-            page_url=f"{settings.base_url}{rid}/", settings=settings.for_pages()))
+            rm=rm, ident=ident, sheet=sheet, sheet_attrs={"data-region": rid, "data-identity": ident["id"]},
+            sheet_preview=True, settings=settings.for_pages()))
     return written
 
 
@@ -299,8 +339,18 @@ def compare_data(regions: list[dict], base_url: str) -> dict:
             bills.append({"total": total, "cells": cells,
                           "rows": [{"key": k, "label": vocab.PAYERS[k]} for k in keys]})
         tables.append({"id": iid, "label": vocab.IDENTITIES[iid][0], "plain": vocab.IDENTITIES[iid][1],
-                       "bills": bills})
+                       "bills": bills, "special": [special_rules(r, iid) for r in regions]})
     return {"identities": tables, "regions": regions, "oop_pct": int(OOP_SHARE * 100)}
+
+
+def special_rules(rm: dict, iid: str) -> dict:
+    """What a region's document gives this identity beyond 普通参保人员, by the titles of the rules
+    that set its figures (calc.concerns, as on its 明白纸 and region page); None: not offered."""
+    from calc import params
+    if iid not in {x["id"] for x in rm["identities"]}:
+        return {"region": rm, "titles": None}
+    from calc.concerns import rule_titles
+    return {"region": rm, "titles": rule_titles(params.load(rm["id"]), rm["default_year"], iid)}
 
 
 def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put) -> list[pathlib.Path]:
@@ -312,8 +362,8 @@ def write_pages(docs_dir: pathlib.Path, regions: list[dict], settings, env, put)
     common = {"settings": settings.for_pages(), "regions": form_regions(regions), "staff_root": "../"}
     put(f"{STAFF}/index.md", env.get_template("staff/index.md.j2").render(**common))
     put(f"{STAFF}/link/index.md", env.get_template("staff/link.md.j2").render(
-        wheels=rel(wheels["qr"]), qr_module=QR_MODULE,
-        payers=list(vocab.PAYERS.items()), **common))  # a list: tojson sorts object keys
+        wheels=rel(wheels["qr"]), qr_module=QR_MODULE, payers=list(vocab.PAYERS.items()),
+        fields=fields.meta(), limits=fields.LIMITS, **common))  # a list: tojson sorts object keys
     template = docs_dir / STAFF / "roster" / "roster-template.csv"
     template.parent.mkdir(parents=True, exist_ok=True)
     template.write_text(roster.template_csv(), "utf-8", newline="")

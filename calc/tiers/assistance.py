@@ -1,9 +1,18 @@
 """医疗救助 on in-policy self-pay after basic and 大病: threshold, ratio(s), yearly cap."""
 from ..money import ZERO, fen, pct, pos, short, yuan
 
+# The parameter paths this step reads (calc/schema.py); `*` is a group table named in the data.
+READS = ("assistance.*.identities", "assistance.*.ratio", "assistance.*.ratio_above", "assistance.*.threshold",
+         "assistance.*.threshold_mode",
+         "assistance.threshold", "assistance.*.cap", "assistance.cap", "assistance.shared_cap",
+         "assistance.*.topup", "assistance.*.topup_places",
+         "oop_assist.identities", "oop_assist.places", "oop_assist.ratio")
+
 
 def cap_words(ctx, cap, room, raw, pay):
     """How the yearly cap bites, stated as a cap."""
+    if ctx.quiet:
+        return ""
     shared = ctx.p("assistance.shared_cap") is not None
     if shared:
         ctx.v("assistance.shared_cap")
@@ -19,7 +28,7 @@ def within_cap(ctx, y, cap, raw):
     """Pay `raw` within what is left of the yearly assistance cap: (amount, words)."""
     if cap is None:
         pay = fen(raw)
-        words = f"这次救助 {yuan(pay)} 元。"
+        words = "" if ctx.quiet else f"这次救助 {yuan(pay)} 元。"
     else:
         room = pos(cap - y.assist_paid)
         pay = fen(min(raw, room))
@@ -42,6 +51,8 @@ def _split(ctx, s, remain, skip, ratio, above_p):
     """XN: the part of the self-pay below the person's 大病 threshold, and the part above it."""
     below = min(remain, s.crit_below)
     above = remain - below
+    for p in s.crit_params:   # the split rests on the person's 大病 threshold (an assumption in some years)
+        ctx.use(p)
     b_skip = min(skip, below)
     below, above = below - b_skip, above - min(skip - b_skip, above)
     if above <= 0:
@@ -67,7 +78,17 @@ def assistance(ctx, s, y):
         return
     thr, ratio, ratio_above, cap, floor = figures(ctx, g, ident)
     skip = min(pos(thr - y.assist_base), remain)
+    mode = ctx.p(f"{g}.threshold_mode")
+    if mode is not None and thr > 0:
+        ctx.use(mode)
+        if mode.value == "whole" and y.assist_base + remain >= thr:
+            skip = ZERO   # "达到…（含）以上": the whole self-pay once it reaches the threshold
     y.assist_base += remain
+    if ctx.quiet:
+        raw = _split(ctx, s, remain, skip, ratio, ratio_above)[0] if ratio_above is not None else (remain - skip) * ratio
+        s.assistance = within_cap(ctx, y, cap, raw)[0]
+        _topup(ctx, s, y, g)
+        return
     text = f"医疗救助：基本医保和大病保险报销后，这次还剩目录内自付 {yuan(remain)} 元。"
     if thr > 0:
         text += (f"救助起付线一年 {short(thr)} 元，" +
@@ -100,12 +121,14 @@ def _topup(ctx, s, y, g):
     target = fen(s.in_policy * target_p.value)
     got = s.basic + s.critical + s.assistance
     extra = fen(min(pos(target - got), s.in_policy - got))
+    y.assist_paid += extra
+    s.assistance += extra
+    if ctx.quiet:
+        return
     text = (f"综合保障兜底：这次省内住院，基本医保、大病保险和救助合计 {yuan(got)} 元，"
             f"占目录内费用 {pct(got / s.in_policy)}；")
     text += (f"不到 {pct(target_p.value)}（{yuan(target)} 元），再救助 {yuan(extra)} 元补足。" if extra > 0
              else f"已达到 {pct(target_p.value)}，不用补。")
-    y.assist_paid += extra
-    s.assistance += extra
     ctx.step("assistance", s.index, text, extra)
 
 

@@ -1,6 +1,14 @@
 """基本医保: (in-policy − deductible) × ratio, within the yearly limit."""
 from ..money import ONE, fen, pct, points, pos, short, yuan
 
+# The parameter paths this step reads (calc/schema.py).
+READS = ("basic.target_ratio", "basic.level{level}.deductible", "basic.level{level}.ratio",
+         "basic.employee.target_ratio", "basic.employee.level{level}.deductible", "basic.employee.level{level}.ratio",
+         "basic.poverty.identities", "basic.poverty.places", "basic.poverty.deductible_factor",
+         "basic.poverty.ratio_bonus", "basic.outside_ratio_cut", "basic.annual_limit",
+         "basic.continuous.identities", "basic.continuous.places", "basic.continuous.referral_required",
+         "basic.continuous.method")
+
 
 def _continuous(ctx, s, y, ident, ded, ded_params):
     """连续计算起付线 on a transfer, only where the clause's conditions all hold: who, where, referral.
@@ -78,6 +86,8 @@ def basic(ctx, s, y):
     pay = fen(min(raw, room))
     y.basic_used += pay
     s.basic = pay
+    if ctx.quiet:
+        return
     text = (f"基本医保：目录内 {yuan(s.in_policy)} 元，先扣起付线 {yuan(ded)} 元，剩下 {yuan(s.in_policy - ded)} 元"
             f"按 {pct(ratio)} 报销")
     if raw > room:

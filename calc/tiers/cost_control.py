@@ -1,6 +1,9 @@
 """Out-of-policy cost control: above a share of the bill, the hospital bears the out-of-policy cost."""
 from ..money import fen, pct, pos, yuan
 
+# The parameter paths this step reads (calc/schema.py).
+READS = ("cost_control.identities", "cost_control.{place}_{level}")
+
 
 def cost_control(ctx, s, y):
     ident = ctx.ident("cost_control")

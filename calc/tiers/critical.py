@@ -1,6 +1,13 @@
 """大病保险: the year's accumulated in-policy self-pay above a threshold, paid by bands."""
 from ..money import ONE, ZERO, fen, pct, points, pos, short, yuan
 
+# The parameter paths this step reads (calc/schema.py).
+READS = tuple(f"critical.{t}.{k}" for t in ("poverty", "ordinary") for k in (
+    "threshold", "band1_upper", "band1_ratio", "band2_upper", "band2_ratio", "band3_ratio")) + (
+    "critical.poverty.identities", "critical.poverty.no_ceiling", "critical.ordinary.annual_limit",
+    "critical.ordinary.min_ratio", "critical.tilt.identities", "critical.tilt.threshold_factor",
+    "critical.tilt.ratio_bonus", "critical.tilt.no_ceiling", "critical.exclude_deductible.identities")
+
 
 def band_pay(base, thr, bands):
     """What the bands pay on an accumulated base above threshold thr; bands = [(upper|None, ratio)]."""
@@ -24,7 +31,7 @@ def schedule(ctx, ident):
         bands = [(ctx.v(pre + "band1_upper"), ctx.v(pre + "band1_ratio")),
                  (ctx.v(pre + "band2_upper"), ctx.v(pre + "band2_ratio")), (None, ctx.v(pre + "band3_ratio"))]
         ctx.v(pre + "no_ceiling")
-        return thr, bands, None, f"{ctx.who(ident)}的大病起付线是 {short(thr)} 元，不设封顶"
+        return thr, bands, None, "" if ctx.quiet else f"{ctx.who(ident)}的大病起付线是 {short(thr)} 元，不设封顶"
     tilt = ctx.member("critical.tilt.identities", ident)
     if not tilt:
         ctx.use(ctx.p("critical.ordinary.min_ratio"))
@@ -34,11 +41,11 @@ def schedule(ctx, ident):
              (ctx.v(pre + "band2_upper"), ctx.v(pre + "band2_ratio")), (None, ctx.v(pre + "band3_ratio"))]
     limit = ctx.v(pre + "annual_limit")
     if not tilt:
-        return thr, bands, limit, f"大病起付线是 {short(thr)} 元"
+        return thr, bands, limit, "" if ctx.quiet else f"大病起付线是 {short(thr)} 元"
     factor, bonus = ctx.v("critical.tilt.threshold_factor"), ctx.v("critical.tilt.ratio_bonus")
     tthr = fen(thr * factor)
     bands = [(u, min(ONE, r + bonus)) for u, r in bands]
-    words = (f"{ctx.who(ident)}享受大病倾斜：起付线从 {short(thr)} 元降到 {short(tthr)} 元，每段多报 {points(bonus)}")
+    words = "" if ctx.quiet else (f"{ctx.who(ident)}享受大病倾斜：起付线从 {short(thr)} 元降到 {short(tthr)} 元，每段多报 {points(bonus)}")
     if ctx.p("critical.tilt.no_ceiling") is not None:
         ctx.v("critical.tilt.no_ceiling")
         return tthr, bands, None, words + "，不设封顶"
@@ -76,7 +83,10 @@ def critical(ctx, s, y):
     ident = ctx.ident("critical")
     selfpay = s.in_policy - s.basic
     excl = _exclude_deductible(ctx, s, ident, selfpay)
+    mark = len(ctx._rec)
     thr, bands, limit, words = schedule(ctx, ident)
+    # a step that states an amount "below the 大病 threshold" lists what set that threshold
+    s.crit_params = tuple(p for p in ctx._rec[mark:] if p.path.rsplit(".", 1)[-1] in ("threshold", "threshold_factor"))
     add = selfpay - excl
     before, after = y.crit_base, y.crit_base + add
     raw = band_pay(after, thr, bands) - band_pay(before, thr, bands)
@@ -86,6 +96,8 @@ def critical(ctx, s, y):
     s.crit_excluded = excl
     y.crit_base, y.crit_paid = after, y.crit_paid + pay
     s.critical = pay
+    if ctx.quiet:
+        return
     text = f"大病保险：基本医保报销后，这次目录内自付 {yuan(selfpay)} 元"
     text += f"（其中 {yuan(add)} 元算进大病）" if excl else ""
     text += f"，今年累计 {yuan(after)} 元。{words}。"

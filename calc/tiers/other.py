@@ -1,6 +1,9 @@
 """Other payers the person tells us about: the hospital's waiver and 特惠保 (沂源's 五重保障)."""
 from ..money import yuan
 
+# The parameter paths this step reads (calc/schema.py).
+READS = ("other.waiver", "other.tehuibao", "other.order")
+
 
 def other(ctx, s, y):
     st = s.stay

@@ -1,6 +1,14 @@
 """Outpatient chronic-disease care and special drugs for the year: basic, 大病特药, assistance."""
+from .. import bound
 from ..money import ZERO, fen, pct, pos, short, yuan
 from .assistance import within_cap
+
+# The parameter paths this step reads (calc/schema.py).
+READS = ("basic.outpatient.chronic_rule", "basic.outpatient.ratio", "critical.drugs.identities",
+         "critical.drugs.ratio", "critical.drugs.cap", "assistance.outpatient.included",
+         "assistance.*.opd_chronic_ratio", "assistance.*.opd_drug_ratio", "assistance.*.identities",
+         "assistance.*.ratio", "assistance.*.threshold", "assistance.threshold", "assistance.*.cap", "assistance.cap",
+         "assistance.shared_cap")
 
 
 def outpatient(ctx, y, chronic, drugs):
@@ -34,6 +42,7 @@ def outpatient(ctx, y, chronic, drugs):
                  f"（一年最多 {short(cap)} 元）。", pay)
     sp_c, sp_d = chronic - b_c, drugs - b_d - r["critical"]
     r["assistance"] = _assistance(ctx, y, sp_c, sp_d)
+    bound.outpatient(ctx, r)
     r["resident"] = r["total"] - r["basic"] - r["critical"] - r["assistance"]
     ctx.step("resident", None, f"门诊您自己付 {yuan(r['resident'])} 元。", r["resident"])
     return r

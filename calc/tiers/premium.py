@@ -1,6 +1,14 @@
 """The year's premium: individual contribution, the highest subsidy any held identity gives (never
 two), or "文件未载明" where the document states none; the employee scheme's contributions."""
+from ..input import WAGE_MONTHS as MONTHS
 from ..money import ZERO, fen, pct, yuan
+
+# The parameter paths this step reads (calc/schema.py).
+READS = ("premium.contribution", "premium.tier1.contribution", "premium.tier2.contribution",
+         "premium.tier2.subsidy.identities", "premium.tier2.subsidy.base_share",
+         "premium.employee.employer_rate", "premium.employee.employee_rate", "premium.subsidy.highest",
+         "premium.newborn.months") + tuple(f"premium.subsidy.*.{k}" for k in (
+    "identities", "elsewhere", "fixed", "floor_share", "base", "base_share", "share", "minimum", "amount"))
 
 
 def _subsidy(ctx, g, contribution):
@@ -27,10 +35,12 @@ def premium(ctx):
     person = ctx.person
     if person.scheme == "employee":
         er, ee = ctx.v("premium.employee.employer_rate"), ctx.v("premium.employee.employee_rate")
-        wage = person.wage or ZERO
-        own, employer = fen(wage * ee), fen(wage * er)
-        ctx.step("premium", None, f"职工医保缴费：个人按工资 {yuan(wage)} 元的 {pct(ee)} 缴 {yuan(own)} 元；"
-                                  f"单位按工资总额的 {pct(er)} 缴 {yuan(employer)} 元。", own)
+        wage = person.wage or ZERO           # the form asks for a monthly wage; premiums are yearly
+        year_wage = wage * MONTHS
+        own, employer = fen(year_wage * ee), fen(year_wage * er)
+        ctx.step("premium", None, f"职工医保缴费（一年）：月工资 {yuan(wage)} 元，一年 {yuan(year_wage)} 元；"
+                                  f"个人按 {pct(ee)} 一年缴 {yuan(own)} 元（每月 {yuan(fen(wage * ee))} 元），"
+                                  f"单位按 {pct(er)} 一年缴 {yuan(employer)} 元（每月 {yuan(fen(wage * er))} 元）。", own)
         return {"contribution": own, "subsidy": ZERO, "resident_pays": own, "employer": employer, "identity": None,
                 "note": "职工医保按工资缴费；困难人员的参保资助只适用于居民医保。"}
     tier2 = person.tier == 2 and ctx.p("premium.tier2.contribution") is not None
@@ -63,19 +73,19 @@ def premium(ctx):
         ctx.use(ids_p)
         ctx.use(p)
     if best is None and elsewhere:
-        ctx.step("premium", None, f"参保缴费：个人缴费 {yuan(contribution)} 元；{away}，这里不计算资助。", contribution)
+        ctx.step("premium", None, f"参保缴费（一年）：个人缴费 {yuan(contribution)} 元；{away}，这里不计算资助。", contribution)
         return {"contribution": fen(contribution), "subsidy": None, "resident_pays": None, "employer": None,
                 "identity": None, "note": away}
     if best is None:
         who = "、".join(ctx.who(i) for i in unknown)
-        ctx.step("premium", None, f"参保缴费：个人缴费 {yuan(contribution)} 元；{who}的资助标准文件没有写，这里不计算资助。",
+        ctx.step("premium", None, f"参保缴费（一年）：个人缴费 {yuan(contribution)} 元；{who}的资助标准文件没有写，这里不计算资助。",
                  contribution)
         return {"contribution": fen(contribution), "subsidy": None, "resident_pays": None, "employer": None,
                 "identity": None, "note": "文件未载明这一年、这类人员的资助标准"}
     pays = contribution - best
-    text = (f"参保缴费：个人缴费 {yuan(contribution)} 元，按{ctx.who(best_id)}资助 {yuan(best)} 元，"
+    text = (f"参保缴费（一年）：个人缴费 {yuan(contribution)} 元，按{ctx.who(best_id)}资助 {yuan(best)} 元，"
             f"自己交 {yuan(pays)} 元。") if best > 0 else \
-        f"参保缴费：个人缴费 {yuan(contribution)} 元，{ctx.who(best_id)}没有资助，自己交 {yuan(pays)} 元。"
+        f"参保缴费（一年）：个人缴费 {yuan(contribution)} 元，{ctx.who(best_id)}没有资助，自己交 {yuan(pays)} 元。"
     notes = []
     if len(person.identities) > 1:
         if ctx.p("premium.subsidy.highest") is not None:

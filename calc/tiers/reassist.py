@@ -1,6 +1,9 @@
 """再救助: after every other payer, the year's in-policy remainder above a threshold, capped."""
 from ..money import fen, pct, pos, short, yuan
 
+# The parameter paths this step reads (calc/schema.py).
+READS = ("reassist.identities", "reassist.threshold", "reassist.ratio", "reassist.cap")
+
 
 def reassist(ctx, s, y):
     ident = ctx.ident("re_assistance")
@@ -16,6 +19,8 @@ def reassist(ctx, s, y):
     pay = fen(min(raw, room))
     y.re_paid += pay
     s.re_assistance = pay
+    if ctx.quiet:
+        return
     text = (f"再救助：前面各项报销后，这次还剩目录内自付 {yuan(remain)} 元，今年累计 {yuan(y.re_base)} 元。"
             f"超过 {short(thr)} 元的部分按 {pct(ratio)} 再救助")
     if eligible <= 0:

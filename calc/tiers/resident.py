@@ -1,10 +1,15 @@
 """What the person pays for a stay, in a clerk's words; and what they pay at admission."""
 from ..money import yuan
 
+# The parameter paths this step reads (calc/schema.py).
+READS = ("admission.identities", "admission.places", "admission.mode", "admission.conditional")
+
 
 def resident(ctx, s, y):
     s.resident = (s.total - s.hospital_bears - s.basic - s.critical - s.assistance - s.oop_assistance
                   - s.tilt - s.re_assistance - s.other)
+    if ctx.quiet:
+        return
     in_part = s.in_policy_left
     out_part = s.resident - in_part
     text = f"第{s.index + 1}次住院您自己付 {yuan(s.resident)} 元"

@@ -1,10 +1,15 @@
 """因病返贫致贫预警: the year's medical cost against a share of the previous year's rural income."""
 from ..money import fen, pct, yuan
 
+# The parameter paths this step reads (calc/schema.py).
+READS = ("warning.income", "warning.identities", "warning.low_share", "warning.ordinary_identities",
+         "warning.ordinary_share")
+
 
 def warning(ctx, year_total):
     if ctx.p("warning.income") is None:
         return []
+    ctx.in_sums = False  # the income line is not a figure of the amounts
     held = ctx.person.identities
     low = next((i for i in held if ctx.member("warning.identities", i)), None)
     if low is not None:

@@ -303,7 +303,7 @@ def _print(page, inp):
         sizes = page.evaluate("""() => [...document.querySelectorAll('#calculator *')]
             .filter(e => e.checkVisibility() && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
             .map(e => parseFloat(getComputedStyle(e).fontSize))""")
-        url = page.text_content(".calc-print-url span")
+        url = page.text_content("#calc-print-sheet .mb-url")
         page.emulate_media(media="null")
         pdf = page.pdf(format="A4", print_background=True)
     finally:

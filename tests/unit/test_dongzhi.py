@@ -23,7 +23,7 @@ def test_DZ_SUB_1_edge_and_illness_subsidy_not_stated():
 
 def test_DZ_EMP_1_resident_subsidies_do_not_apply_to_employees():
     p = run(R, ["dibao"], scheme="employee", wage="5000")["premium"]
-    assert p["subsidy"] == "0.00" and p["resident_pays"] == "100.00"
+    assert p["subsidy"] == "0.00" and p["resident_pays"] == "1200.00"   # a year: 5,000 × 12 × 2%
 
 
 def test_DZ_NEW_1_only_when_newborn():

@@ -9,7 +9,7 @@ import { renderAdvanced, read as readOverrides } from "./calc-advanced.js";
 import { renderCompare } from "./calc-compare.js";
 import { renderShare } from "./calc-print.js";
 import { drawOwnChartWhenSeen } from "./calc-chart.js";
-import { regionName } from "./calc-meta.js";
+import { fieldsAt, regionName } from "./calc-meta.js";
 import { decodeShare, shareCodeFromHash } from "./share.js";
 import { Instant, rangeLine } from "./calc-instant.js";
 import { identityLabel } from "./calc-meta.js";
@@ -272,7 +272,7 @@ export class CalcApp {
       ? Object.fromEntries(Object.entries(ov).slice(0, 100).map(([k, v]) => [k, typeof v === "string" || typeof v === "number" ? String(v) : ""]))
       : {};
     const o = input.outpatient && typeof input.outpatient === "object" ? input.outpatient : {};
-    const opd = [o.chronic, o.special_drugs].some((v) => String(v ?? "").trim() !== "");
+    const opd = fieldsAt(this.meta, "outpatient").some((f) => String(o[f.key] ?? "").trim() !== "");
     const noStays = input.stays === undefined || input.stays === null || (Array.isArray(input.stays) && input.stays.length === 0);
     if (noStays && !opd) {
       this.form.clearErrors();

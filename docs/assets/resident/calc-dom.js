@@ -1,22 +1,9 @@
-// Small DOM and formatting helpers shared by the calculator modules.
-// Data is only ever put into the page with textContent / DOM properties — never innerHTML — so a
-// tampered share link cannot inject markup or script.
+// The calculator's own DOM helpers; el(), $, text() and the number formats are the site's one copy
+// (../shared/dom.js), re-exported here for the calculator modules.
+import { el } from "../shared/dom.js";
 
-export function el(tag, attrs = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "text") e.textContent = v;
-    else if (k === "class") e.className = v;
-    else if (v === true) e.setAttribute(k, "");
-    else e.setAttribute(k, String(v));
-  }
-  for (const k of kids.flat()) if (k !== null && k !== undefined && k !== false) e.append(k);
-  return e;
-}
+export { el, $, $$, text, yuan, yuanShort } from "../shared/dom.js";
 
-export const $ = (root, sel) => root.querySelector(sel);
-export const $$ = (root, sel) => [...root.querySelectorAll(sel)];
 
 // meta lists may be [{id, label}] or {id: label | {label}}; both read the same.
 export const asList = (x) => (Array.isArray(x) ? x
@@ -25,17 +12,6 @@ export const asList = (x) => (Array.isArray(x) ? x
 export const optId = (o) => String(typeof o === "object" && o !== null ? o.id ?? o.value : o);
 export const optLabel = (o) => String(typeof o === "object" && o !== null ? o.label ?? o.name ?? o.id : o);
 export const scalar = (v) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
-export const text = (v) => (typeof v === "string" ? v : "");
-
-// Amounts from calc are strings "12345.67": thousands separators, never NaN.
-export function yuan(s) {
-  if (s === null || s === undefined || s === "") return "—";
-  const m = /^(-?)(\d+)(\.\d+)?$/.exec(String(s));
-  if (!m) return String(s);
-  return m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (m[3] || "");
-}
-// The same without ".00" (echoes such as "按 30,000 元计算").
-export const yuanShort = (s) => yuan(s).replace(/\.00$/, "");
 
 // Say something to screen readers through the calculator's one live region.
 export function announce(message) {

@@ -3,9 +3,8 @@
 // embedded meta, so it is usable before Python has loaded. Amounts are sent as typed ("3万");
 // calc parses them and the form echoes what calc understood ("按 30,000 元计算").
 import { el, $, $$, asList, glossFirst, optId, optLabel, scalar, text, yuanShort } from "./calc-dom.js";
-import { identities, choices, feature, yearNote } from "./calc-meta.js";
+import { identities, choices, feature, fieldsAt, flagValue, shownFor, stayLimit, yearNote } from "./calc-meta.js";
 
-const MAX_STAYS = 12;        // the "add another stay" button stops here
 const MAX_LINK_STAYS = 200;  // a (tampered) link never builds more fields than this
 const AMOUNT_HINT = "例如 30000 或 3万";
 const FIRST_LABEL = "1. 这一次住院总共花了多少钱？（元）";
@@ -22,6 +21,9 @@ export class CalcForm {
     this.onSubmit = onSubmit;
     this.getOverrides = getOverrides || (() => ({}));
     this.sentMap = [];  // index in the input sent to calc -> index of the stay in the form
+    this.stayFields = fieldsAt(meta, "stay");
+    this.opdFields = fieldsAt(meta, "outpatient");
+    this.maxStays = stayLimit(meta);  // the "add another stay" button stops here
   }
 
   // ---- building ------------------------------------------------------------------------
@@ -93,8 +95,8 @@ export class CalcForm {
     });
     const opd = el("fieldset", { class: "calc-stay calc-opd" }, el("legend", { text: "门诊慢特病和特殊药品（全年，没有就空着）" }),
       el("p", { class: "calc-note", text: "只看门诊、没有住院的，上面的住院总费用空着就行。" }),
-      this.money("calc-chronic", "门诊慢特病费用（元）", "outpatient.chronic", ""),
-      this.money("calc-drugs", "特殊药品费用（元）", "outpatient.special_drugs", ""));
+      this.opdFields.filter((fd) => shownFor(this.meta, fd, 0))
+        .map((fd) => this.money(`calc-${fd.form}`, text(fd.label), fd.path, "", text(fd.note) || undefined)));
     const again = el("button", { type: "submit", id: "calc-submit-more", class: "calc-btn calc-btn-primary", text: "按这些情况算一算" });
     return el("details", { class: "calc-more", id: "calc-more" },
       el("summary", { text: "更多情况（可不填）：医院、目录外费用、门诊等" }),
@@ -134,34 +136,26 @@ export class CalcForm {
       el("p", { class: "calc-field-error", id: `err-${id}`, hidden: true }));
   }
 
+  // One stay's controls, in calc's declared order, by the field's kind (calc/fields.py). The
+  // first stay's total is the page's first question (build()), not repeated here.
   stayDetails(i, stay) {
     const p = `calc-stay${i}`;
     const out = [];
-    if (i > 0) out.push(this.money(`${p}-total`, `第${i + 1}次住院的总费用（元）`, `stays[${i}].total`, scalar(stay.total),
-      "只填这一次住院的，看这一次的出院结算单。"));
-    out.push(this.money(`${p}-oop`, "其中目录外（全自费）费用（元）", `stays[${i}].out_of_policy`, scalar(stay.out_of_policy),
-      "看结算单上的“全自费”或“目录外”一栏；不知道就空着，会按一般情况估算并告诉您。"));
-    out.push(this.select(`${p}-level`, "医院等级", `stays[${i}].level`, choices(this.meta, "levels"), stay.level ?? "2"));
-    out.push(this.select(`${p}-place`, "医院在哪里", `stays[${i}].place`, choices(this.meta, "places"), stay.place ?? "county"));
-    if (feature(this.meta, "referral")) {
-      out.push(this.check(`${p}-referral`, "规范转诊：办了转诊手续（县内住院或按规定转诊）", `stays[${i}].referral`, stay.referral !== false,
-        "已替您勾上：在县域内住院不用办转诊手续。到县外住院、没有按规定办转诊手续的，请去掉这个勾（文件规定：没按要求转诊的不享受倾斜救助）。"));
-    }
-    if (i > 0 && feature(this.meta, "transferred")) {
-      out.push(this.check(`${p}-transferred`, "这次是从上一次住院直接转院过来的", `stays[${i}].transferred`, stay.transferred === true));
-    }
-    if (feature(this.meta, "hospital_waiver")) {
-      out.push(this.money(`${p}-waiver`, "医院减免了多少（元，没有就空着）", `stays[${i}].hospital_waiver`, scalar(stay.hospital_waiver)));
-    }
-    if (feature(this.meta, "tehuibao")) {
-      out.push(this.money(`${p}-tehuibao`, "特惠保赔了多少（元，没有就空着）", `stays[${i}].tehuibao`, scalar(stay.tehuibao)));
+    for (const fd of this.stayFields) {
+      if (!shownFor(this.meta, fd, i) || (fd.key === "total" && i === 0)) continue;
+      const id = `${p}-${fd.form}`, name = `stays[${i}].${fd.key}`, label = text(fd.label).replace("{n}", String(i + 1));
+      const note = text(fd.note) || undefined, v = stay[fd.key];
+      if (fd.kind === "amount") out.push(this.money(id, label, name, scalar(v), note));
+      else if (fd.kind === "level" || fd.kind === "place") out.push(this.select(id, label, name, choices(this.meta, `${fd.kind}s`), v ?? fd.default));
+      else if (fd.kind === "flag") out.push(this.check(id, label, name, flagValue(fd, v), note));
+      else throw new Error(`calc declares a stay field "${fd.key}" of kind "${fd.kind}" that the form cannot show`);
     }
     return out;
   }
 
   addStay(stay = {}, force = false) {
     const i = this.extraStays.children.length + 1;
-    if (i >= MAX_STAYS && !force) return;
+    if (i >= this.maxStays && !force) return;
     const box = el("fieldset", { class: "calc-stay calc-stay-card", "data-stay": i }, el("legend", { text: `第${i + 1}次住院` }),
       this.stayDetails(i, stay));
     const rm = el("button", { type: "button", class: "calc-btn calc-btn-secondary calc-remove-stay", text: `删去第${i + 1}次住院` });
@@ -169,7 +163,7 @@ export class CalcForm {
     box.append(rm);
     this.extraStays.append(box);
     this.labelFirstStay();
-    $(this.root, "#calc-add-stay")?.toggleAttribute("disabled", this.extraStays.children.length + 1 >= MAX_STAYS);
+    $(this.root, "#calc-add-stay")?.toggleAttribute("disabled", this.extraStays.children.length + 1 >= this.maxStays);
   }
 
   // With more than one stay, the first box says it is the first one.
@@ -183,7 +177,7 @@ export class CalcForm {
     this.extraStays.replaceChildren();
     vals.forEach((s) => this.addStay(s, true));
     this.labelFirstStay();
-    $(this.root, "#calc-add-stay")?.toggleAttribute("disabled", this.extraStays.children.length + 1 >= MAX_STAYS);
+    $(this.root, "#calc-add-stay")?.toggleAttribute("disabled", this.extraStays.children.length + 1 >= this.maxStays);
   }
 
   // Who you are: every identity the region's document names, in its words with a plain gloss.
@@ -253,17 +247,12 @@ export class CalcForm {
   // ---- reading and filling ---------------------------------------------------------------
   readStays() {
     const n = 1 + this.extraStays.children.length;
-    const v = (id) => document.getElementById(id);
     return Array.from({ length: n }, (_, i) => {
-      const p = `calc-stay${i}`;
-      const s = {
-        total: v(`${p}-total`)?.value ?? "", out_of_policy: v(`${p}-oop`)?.value ?? "",
-        level: v(`${p}-level`)?.value, place: v(`${p}-place`)?.value,
-      };
-      if (v(`${p}-referral`)) s.referral = v(`${p}-referral`).checked;
-      if (v(`${p}-transferred`)) s.transferred = v(`${p}-transferred`).checked;
-      if (v(`${p}-waiver`)) s.hospital_waiver = v(`${p}-waiver`).value;
-      if (v(`${p}-tehuibao`)) s.tehuibao = v(`${p}-tehuibao`).value;
+      const s = {};
+      for (const fd of this.stayFields) {
+        const c = document.getElementById(`calc-stay${i}-${fd.form}`);
+        if (c) s[fd.key] = fd.kind === "flag" ? c.checked : c.value;
+      }
       return s;
     });
   }
@@ -274,8 +263,13 @@ export class CalcForm {
   read() {
     const f = this.form;
     const stays = this.readStays();
-    const outpatient = { chronic: $(f, "#calc-chronic").value, special_drugs: $(f, "#calc-drugs").value };
-    const typed = (s) => [s.total, s.out_of_policy, s.hospital_waiver, s.tehuibao].some((x) => String(x ?? "").trim());
+    const outpatient = {};
+    for (const fd of this.opdFields) {
+      const c = $(f, `#calc-${fd.form}`);
+      if (c) outpatient[fd.key] = c.value;
+    }
+    const amounts = this.stayFields.filter((fd) => fd.kind === "amount").map((fd) => fd.key);
+    const typed = (s) => amounts.some((k) => String(s[k] ?? "").trim());
     let send = stays.map((s, i) => [s, i]).filter(([s]) => typed(s));
     const hasOpd = Object.values(outpatient).some((x) => x.trim());
     if (!send.length && !hasOpd) send = [[stays[0], 0]];
@@ -319,11 +313,14 @@ export class CalcForm {
     this.labelFirstStay();
     this.glossWords();
     const o = input.outpatient && typeof input.outpatient === "object" ? input.outpatient : {};
-    $(f, "#calc-chronic").value = scalar(o.chronic);
-    $(f, "#calc-drugs").value = scalar(o.special_drugs);
+    for (const fd of this.opdFields) {
+      const c = $(f, `#calc-${fd.form}`);
+      if (c) c.value = scalar(o[fd.key]);
+    }
     const more = $(f, "#calc-more");
-    const detailed = stays.length > 1 || scalar(o.chronic) || scalar(o.special_drugs) || scalar(first.out_of_policy)
-      || (first.level && String(first.level) !== "2") || (first.place && first.place !== "county");
+    const differs = (fd, v) => v !== undefined && v !== null && v !== "" && String(v) !== String(fd.default);
+    const detailed = stays.length > 1 || this.opdFields.some((fd) => scalar(o[fd.key]))
+      || this.stayFields.some((fd) => fd.key !== "total" && fd.kind !== "flag" && differs(fd, first[fd.key]));
     if (more && detailed) more.open = true;
     this.showYearNote();
     this.showTierNote();
@@ -346,12 +343,15 @@ export class CalcForm {
         put(`${p}-oop`, assumed ? `没填：按一般情况估为 ${yuanShort(assumed)} 元（见结果里的说明）` : "没填：按一般情况估算（见结果里的说明）");
       }
       else if (typed(`${p}-oop`)) put(`${p}-oop`, `按 ${yuanShort(s.out_of_policy)} 元计算`);
-      if (typed(`${p}-waiver`)) put(`${p}-waiver`, `按 ${yuanShort(s.hospital_waiver)} 元计算`);
-      if (typed(`${p}-tehuibao`)) put(`${p}-tehuibao`, `按 ${yuanShort(s.tehuibao)} 元计算`);
+      for (const fd of this.stayFields) {
+        if (fd.kind !== "amount" || fd.key === "total" || fd.key === "out_of_policy") continue;
+        if (typed(`${p}-${fd.form}`)) put(`${p}-${fd.form}`, `按 ${yuanShort(s[fd.key])} 元计算`);
+      }
     });
     const o = norm.outpatient || {};
-    if (typed("calc-chronic")) put("calc-chronic", `按 ${yuanShort(o.chronic)} 元计算`);
-    if (typed("calc-drugs")) put("calc-drugs", `按 ${yuanShort(o.special_drugs)} 元计算`);
+    for (const fd of this.opdFields) {
+      if (typed(`calc-${fd.form}`)) put(`calc-${fd.form}`, `按 ${yuanShort(o[fd.key])} 元计算`);
+    }
     if (typed("calc-wage") && norm.wage) put("calc-wage", `按 ${yuanShort(norm.wage)} 元计算`);
   }
 

@@ -8,10 +8,9 @@
 import { el, $, yuan } from "./calc-dom.js";
 
 const ABSENT = "-";
-const TOP = ["region", "v", "year", "scheme", "tier", "wage", "newborn", "overrides"];
-const STAY = ["out_of_policy", "level", "place", "referral", "transferred", "hospital_waiver", "tehuibao"];
-const OPD = ["chronic", "special_drugs"];
-const KNOWN_TOP = new Set([...TOP, "identities", "stays", "outpatient"]);
+// Which fields exist is the block's own list (calc/fields.py via sitegen/instant.py), never a copy here:
+// "stay.x" = a field of the one stay, "outpatient.x" = of the outpatient object, else the input's own.
+const MATCHED_APART = ["identities", "stays", "outpatient"];  // identity, total and the outpatient object
 const PLAIN_TOTAL = /^\d{1,9}(\.\d{1,2})?$/;  // only to find the neighbouring chips for a range
 const isObj = (x) => x !== null && typeof x === "object" && !Array.isArray(x);
 const has = (o, k) => isObj(o) && Object.prototype.hasOwnProperty.call(o, k);
@@ -53,7 +52,11 @@ export class Instant {
       alike += Number(t[s]) === 1 ? 1 : 0;
       return true;
     };
-    if (!isObj(input) || Object.keys(input).some((k) => !KNOWN_TOP.has(k))) return -1;
+    const keys = Object.keys(d.fields);
+    const TOP = keys.filter((k) => !k.includes(".") && !MATCHED_APART.includes(k));
+    const STAY = keys.filter((k) => k.startsWith("stay.")).map((k) => k.slice(5));
+    const OPD = keys.filter((k) => k.startsWith("outpatient.")).map((k) => k.slice(11));
+    if (!isObj(input) || Object.keys(input).some((k) => !TOP.includes(k) && !MATCHED_APART.includes(k))) return -1;
     for (const f of TOP) if (!check(f, input[f])) return -1;
     const o = input.outpatient;
     if (isObj(o)) {

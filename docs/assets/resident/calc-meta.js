@@ -53,3 +53,30 @@ export function regionName(meta, id) {
   const r = asList(meta.regions).find((x) => optId(x) === String(id));
   return r ? optLabel({ label: r.name ?? r.label ?? r.id }) : null;
 }
+
+// The estimate input's fields as calc declares them (calc/fields.py, meta `fields`): where each
+// sits ("stay" | "outpatient" | "top"), its kind, default, labels and control id. The form and the
+// link builder build their controls from this list, so a new field needs no new JS.
+export function fieldsAt(meta, where) {
+  const list = asList(meta.fields).filter((f) => f.where === where);
+  if (!list.length) throw new Error(`calc-meta declares no ${where} fields`);
+  return list;
+}
+
+// Is this declared field a control for stay number i in this region?
+export function shownFor(meta, f, i) {
+  return Boolean(f.form) && (!f.feature || feature(meta, f.feature)) && !(f.later_stays_only && i === 0);
+}
+
+// Most stays one input may hold (calc's limit; every form stops there).
+export function stayLimit(meta) {
+  const n = meta.limits?.stays;
+  if (!Number.isInteger(n) || n < 1) throw new Error("calc-meta has no stay limit");
+  return n;
+}
+
+// A check box's state from a (possibly shared) value: empty = the declared default.
+const YES = [true, "true", "是", 1, "1"];
+export function flagValue(f, v) {
+  return v === undefined || v === null || v === "" ? f.default === true : YES.includes(v);
+}

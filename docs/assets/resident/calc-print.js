@@ -1,10 +1,13 @@
 // Sharing and printing an answer. A share link (share.js) is made only when the person asks for
 // one (分享) or prints; nothing is written into the address bar or history.
-// Printing fits one A4 page: the inputs, the answer, the 算账单, the date, the region's document
-// and the address that opens the same calculation.
+// The printed answer is a 明白纸 laid out by the site's one 明白纸 layout (../shared/mingbai.js, as
+// the print pages and the roster's sheets): the inputs, who paid what, the caveats (year note,
+// assumed figures, estimated 目录外 amounts), the 算账单 when it fits, how to get the money, the
+// date, the region's document and the address that opens the same calculation. One A4 page.
 import { el, $, optId, optLabel, text, yuan } from "./calc-dom.js";
+import { renderSheet } from "../shared/mingbai.js";
 import { PRIVACY_NOTE, shareText, shareUrl } from "./share.js";
-import { choices, identityLabel, payers } from "./calc-meta.js";
+import { choices, fieldsAt, identityLabel, payers, shownFor } from "./calc-meta.js";
 
 const pageUrl = () => location.origin + location.pathname + location.search;
 // What fits on one A4 page at 9 pt next to the answer, notes and the table: the 算账单 is printed
@@ -61,27 +64,37 @@ function inputsInWords(app, out) {
   const who = held.length ? held.join("、") : text(out.identity?.label) || "普通参保人员";
   const items = [`身份：${who}${n.year ? `；按 ${n.year} 年的规定` : ""}`];
   const hospital = (lv) => { const t = lab("levels", lv); return t.endsWith("医院") ? t : `${t}医院`; };
+  // each declared field with a print label, in calc's order (calc/fields.py)
+  const said = (f, v, i) => {
+    if (f.kind === "level") return hospital(v);
+    if (f.kind === "place") return lab("places", v);
+    if (f.kind === "flag") return `${f.print_label}：${v === true ? "是" : "否"}`;
+    if (f.key === "out_of_policy" && n.stays?.[i]?.out_of_policy_assumed) return `${f.print_label} ${yuan(out.stays?.[i]?.out_of_policy)} 元（没填，按一般情况估）`;
+    return `${f.print_label} ${yuan(v)} 元`;
+  };
+  const stayFields = fieldsAt(app.meta, "stay").filter((f) => f.print_label);
   (n.stays || []).forEach((s, i) => {
-    const oop = s.out_of_policy_assumed ? `${yuan(out.stays?.[i]?.out_of_policy)} 元（没填，按一般情况估）` : `${yuan(s.out_of_policy)} 元`;
-    items.push(`第 ${i + 1} 次住院：总费用 ${yuan(s.total)} 元，目录外 ${oop}，${hospital(s.level)}，${lab("places", s.place)}`);
+    const parts = stayFields.filter((f) => shownFor(app.meta, f, i) && s[f.key] !== undefined).map((f) => said(f, s[f.key], i));
+    items.push(`第 ${i + 1} 次住院：${parts.join("，")}`);
   });
   const o = n.outpatient || {};
-  if (Number(o.chronic) || Number(o.special_drugs)) items.push(`门诊慢特病 ${yuan(o.chronic || "0")} 元，特殊药品 ${yuan(o.special_drugs || "0")} 元`);
-  return el("ul", { class: "calc-print-inputs" }, items.map((t) => el("li", { text: t })));
+  const opd = fieldsAt(app.meta, "outpatient").filter((f) => f.print_label);
+  if (opd.some((f) => Number(o[f.key]))) items.push(opd.map((f) => `${f.print_label} ${yuan(o[f.key] || "0")} 元`).join("，"));
+  return items;
 }
 
-// Who paid what for each stay, 门诊 and the year: the 明白账 as a table (paper only).
+// Who paid what for each stay, 门诊 and the year: the 明白账 as the sheet's table.
 function ledger(app, out) {
   const cols = payers(app.meta).filter(([k]) => [...(out.stays || []), out.outpatient || {}, out.year || {}]
     .some((r) => r[k] != null && Number(r[k]) !== 0));
   const rows = (out.stays || []).map((s, i) => [`第 ${i + 1} 次住院`, s]);
   if (Number(out.outpatient?.total)) rows.push(["门诊", out.outpatient]);
   rows.push(["全年", out.year || {}]);
-  return el("table", { class: "calc-ledger" },
-    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "（元）" }), el("th", { scope: "col", text: "总费用" }),
-      cols.map(([, l]) => el("th", { scope: "col", text: l })))),
-    el("tbody", {}, rows.map(([name, r]) => el("tr", {}, el("th", { scope: "row", text: name }), el("td", { text: yuan(r.total) }),
-      cols.map(([k]) => el("td", { text: r[k] == null ? "—" : yuan(r[k]) }))))));
+  const you = cols.findIndex(([k]) => k === "resident");
+  return {
+    caption: null, suffix: "", head: ["（元）", "总费用", ...cols.map(([, l]) => l)], you: you < 0 ? -1 : you + 2,
+    rows: rows.map(([name, r], i) => ({ label: name, cells: [r.total, ...cols.map(([k]) => r[k])], total: i === rows.length - 1 })),
+  };
 }
 
 function traceFits(out) {
@@ -89,32 +102,64 @@ function traceFits(out) {
   return len(out.trace, "text") + len(out.notes, "text") + len(out.warnings, "message") <= PRINT_CHARS;
 }
 
+// Every assumed figure (an amount or a rate) the answer's sums used, once: calc's `figures`.
+function assumedFigures(out) {
+  const seen = new Set();
+  const items = [];
+  for (const [path, f] of Object.entries(out.figures || {})) {
+    if (f?.provenance !== "assumption" || !text(f.display) || !/^-?\d+(\.\d+)?$/.test(String(f.value ?? ""))) continue;
+    const key = `${f.label}\u0000${f.display}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push({ path, label: text(f.label) || path, shown: f.display });
+  }
+  return items;
+}
+
+function oopNote(out) {
+  const est = (out.input?.stays || []).map((s, i) => (s.out_of_policy_assumed && out.stays?.[i]
+    ? `第${i + 1}次住院 ${yuan(out.stays[i].out_of_policy)} 元` : null)).filter(Boolean);
+  return est.length ? `目录外费用（医保目录以外、自己全付的部分）没有填，按一般情况估算：${est.join("，")}。知道的话请填出院结算单上的金额。` : null;
+}
+
+// The answer as 明白纸 data (mingbai.js), from calc's output only.
+export function answerSheet(app, out) {
+  const r = out.region || app.meta.region;
+  const name = text(r.name) || app.meta.region.name;
+  const fits = traceFits(out);
+  const steps = Array.isArray(out.trace) ? out.trace : [];
+  const notes = (Array.isArray(out.notes) ? out.notes : []).filter((n) => !["assumption", "old_document"].includes(n?.kind)).map((n) => text(n.text));
+  const office = app.meta.office || {};
+  return {
+    title: `${name}医保明白账`,
+    lead: `依据 ${text(r.document) || app.meta.region.document}${out.input?.year ? `（${out.input.year}年度）` : ""} · 打印日期 ${today()} · 估算结果，`,
+    year_note: text(r.year_note) || null,
+    inputs: inputsInWords(app, out),
+    pay: ledger(app, out),
+    lines: [`您自己大约要付 ${yuan(out.year?.resident)} 元`, text(out.summary), text(out.year_sum),
+      ...(Array.isArray(out.warnings) ? out.warnings.map((w) => text(w?.message)) : []), ...notes].filter(Boolean),
+    oop: oopNote(out),
+    assumed: assumedFigures(out),
+    trace: fits ? { title: "算账单：每一步怎么算", steps: steps.map((s) => text(s?.text)) }
+      : { title: "算账单", steps: [], more: `每一步是怎么算的（共 ${steps.length} 步）纸上放不下，请用手机打开下面的地址查看“算账单”。` },
+    steps: Array.isArray(app.meta.how_to_get) ? app.meta.how_to_get.filter((t) => text(t)) : [],
+    office,
+    topics: null,
+    foot: {
+      qr: null, scan: "用手机打开这个地址，可以看到同样的计算：", text: "", url: shareUrl(app.lastInput, pageUrl()),
+      date: [`打印日期 ${today()}`, office.figures_date ? `数字核对日期 ${office.figures_date}` : "", office.name, office.hotline ? `电话 ${office.hotline}` : ""].filter(Boolean).join(" · "),
+    },
+  };
+}
+
 // Called on beforeprint/afterprint (boot wires them once).
 export function preparePrint(app, on) {
-  const head = $(app.root, "#calc-print-head");
-  const foot = $(app.root, "#calc-print-foot");
-  const t = $(app.root, "#calc-trace");
+  const box = $(app.root, "#calc-print-sheet");
   if (!on) {
-    document.body.classList.remove("calc-printing", "calc-print-short");
-    if (t && app.traceWasOpen !== undefined) t.open = app.traceWasOpen;
-    app.traceWasOpen = undefined;
+    document.body.classList.remove("calc-printing");
     return;
   }
-  if (app.result.dataset.state !== "done" || !app.lastResult) return;
-  const out = app.lastResult;
+  if (app.result.dataset.state !== "done" || !app.lastResult || !box) return;
   document.body.classList.add("calc-printing");
-  if (t) { app.traceWasOpen = t.open; t.open = true; }
-  const r = out.region || app.meta.region;
-  head.replaceChildren(
-    el("p", { class: "calc-print-title", text: `${text(r.name) || app.meta.region.name}医保明白账 · 依据 ${text(r.document) || app.meta.region.document} · 打印日期 ${today()} · 估算结果，以医保经办机构结算为准` }),
-    inputsInWords(app, out));
-  const fits = traceFits(out);
-  document.body.classList.toggle("calc-print-short", !fits);
-  const steps = Array.isArray(out.trace) ? out.trace.length : 0;
-  // replaceChildren would print a null as the word "null": only elements go in
-  foot.replaceChildren(...[
-    ledger(app, out),
-    fits ? null : el("p", { class: "calc-print-note", text: `每一步是怎么算的（共 ${steps} 步）纸上放不下，请用手机打开下面的地址查看“算账单”。` }),
-    el("p", { class: "calc-print-url" }, "用手机打开这个地址，可以看到同样的计算：", el("span", { text: shareUrl(app.lastInput, pageUrl()) })),
-  ].filter(Boolean));
+  box.replaceChildren(renderSheet(answerSheet(app, app.lastResult), { class: "mingbai mb-answer" }));
 }

@@ -201,6 +201,11 @@ function trace(out, meta) {
     if (assumed.length) {
       li.append(el("span", { class: "calc-assumed", text: `（假设的数：${assumed.map((f) => `${text(f.label)} ${text(f.display)}`).join("，")}）` }));
     }
+    // the office's own figures (本地标准): distinct from the notice's and from assumptions, each with its clause
+    const local = figuresOf(out, s).filter((f) => f?.provenance === "local");
+    if (local.length) {
+      li.append(el("span", { class: "calc-local", text: `（本地标准：${local.map((f) => `${text(f.label)} ${text(f.display)}${text(f.cite) ? `，${text(f.cite)}` : ""}`).join("；")}）` }));
+    }
     if (s.reading && typeof s.reading === "object" && text(s.reading.chosen)) {
       li.append(el("span", { class: "calc-reading", text: `（文件这句话可以有两种理解，这里按：${s.reading.chosen}${text(s.reading.alternative) ? `；另一种：${s.reading.alternative}` : ""}）` }));
     }

@@ -36,6 +36,7 @@
 // the start keeps the first visit's downloads from competing with the engine's.
 
 import { registerSiteWorker } from "./update-banner.js";
+import { ROLE, isReply, pageBuild, readReply, request, startWorker } from "./protocol.js";
 
 const CALL_MS = 8_000;       // an estimate takes milliseconds: no answer by then = dead or stuck
 const FIRST_WORD_MS = 10_000; // worker.js and its two imports (~30 kB) not running by then: stuck
@@ -51,12 +52,6 @@ let nextId = 1;
 
 const HELP = "请点“重试”；也可以看本页下面的算例，对照着估算。";
 const KILLED = "这一次计算让计算器停了下来（可能是文件太大、太复杂，手机内存不够），所以没有再算一遍。计算器已经重新启动，其他计算可以继续；这份内容请换小一点再试，或者分成几份。";
-
-// The deploy this page belongs to (overrides/main.html); the worker checks its files against it.
-function pageBuild() {
-  const meta = typeof document !== "undefined" && document.querySelector('meta[name="calc-build"]');
-  return (meta && meta.content) || "";
-}
 
 function calcError(kind, message, extra = {}) {
   const e = new Error(message);
@@ -85,9 +80,6 @@ let early = typeof window !== "undefined" ? window.__calcEarly : null;
 
 function spawn() {
   const gen = { id: ++generation, pending: new Map(), dead: false, isReady: false, heard: false, status: {} };
-  // "@<build>": the deploy this page belongs to, for the worker to check (its name survives the
-  // service worker answering from its cache; a ?query on its URL would not).
-  gen.name = `calc-engine-${gen.id}-${Math.random().toString(36).slice(2)}@${pageBuild()}`;
   const adopted = early;
   early = null;
   gen.ready = new Promise((resolve, reject) => {
@@ -102,7 +94,7 @@ function spawn() {
       gen.name = adopted.name;
     } else {
       try {
-        gen.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: gen.name });
+        ({ worker: gen.worker, name: gen.name } = startWorker(new URL("./worker.js", import.meta.url), ROLE.page, gen.id));
       } catch (e) {
         reject(calcError("unsupported", "计算程序无法启动：浏览器不支持模块化 Web Worker，请换用较新版本的浏览器。"));
         return;
@@ -141,12 +133,11 @@ function spawn() {
           window.dispatchEvent(new CustomEvent("calc-version", { detail: { page: pageBuild(), engine: m.engine } }));
         }
         die(gen, calcError(m.kind || "crashed", m.message || `计算器启动失败。${HELP}`, { file: m.file }));
-      } else if (m.id !== undefined && gen.pending.has(m.id)) {
+      } else if (isReply(m) && gen.pending.has(m.id)) {
         const { res, timer } = gen.pending.get(m.id);
         clearTimeout(timer);
         gen.pending.delete(m.id);
-        try { res(JSON.parse(m.payload)); }
-        catch (e) { res({ ok: false, errors: [{ field: "json", message: "计算结果无法读取，请刷新页面重试" }] }); }
+        res(readReply(m, { ok: false, errors: [{ field: "json", message: "计算结果无法读取，请刷新页面重试" }] }));
       }
     };
     gen.worker.onerror = (ev) => {
@@ -230,7 +221,7 @@ function send(gen, type, payload) {
     const id = nextId++;
     const timer = setTimeout(() => die(gen, calcError("crashed", `计算器没有反应。${HELP}`, { restartable: true })), CALL_MS);
     gen.pending.set(id, { res, rej, timer });
-    gen.worker.postMessage({ id, type, payload: typeof payload === "string" ? payload : JSON.stringify(payload ?? null) });
+    gen.worker.postMessage(request(id, type, payload));
   });
 }
 

@@ -30,6 +30,7 @@
 // the newest version, update-banner.js) — never the page of one deploy with the answers of another.
 import { fetchVerified, LoadError } from "./integrity.js";
 import * as snapshot from "./snapshot.js";
+import { buildOf, received, reply } from "./protocol.js";
 
 const STALL_MS = 10_000;  // a download that gets (almost) nothing for this long has failed (integrity.js)
 const BOOT_MS = 60_000;   // starting Python from checked bytes is CPU only: generous for cheap phones
@@ -38,8 +39,8 @@ const UNUSED_MS = 15_000; // ... or this long without one (a visitor who only re
 const SITE = new URL("../../", import.meta.url);  // docs/assets/runtime/ -> the site root
 const abs = (rel) => new URL(rel, SITE).href;
 const netFetch = globalThis.fetch.bind(globalThis);
-// The page's deploy, from the worker's name "calc-engine-…@<build>" (calc-client.js, main.html).
-const PAGE_BUILD = String(self.name || "").split("@")[1] || "";
+// The page's deploy, from the worker's name "<role>-…@<build>" (protocol.js).
+const PAGE_BUILD = buildOf(self.name);
 
 // What each file is called in a message to the resident.
 const WHAT = { wheel: "计算规则程序", manifest: "计算器文件清单" };
@@ -423,7 +424,7 @@ const CALLS = {
 
 onmessage = async (ev) => {
   const { id, type, payload } = ev.data || {};
-  if (id !== undefined) postMessage({ id, type: "received" });  // before any work (calc-client.js)
+  if (id !== undefined) postMessage(received(id));  // before any work (calc-client.js)
   clearTimeout(idleTimer);
   let engineReady;
   try {
@@ -432,12 +433,12 @@ onmessage = async (ev) => {
     return;  // already reported as {type: "error"}
   }
   const { pyodide } = engineReady;
-  const fail = (message) => postMessage({ id, ok: false, payload: JSON.stringify({ ok: false, errors: [{ field: "json", message }] }) });
+  const fail = (message) => postMessage(reply(id, false, JSON.stringify({ ok: false, errors: [{ field: "json", message }] })));
   if (typeof type !== "string" || !Object.hasOwn(CALLS, type)) return fail("计算器不认识这个请求，没有执行。");
   const text = typeof payload === "string" ? payload : JSON.stringify(payload);
   try {
     const out = await answer(engineReady, type, text);
-    postMessage({ id, ok: true, payload: out });
+    postMessage(reply(id, true, out));
     const eng = await engine;
     if (type === "estimate") eng.estimated = true;
     snapshotWhenIdle(eng, eng.estimated ? IDLE_MS : UNUSED_MS);

@@ -4,32 +4,14 @@
 // a QR code made by segno in the same worker (templates/staff/link.md.j2 lists the hash-checked
 // wheels; sitegen/qr.py is the same code the build uses), and a preview of the estimate.
 // Page data: <script type="application/json" id="lb-data"> {regions, wheels, qr_module,
-// payers: [[key, label], …] in settlement order (calc.vocab)}.
+// payers: [[key, label], …] in settlement order (calc.vocab), fields + limits (calc/fields.py:
+// every stay and outpatient control is built from calc's declaration, as the calculator's are)}.
 // Data is put into the page with textContent / DOM nodes only.
 import { startCalc } from "../runtime/calc-client.js";
 import { shareUrl } from "../resident/share.js";
+import { el, yuan } from "../shared/dom.js";
 
-const MAX_STAYS = 10;
 const $ = (id) => document.getElementById(id);
-
-function el(tag, attrs = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "text") e.textContent = v;
-    else if (k === "class") e.className = v;
-    else e.setAttribute(k, v === true ? "" : String(v));
-  }
-  e.append(...kids.flat().filter((k) => k !== null && k !== undefined));
-  return e;
-}
-
-// "12345.6" -> "12,345.60"; amounts are calc's strings, never recomputed here.
-export function yuan(s) {
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(String(s ?? ""));
-  if (!m) return String(s ?? "—");
-  return m[1].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + (m[2] || "").padEnd(2, "0").slice(0, 2);
-}
 
 class LinkBuilder {
   constructor(form, data) {
@@ -40,6 +22,10 @@ class LinkBuilder {
     this.seq = 0;
     this.calc = null;
     this.qrReady = null;
+    this.stayFields = data.fields.filter((f) => f.where === "stay" && f.form);
+    this.opdFields = data.fields.filter((f) => f.where === "outpatient" && f.form);
+    this.maxStays = data.limits.stays;
+    if (!this.stayFields.length || !Number.isInteger(this.maxStays)) throw new Error("lb-data has no fields from calc");
   }
 
   region() { return this.data.regions.find((r) => r.id === $("lb-region").value) || this.data.regions[0]; }
@@ -99,9 +85,9 @@ class LinkBuilder {
   fillStayChoices(box) {
     const r = this.region();
     const index = [...this.staysBox().children].indexOf(box);
-    for (const lab of box.querySelectorAll("[data-feature]")) {
+    for (const lab of box.querySelectorAll("[data-feature], [data-later]")) {
       const f = lab.dataset.feature;
-      lab.hidden = !(r.features ? r.features[f] : f === "referral") || (f === "transferred" && index < 1);
+      lab.hidden = Boolean(f && !(r.features ? r.features[f] : f === "referral")) || (lab.dataset.later === "1" && index < 1);
     }
     for (const [name, list] of [["level", r.levels], ["place", r.places]]) {
       const sel = box.querySelector(`select[name="${name}"]`);
@@ -112,41 +98,44 @@ class LinkBuilder {
     }
   }
 
+  // One stay's controls from calc's declared fields, by kind; optional ones carry data-feature.
   addStay(v = {}) {
     const box = this.staysBox();
-    if (box.children.length >= MAX_STAYS) return;
+    if (box.children.length >= this.maxStays) return;
     const i = box.children.length;
-    const field = (name, label, hint, attrs = {}) => {
-      const f = `stays[${i}].${name}`;
-      return el("div", { class: "staff-field" },
-        el("label", { for: `lb-stay${i}-${name}`, text: label }),
+    const control = (fd) => {
+      const name = fd.key, f = `stays[${i}].${name}`, id = `lb-stay${i}-${name}`;
+      const label = String(fd.label || fd.name).replace("{n}", String(i + 1));
+      const hint = fd.note || (name === "total" ? "可以写 30000、3万、三万五" : "");
+      const gate = { "data-feature": fd.feature || null, "data-later": fd.later_stays_only ? "1" : null };
+      const err = el("p", { class: "field-error", id: `lb-err-${f}`, hidden: true });
+      if (fd.kind === "flag") {
+        const want = v[name] === undefined ? fd.default === true : v[name] === true;
+        return el("label", { class: "staff-check", ...gate },
+          el("input", { type: "checkbox", id, name, "data-field": f, checked: want }), ` ${label}`);
+      }
+      if (fd.kind === "level" || fd.kind === "place") {
+        return el("div", { class: "staff-field", ...gate }, el("label", { for: id, text: label }),
+          el("select", { id, name, "data-field": f, "data-want": v[name] ?? fd.default ?? "" }), err);
+      }
+      if (fd.kind !== "amount") throw new Error(`calc declares a stay field "${name}" of kind "${fd.kind}" the link builder cannot show`);
+      return el("div", { class: "staff-field", ...gate },
+        el("label", { for: id, text: label }),
         hint ? el("span", { class: "field-hint", id: `lb-hint-${f}`, text: hint }) : null,
-        el("input", { id: `lb-stay${i}-${name}`, name, inputmode: "decimal", autocomplete: "off", "data-field": f,
-          "aria-describedby": `lb-err-${f}${hint ? ` lb-hint-${f}` : ""}`, value: v[name] ?? "", ...attrs }),
-        el("p", { class: "field-error", id: `lb-err-${f}`, hidden: true }));
+        el("input", { id, name, inputmode: "decimal", autocomplete: "off", "data-field": f,
+          "aria-describedby": `lb-err-${f}${hint ? ` lb-hint-${f}` : ""}`, value: v[name] ?? "" }),
+        err);
     };
-    const select = (name, label) => el("div", { class: "staff-field" },
-      el("label", { for: `lb-stay${i}-${name}`, text: label }),
-      el("select", { id: `lb-stay${i}-${name}`, name, "data-field": `stays[${i}].${name}`, "data-want": v[name] ?? "" }),
-      el("p", { class: "field-error", id: `lb-err-stays[${i}].${name}`, hidden: true }));
     const remove = el("button", { type: "button", class: "staff-btn staff-btn-link", text: "删去这次住院" });
     remove.addEventListener("click", () => { box.removeChild(fs); this.renumber(); this.changed(); });
     const fs = el("fieldset", { class: "lb-stay" },
       el("legend", { text: `第${i + 1}次住院` }),
-      field("total", "住院总费用（元）", "可以写 30000、3万、三万五"),
-      field("out_of_policy", "其中目录外费用（元）", "不知道就空着，按常见比例估算；没有就填 0"),
-      select("level", "医院等级"), select("place", "就医地点"),
-      el("label", { class: "staff-check", "data-feature": "referral" },
-        el("input", { type: "checkbox", name: "referral", "data-field": `stays[${i}].referral`, checked: v.referral !== false }),
-        " 规范转诊（按规定办了转诊手续，或在县域内就医）"),
-      el("label", { class: "staff-check", "data-feature": "transferred" },
-        el("input", { type: "checkbox", name: "transferred", "data-field": `stays[${i}].transferred`, checked: v.transferred === true }),
-        " 这次是从上一次住院直接转院过来的（连续计算起付线）"),
+      this.stayFields.map(control),
       el("p", { class: "field-error", id: `lb-err-stays[${i}]`, hidden: true }),
       remove);
     box.append(fs);
     this.fillStayChoices(fs);
-    $("lb-add-stay").hidden = box.children.length >= MAX_STAYS;
+    $("lb-add-stay").hidden = box.children.length >= this.maxStays;
   }
 
   // After a stay is removed the field names (stays[i]…) and labels follow the new order.
@@ -156,29 +145,33 @@ class LinkBuilder {
       for (const e of fs.querySelectorAll("[data-field]")) e.dataset.field = e.dataset.field.replace(/^stays\[\d+\]/, `stays[${i}]`);
       for (const e of fs.querySelectorAll("[id^='lb-err-stays[']")) e.id = e.id.replace(/stays\[\d+\]/, `stays[${i}]`);
       for (const e of fs.querySelectorAll("[id^='lb-hint-stays[']")) e.id = e.id.replace(/stays\[\d+\]/, `stays[${i}]`);
+      for (const e of fs.querySelectorAll("[id^='lb-stay']")) e.id = e.id.replace(/^lb-stay\d+-/, `lb-stay${i}-`);
+      for (const e of fs.querySelectorAll("label[for^='lb-stay']")) e.htmlFor = e.htmlFor.replace(/^lb-stay\d+-/, `lb-stay${i}-`);
       for (const e of fs.querySelectorAll("[aria-describedby]")) e.setAttribute("aria-describedby", e.getAttribute("aria-describedby").replace(/stays\[\d+\]/g, `stays[${i}]`));
     });
     for (const fs of this.staysBox().children) this.fillStayChoices(fs);
-    $("lb-add-stay").hidden = this.staysBox().children.length >= MAX_STAYS;
+    $("lb-add-stay").hidden = this.staysBox().children.length >= this.maxStays;
   }
 
   // The estimate input exactly as typed (calc reads 3万 itself); empty 目录外 = unknown (left out).
   readInput() {
     const r = this.region();
     const stays = [...this.staysBox().children].map((fs) => {
-      const val = (n) => fs.querySelector(`[name="${n}"]`).value.trim();
-      const s = { total: val("total"), level: val("level"), place: val("place") };
-      for (const f of ["referral", "transferred"]) {
-        const box = fs.querySelector(`[name="${f}"]`);
-        if (!box.closest("[data-feature]").hidden) s[f] = box.checked;
+      const s = {};
+      for (const fd of this.stayFields) {
+        const c = fs.querySelector(`[name="${fd.key}"]`);
+        if (!c || c.closest("[data-feature], [data-later]")?.hidden) continue;
+        if (fd.kind === "flag") s[fd.key] = c.checked;
+        else if (c.value.trim() !== "" || fd.required) s[fd.key] = c.value.trim();  // empty = calc's default
       }
-      if (val("out_of_policy") !== "") s.out_of_policy = val("out_of_policy");
       return s;
     });
     const input = { region: r.id, year: Number($("lb-year").value), identities: [...$("lb-identity").selectedOptions].map((o) => o.value), stays };
     const outpatient = {};
-    if ($("lb-chronic").value.trim()) outpatient.chronic = $("lb-chronic").value.trim();
-    if ($("lb-drugs").value.trim()) outpatient.special_drugs = $("lb-drugs").value.trim();
+    for (const fd of this.opdFields) {
+      const c = $(`lb-${fd.form}`);
+      if (c && c.value.trim()) outpatient[fd.key] = c.value.trim();
+    }
     if (Object.keys(outpatient).length) input.outpatient = outpatient;
     return input;
   }

@@ -1,9 +1,12 @@
 // The roster page's estimates, shared among workers: the page's own engine (calc-client) plus, on a
 // machine with more cores, extra engines started from the same worker.js (the same checked files,
-// the same message protocol: {id, type: "call", payload} -> {id, ok, payload}). Only estimate_json
+// the same message protocol, ../runtime/protocol.js, and named with the page's build so they too
+// compute only for a page of their own deploy). Only estimate_json
 // chunks go to the extra engines; reading the file, the totals and the sheets stay with the main one.
 // An extra engine that fails to start, errs or is silent is dropped and its chunk goes back into the
 // queue, so the answer never depends on how many engines helped.
+import { ROLE, isReply, readReply, request, startWorker } from "../runtime/protocol.js";
+
 const MAX_EXTRA = 3;
 const CALL_MS = 30_000;
 
@@ -13,11 +16,9 @@ function extraCount() {
 }
 
 function startExtra(index) {
-  const url = new URL("../runtime/worker.js", import.meta.url);
-  const name = `roster-engine-${index}-${Math.random().toString(36).slice(2)}`;
   let worker;
   try {
-    worker = new Worker(url, { type: "module", name });
+    ({ worker } = startWorker(new URL("../runtime/worker.js", import.meta.url), ROLE.roster, index));
   } catch (e) {
     return null;
   }
@@ -27,12 +28,12 @@ function startExtra(index) {
       const m = ev.data || {};
       if (m.type === "ready") resolve(member);
       else if (m.type === "error") { kill(member); reject(new Error(m.message)); }
-      // {id, type: "received"} only says the worker has the call (worker.js); the answer follows
-      else if (m.id !== undefined && m.type !== "received" && member.pending.has(m.id)) {
+      // {id, type: "received"} only says the worker has the call (protocol.js); the answer follows
+      else if (isReply(m) && member.pending.has(m.id)) {
         const { res, timer } = member.pending.get(m.id);
         clearTimeout(timer);
         member.pending.delete(m.id);
-        try { res(JSON.parse(m.payload)); } catch (e) { res({ ok: false, message: "计算结果无法读取" }); }
+        res(readReply(m, { ok: false, message: "计算结果无法读取" }));
       }
     };
     worker.onerror = (ev) => { ev.preventDefault?.(); kill(member); reject(new Error("extra engine failed")); };
@@ -43,7 +44,7 @@ function startExtra(index) {
     const id = member.nextId++;
     const timer = setTimeout(() => { kill(member); rej(new Error("silent")); }, CALL_MS);
     member.pending.set(id, { res, rej, timer });
-    worker.postMessage({ id, type: "call", payload: JSON.stringify({ module: "roster.worker", fn, arg: JSON.stringify(arg) }) });
+    worker.postMessage(request(id, "call", { module: "roster.worker", fn, arg: JSON.stringify(arg) }));
   });
   return member;
 }

@@ -7,6 +7,8 @@
 // the file is read in the page (Blob.arrayBuffer) and the downloads are Blobs made here.
 import { startCalc } from "../runtime/calc-client.js";
 import { startPool } from "./roster-pool.js";
+import { el, yuan } from "../shared/dom.js";
+import { renderSheet } from "../shared/mingbai.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_FILE_BYTES = 64 << 20;  // roster/format.py MAX_FILE_BYTES: the page refuses before reading
@@ -14,24 +16,6 @@ const CHUNK = 100;  // rows per estimate call: well under calc-client's 8 s answ
 const FIRST_ROWS = 300;  // table rows drawn at once; the rest on 显示更多 / before printing
 const MORE_ROWS = 2000;
 const PART = 2000;  // rows per download / sheets call
-
-function el(tag, attrs = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "text") e.textContent = v;
-    else if (k === "class") e.className = v;
-    else e.setAttribute(k, v === true ? "" : String(v));
-  }
-  e.append(...kids.flat().filter((k) => k !== null && k !== undefined));
-  return e;
-}
-
-function yuan(s) {
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(String(s ?? ""));
-  if (!m) return String(s ?? "");
-  return m[1].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + (m[2] || "").padEnd(2, "0").slice(0, 2);
-}
 
 function base64(buf) {
   const bytes = new Uint8Array(buf);
@@ -292,29 +276,20 @@ class Roster {
     }
   }
 
+  // The 明白纸 layout is the site's one (mingbai.js); the sheet's words, amounts and caveats are
+  // roster/sheets.py's, the claim steps and the office the page's (the print pages' own).
   sheet(s, svg) {
     const o = this.data.office;
     const region = this.data.regions.find((r) => r.id === this.region)?.name ?? "";
-    const qr = el("div", { class: "qr", role: "img", "aria-label": `二维码：打开${region}的计算器，已选好“${s.identity}”` });
-    qr.innerHTML = svg;  // made by segno in the worker from our own link: no user text in it
-    const claim = $("ro-claim").content.cloneNode(true);
-    return el("article", { class: "mingbai ro-sheet", "data-line": s.line },
-      el("h1", { text: `${region}医保明白纸：${s.name || `第${s.line}行`}` }),
-      el("p", { class: "mb-lead", text: `${s.group ? `${s.group} · ` : ""}${s.name || ""} · 按“${s.identity}”计算 · ${s.year}年度。下面是估算，以医保经办机构结算为准。` }),
-      el("table", { class: "mb-pay" },
-        el("thead", {}, el("tr", {}, ["", "总费用", "您自己付"].map((h) => el("th", { scope: "col", text: h })))),
-        el("tbody", {},
-          s.stays.map((st) => el("tr", {}, el("th", { scope: "row", text: `第${st.n}次住院（${st.where}${st.referral ? "，" + st.referral : ""}）` }),
-            el("td", { text: `${yuan(st.total)} 元` }), el("td", { text: `${yuan(st.resident)} 元` }))),
-          Number(s.outpatient.total) > 0 ? el("tr", {}, el("th", { scope: "row", text: "门诊慢特病、特药" }),
-            el("td", { text: `${yuan(s.outpatient.total)} 元` }), el("td", { text: `${yuan(s.outpatient.resident)} 元` })) : null,
-          el("tr", { class: "mb-you" }, el("th", { scope: "row", text: "全年合计" }), el("td", { text: `${yuan(s.total)} 元` }),
-            el("td", {}, el("strong", { text: `${yuan(s.resident)} 元` }))))),
-      el("p", { class: "mb-premium", text: s.paid.length ? "其中报销和救助：" + s.paid.map((p) => `${p.label} ${yuan(p.amount)} 元`).join("，") + "。" : "这一年没有报销或救助。" }),
-      el("h2", { text: "怎样享受" }), claim,
-      el("footer", { class: "mb-foot" }, qr, el("div", { class: "mb-foot-text" },
-        el("p", {}, el("strong", { text: "扫码算一算：" }), `打开${region}的计算器，已选好“${s.identity}”（链接里没有姓名和金额）。`),
-        el("p", { class: "mb-date", text: `数字核对日期：${o.figures_date || "（未填写）"} · 测算日期：${new Date().toLocaleDateString("zh-CN")} · ${o.name} · 电话 ${o.hotline}${o.address ? ` · ${o.address}` : ""}` }))));
+    return renderSheet({
+      ...s.sheet,
+      steps: this.data.how_to_get, office: { name: o.name, hotline: o.hotline, address: o.address },
+      foot: {
+        qr: { alt: `二维码：打开${region}的计算器，已选好“${s.identity}”` },
+        scan: "扫码算一算：", text: `打开${region}的计算器，已选好“${s.identity}”（链接里没有姓名和金额）。`, url: null,
+        date: `数字核对日期：${o.figures_date || "（未填写）"} · 测算日期：${new Date().toLocaleDateString("zh-CN")} · ${o.name} · 电话 ${o.hotline}${o.address ? ` · ${o.address}` : ""}`,
+      },
+    }, { class: "mingbai ro-sheet", "data-line": s.line }, svg);
   }
 
   // Downloads are made in Python in parts (a county list would outlast one call's deadline).

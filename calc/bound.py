@@ -1,0 +1,64 @@
+"""The engine's own guarantee, whatever the figures: no payer pays more than what is left of the
+bill, nobody pays less than 0, so the resident never pays less than 0.
+
+Region data is checked (`python -m calc check`), but the engine does not rely on it: a figure that
+slipped through (a ratio above 1, a negative amount) is bounded here, after each step, and the
+step that stated the larger amount says what was counted.
+"""
+from .money import ZERO, yuan
+
+# In-policy payers in settlement order, with the trace tier that states each.
+IN_POLICY = (("basic", "basic"), ("critical", "critical"), ("assistance", "assistance"), ("tilt", "tilt"),
+             ("re_assistance", "re_assistance"), ("other_in_policy", None))
+
+
+def _clamp(v, room):
+    return min(max(v, ZERO), max(room, ZERO))
+
+
+def _say(ctx, tier, stay, was, now):
+    for st in reversed(ctx.steps):
+        if st.tier == tier and st.stay == stay:
+            st.amount = now
+            st.text += f"（按这些数字算出 {yuan(was)} 元，超出了还没付的费用，只计 {yuan(now)} 元）"
+            return
+
+
+def stay(ctx, s) -> None:
+    """Bound each payer of stay `s` to what is left of its part of the bill."""
+    oop = _clamp(s.out_of_policy, s.total)
+    if oop != s.out_of_policy:
+        s.out_of_policy, s.in_policy = oop, s.total - oop
+        for st in reversed(ctx.steps):
+            if st.tier == "split" and st.stay == s.index:
+                st.text += f"（按这些数字算出的目录外费用不在 0 和总费用之间，按 {yuan(oop)} 元计）"
+                break
+    s.hospital_bears = _clamp(s.hospital_bears, s.out_of_policy)
+    left = s.in_policy
+    for attr, tier in IN_POLICY:
+        was = getattr(s, attr)
+        now = _clamp(was, left)
+        if now != was:
+            setattr(s, attr, now)
+            if tier:
+                _say(ctx, tier, s.index, was, now)
+        left -= now
+    out_left = s.out_of_policy - s.hospital_bears
+    was = s.oop_assistance
+    s.oop_assistance = _clamp(was, out_left)
+    if s.oop_assistance != was:
+        _say(ctx, "assistance", s.index, was, s.oop_assistance)
+    out_left -= s.oop_assistance
+    # `other` = its in-policy part + what it pays of the out-of-policy cost
+    s.other = s.other_in_policy + _clamp(s.other - s.other_in_policy, out_left)
+
+
+def outpatient(ctx, r: dict) -> None:
+    """Bound the year's outpatient payers to what is left of the outpatient cost."""
+    left = r["total"]
+    for key in ("basic", "critical", "assistance"):
+        was = r[key]
+        r[key] = _clamp(was, left)
+        if r[key] != was:
+            _say(ctx, key, None, was, r[key])
+        left -= r[key]
