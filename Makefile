@@ -47,7 +47,7 @@ serve: build
 
 test: test-deps node chromium build
 	$(PY) -m calc check
-	$(PY) -m pytest -q tests/unit tests/site tests/e2e
+	$(PY) -m pytest -q --durations=25 tests/unit tests/site tests/e2e
 
 bench: test-deps node chromium
 	$(PY) -m benchmarks.load

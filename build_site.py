@@ -103,7 +103,8 @@ def run_sitegen() -> None:
 def run_mkdocs(out: Path) -> None:
     if not (ROOT / "mkdocs.yml").is_file():
         raise SystemExit("mkdocs.yml not found (owned by the site helper) — cannot build yet")
-    run([sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "--site-dir", str(out)])
+    # not --quiet: it hides warnings from mkdocs.yml's `strict: true` too, and the build would pass them
+    run([sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(out)])
 
 
 EXTERNAL_FONT = re.compile(

@@ -7,6 +7,9 @@
     .xlsx of the same rows opened; time from the click on 计算 until the table is drawn.
 (b) native: `python -m roster` logic (roster.run_parallel) on a county-sized roster
     (沂源 listed 35,084 people in 2020): one process and all cores, rows per second.
+(c) the browser's engine alone: Pyodide in Node with the site's wheel (benchmarks/roster_engine.mjs),
+    CPU time per row on one core: what the page's engines cost whatever else the machine runs.
+Rows judged against the budgets (NATIVE_MS_PER_ROW, BROWSER_COUNTY_ROWS_PER_S) read PASS or FAIL.
 Figures go between the roster markers in docs/benchmarks.md (the rest of that file belongs to
 benchmarks/load.py). `sample()` is also the test suite's roster generator.
 """
@@ -206,6 +209,28 @@ def native(rows: int) -> dict:
     return out
 
 
+def pyodide_engine(site: Path, rows: int = 5_000) -> dict:
+    """The browser's engine (Pyodide in Node, the site's calc wheel) on one core: CPU seconds for
+    `rows` rows. Independent of the page and of other work on the machine; None without Node."""
+    import json
+    import shutil
+    import subprocess
+    wheels = sorted(site.glob("wheels/*/calc-*.whl"))
+    if not wheels or not shutil.which("node"):
+        return {}
+    text, _ = sample(rows, "yiyuan", bad_rows=0, seed=3)
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False) as f:
+        f.write(text)
+    try:
+        run = subprocess.run(["node", str(ROOT / "benchmarks" / "roster_engine.mjs"), str(wheels[-1]), f.name, "yiyuan"],
+                             capture_output=True, text=True, timeout=1200)
+    finally:
+        os.unlink(f.name)
+    if run.returncode != 0:
+        return {"error": run.stderr[-300:]}
+    return {"rows": rows, **json.loads(run.stdout.strip().splitlines()[-1])}
+
+
 def _cpu() -> float:
     """CPU seconds of this process and its finished children (the pool's workers)."""
     import resource
@@ -221,7 +246,7 @@ def verdict_browser(rows: int, secs: float) -> str:
     return "PASS" if rows / secs >= BROWSER_COUNTY_ROWS_PER_S else "FAIL"
 
 
-def section(b: dict, n: dict, rows: int) -> str:
+def section(b: dict, n: dict, rows: int, engine: dict | None = None) -> str:
     today = datetime.date.today().isoformat()
     load = os.getloadavg()[0]
     lines = [START, "## Roster (批量测算)", "",
@@ -251,6 +276,12 @@ def section(b: dict, n: dict, rows: int) -> str:
                   f"{verdict_native(n)}") if key == "one" else ""
         lines.append(f"| native `python -m roster`, {label} | {n['rows']:,} | {n[key]:.2f} s | "
                      f"{n['rows'] / n[key]:,.0f} | {n[key + '_cpu']:.1f} s | {budget} |")
+    if engine and "cpu" in engine:
+        per = engine["cpu"] / engine["rows"] * 1000
+        lines.append(f"| the browser's engine alone (Pyodide {engine['pyodide']} in Node, 1 core, `roster.run`) | "
+                     f"{engine['rows']:,} | | {engine['rows'] / engine['cpu']:,.0f} per CPU-second | "
+                     f"{engine['cpu']:.1f} s | {per:.3f} ms CPU per row: two engines on an idle 2-core machine "
+                     f"≈ {2 * engine['rows'] / engine['cpu']:,.0f} rows/s before reading and drawing |")
     per_cpu = n["rows"] / n["all_cpu"]  # includes the pool's own overhead
     lines += ["", f"{n['rows']:,} rows is 沂源县's 2020 list; the browser time is from the click on 计算 "
               f"until the result is drawn (the first {300} rows of the table; the rest on demand), with the page's "
@@ -281,14 +312,14 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     if args.native_only:
         n = native(args.county)
-        print("\n".join(section({}, n, args.rows).splitlines()[5:-3]))
+        print("\n".join(section({}, n, args.rows, pyodide_engine(Path(args.site))).splitlines()[5:-3]))
         return
     site = Path(args.site)
     if not (site / "staff" / "roster" / "index.html").is_file():
         raise SystemExit(f"{site} has no staff/roster/ page: build the site first (make build)")
     b = browser(site, (args.rows, args.county))
     n = native(args.county)
-    text = section(b, n, args.rows)
+    text = section(b, n, args.rows, pyodide_engine(site))
     write(Path(args.report), text)
     print(text)
 

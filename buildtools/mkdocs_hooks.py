@@ -8,11 +8,16 @@ region file adds its page to every page's navigation with no list to edit.
 from __future__ import annotations
 
 import json
+import pathlib
+import sys
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 
 PLACEHOLDER = "REGIONS"
+ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
+if ROOT not in sys.path:  # calc, wherever mkdocs is started from
+    sys.path.insert(0, ROOT)
 
 
 def region_nav() -> list[dict]:

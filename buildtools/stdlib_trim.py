@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -46,8 +47,26 @@ def _key(calls_json: bytes, wheels: list[Path]) -> str:
     return h.hexdigest()[:20]
 
 
+def reused(entry: Path) -> tuple[Path, Path, dict]:
+    """A finished cache entry named by STDLIB_TRIM_FROM: a test that rebuilds a copy of the tree with
+    one figure changed (data, not code) reuses the tree's own trimmed library instead of replaying
+    the whole corpus again. Never used by `make build` or `make dist`."""
+    if not ((entry / "report.json").is_file() and (entry / ZIP_NAME).is_file()):
+        raise SystemExit(f"STDLIB_TRIM_FROM={entry} is not a finished trimmed standard library")
+    log(f"reusing {entry.name} (STDLIB_TRIM_FROM)")
+    return entry / ZIP_NAME, entry / EXTRA_NAME, json.loads((entry / "report.json").read_text())
+
+
+def finished() -> Path | None:
+    """The newest finished cache entry (the build keeps one)."""
+    done = [d for d in CACHE.glob("*") if (d / "report.json").is_file()] if CACHE.is_dir() else []
+    return max(done, key=lambda d: d.stat().st_mtime, default=None)
+
+
 def trimmed_stdlib(wheel: Path) -> tuple[Path, Path, dict]:
     """(trimmed zip, extra zip for the staff pages' calls, report) — built, verified and cached."""
+    if os.environ.get("STDLIB_TRIM_FROM"):
+        return reused(Path(os.environ["STDLIB_TRIM_FROM"]))
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
         calls, extra_wheels = corpus.build(ROOT, Path(tmp), cache=CACHE)
         wheels = [wheel, *extra_wheels]  # the engine's first: the others are unpacked after it

@@ -25,32 +25,43 @@ def _say(ctx, tier, stay, was, now):
 
 
 def stay(ctx, s) -> None:
-    """Bound each payer of stay `s` to what is left of its part of the bill."""
-    oop = _clamp(s.out_of_policy, s.total)
-    if oop != s.out_of_policy:
+    """Bound each payer of stay `s` to what is left of its part of the bill. It runs after every step
+    of every row: each test below is `_clamp` would change the value, written out (no calls)."""
+    oop = s.out_of_policy
+    if oop < ZERO or (oop > s.total and oop > ZERO):
+        oop = _clamp(s.out_of_policy, s.total)
         s.out_of_policy, s.in_policy = oop, s.total - oop
         for st in reversed(ctx.steps):
             if st.tier == "split" and st.stay == s.index:
                 st.text += f"（按这些数字算出的目录外费用不在 0 和总费用之间，按 {yuan(oop)} 元计）"
                 break
-    s.hospital_bears = _clamp(s.hospital_bears, s.out_of_policy)
-    left = s.in_policy
-    for attr, tier in IN_POLICY:
-        was = getattr(s, attr)
-        now = _clamp(was, left)
-        if now != was:
-            setattr(s, attr, now)
-            if tier:
-                _say(ctx, tier, s.index, was, now)
-        left -= now
+    hb = s.hospital_bears
+    if hb < ZERO or (hb > s.out_of_policy and hb > ZERO):
+        s.hospital_bears = _clamp(s.hospital_bears, s.out_of_policy)
+    b, c, a, t, r, o = s.basic, s.critical, s.assistance, s.tilt, s.re_assistance, s.other_in_policy
+    # All paid amounts ≥ 0 and together within the in-policy cost: then each is within what was left.
+    if not (b >= ZERO and c >= ZERO and a >= ZERO and t >= ZERO and r >= ZERO and o >= ZERO
+            and b + c + a + t + r + o <= s.in_policy):
+        left = s.in_policy
+        for attr, tier in IN_POLICY:
+            was = getattr(s, attr)
+            if was < ZERO or (was > left and was > ZERO):
+                now = _clamp(was, left)
+                setattr(s, attr, now)
+                if tier:
+                    _say(ctx, tier, s.index, was, now)
+                was = now
+            left -= was
     out_left = s.out_of_policy - s.hospital_bears
     was = s.oop_assistance
-    s.oop_assistance = _clamp(was, out_left)
-    if s.oop_assistance != was:
+    if was < ZERO or (was > out_left and was > ZERO):
+        s.oop_assistance = _clamp(was, out_left)
         _say(ctx, "assistance", s.index, was, s.oop_assistance)
     out_left -= s.oop_assistance
     # `other` = its in-policy part + what it pays of the out-of-policy cost
-    s.other = s.other_in_policy + _clamp(s.other - s.other_in_policy, out_left)
+    rest = s.other - s.other_in_policy
+    if rest < ZERO or (rest > out_left and rest > ZERO):
+        s.other = s.other_in_policy + _clamp(s.other - s.other_in_policy, out_left)
 
 
 def outpatient(ctx, r: dict) -> None:

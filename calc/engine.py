@@ -24,6 +24,8 @@ from .vocab import PRIORITY
 
 STAY_STEPS = (split, cost_control, basic, critical, assistance, oop_assistance, tilt, other, reassist, cap136,
               resident, admission)
+# Steps that change no payer's amount (what the person pays, what they pay at admission): nothing to bound.
+PAYS_NOTHING = frozenset((resident, admission))
 # Payers whose treatment depends on the identity; each uses one held identity for the whole year.
 PAYERS = ("cost_control", "basic", "critical", "assistance", "tilt", "re_assistance", "cap136")
 PAYER_WORDS = {"cost_control": "目录外费用控制", "basic": "基本医保", "critical": "大病保险", "assistance": "医疗救助",
@@ -57,11 +59,15 @@ def compute(rp, person, care, overrides, schedule, quiet=False) -> Run:
         s = StayCalc(i, st)
         for step in STAY_STEPS:
             step(ctx, s, y)
-            bound.stay(ctx, s)   # whatever the figures: no payer beyond what is left of the bill
+            if step not in PAYS_NOTHING:
+                bound.stay(ctx, s)   # whatever the figures: no payer beyond what is left of the bill
         stays.append(s)
     opd = outpatient(ctx, y, care.chronic, care.special_drugs)
-    year = {k: sum((getattr(s, k) for s in stays), ZERO) for k in YEAR_KEYS}
-    year["assistance"] += sum((s.oop_assistance for s in stays), ZERO)
+    year = dict.fromkeys(YEAR_KEYS, ZERO)
+    for s in stays:
+        for k in YEAR_KEYS:
+            year[k] += getattr(s, k)
+        year["assistance"] += s.oop_assistance
     for k in ("total", "basic", "critical", "assistance", "resident"):
         year[k] += opd[k]
     return Run(ctx, stays, opd, year)

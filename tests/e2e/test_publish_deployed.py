@@ -15,6 +15,8 @@ import pytest
 from calc import share
 from calc.api import estimate_dict
 
+from tests.builds import production_site
+
 from .conftest import BOOT_TIMEOUT_MS, ROOT
 from .test_staff_link import decode_png, wait_link
 from .test_calculator_ui import pick_identities
@@ -24,16 +26,9 @@ EXAMPLE = ROOT / "site-settings.example.toml"
 
 
 @pytest.fixture(scope="session")
-def deployed_url(tmp_path_factory):
-    """One production build (DEPLOYED_SITE_DIR: reuse one already built with the example settings)."""
-    given = os.environ.get("DEPLOYED_SITE_DIR")
-    out = Path(given) if given else tmp_path_factory.mktemp("deployed") / "site"
-    if not given:
-        env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "SITE_SETTINGS", "SITE_BUILD")}
-        env["SITE_SETTINGS"] = str(EXAMPLE)
-        r = subprocess.run([sys.executable, str(ROOT / "build_site.py"), "--production", "--out", str(out)],
-                           cwd=ROOT, env=env, capture_output=True, text=True)
-        assert r.returncode == 0, r.stderr[-3000:]
+def deployed_url():
+    """One production build with the example settings, shared with the site tests (tests/builds.py)."""
+    out = production_site()
     from scripts.serve import start
     server, url = start(out)
     yield url

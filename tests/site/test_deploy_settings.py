@@ -19,6 +19,8 @@ import pytest
 from calc import api, share
 from sitegen import settings as site_settings
 
+from tests.builds import production_site
+
 from .pngread import read_grey
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,12 +107,8 @@ def test_production_build_without_settings_stops_at_once_naming_the_setting(tmp_
 
 # ---- one production build with the example settings ---------------------------------------------
 @pytest.fixture(scope="session")
-def deployed(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("deployed") / "site"
-    r = subprocess.run([sys.executable, str(ROOT / "build_site.py"), "--production", "--out", str(out)],
-                       cwd=ROOT, env=_env(SITE_SETTINGS=str(EXAMPLE)), capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr[-3000:]
-    return out
+def deployed() -> Path:
+    return production_site()
 
 
 def test_deployed_qr_codes_decode_to_the_base_url(deployed, regions):

@@ -69,7 +69,7 @@ function inputsInWords(app, out) {
     if (f.kind === "level") return hospital(v);
     if (f.kind === "place") return lab("places", v);
     if (f.kind === "flag") return `${f.print_label}：${v === true ? "是" : "否"}`;
-    if (f.key === "out_of_policy" && n.stays?.[i]?.out_of_policy_assumed) return `${f.print_label} ${yuan(out.stays?.[i]?.out_of_policy)} 元（没填，按一般情况估）`;
+    if (f.key === "out_of_policy" && n.stays?.[i]?.out_of_policy_assumed) return `${f.print_label} ${yuan(out.stays?.[i]?.out_of_policy)} 元（估算，见下）`;
     return `${f.print_label} ${yuan(v)} 元`;
   };
   const stayFields = fieldsAt(app.meta, "stay").filter((f) => f.print_label);

@@ -1,0 +1,30 @@
+"""Builds that several test files need, made once per test session.
+
+A production build with the example settings (site-settings.example.toml) is checked by the site
+tests (QR codes, og tags) and walked by the e2e tests (links to base_url): one build serves both.
+DEPLOYED_SITE_DIR names one already built that way, to skip it while working on those tests."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "site-settings.example.toml"
+
+
+@cache
+def production_site() -> Path:
+    given = os.environ.get("DEPLOYED_SITE_DIR")
+    if given:
+        return Path(given)
+    out = Path(tempfile.mkdtemp(prefix="mbz-deployed-")) / "site"
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "SITE_SETTINGS", "SITE_BUILD")}
+    env["SITE_SETTINGS"] = str(EXAMPLE)
+    r = subprocess.run([sys.executable, str(ROOT / "build_site.py"), "--production", "--out", str(out)],
+                       cwd=ROOT, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out
