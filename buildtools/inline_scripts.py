@@ -25,13 +25,27 @@ def template_files() -> list[Path]:
     return sorted((ROOT / "overrides").rglob("*.html")) + sorted((theme / "partials" / "javascripts").glob("*.html"))
 
 
+SENTINEL = "INLINE-SCRIPT-ARGUMENT"
+
+
+def emitted_scripts() -> list[str]:
+    """Inline scripts the build writes itself (not from a template), with SENTINEL where a page's
+    own relative URL goes: the calculator's early start (sitegen/instant.py early_script)."""
+    from sitegen.instant import early_script
+    return [early_script(SENTINEL)]
+
+
 def known_patterns(files=None) -> list[re.Pattern]:
-    """One full-match pattern per inline script body written in the templates."""
+    """One full-match pattern per inline script body written in the templates or by the build."""
     out = []
     for f in files if files is not None else template_files():
         for body in _SCRIPT.findall(f.read_text("utf-8")):
             parts = _JINJA.split(body)
             out.append(re.compile(_EXPR.join(re.escape(p) for p in parts), re.S))
+    if files is None:
+        for script in emitted_scripts():
+            for body in _SCRIPT.findall(script):
+                out.append(re.compile(_EXPR.join(re.escape(p) for p in body.split(SENTINEL)), re.S))
     return out
 
 

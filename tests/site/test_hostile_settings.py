@@ -86,3 +86,12 @@ def test_every_known_script_comes_from_a_template():
     assert len(patterns) >= 3
     assert inline_scripts.unknown(['alert(1)', '__md_scope=new URL("x"),alert(1)'], patterns) == \
         ['alert(1)', '__md_scope=new URL("x"),alert(1)']
+
+
+def test_the_builds_own_early_start_script_is_known_and_a_changed_one_is_not():
+    from sitegen.instant import early_script
+    patterns = inline_scripts.known_patterns()
+    ours = http_rules.inline_scripts_of(early_script("../assets/runtime/worker.js"))
+    assert ours and inline_scripts.unknown(ours, patterns) == []
+    evil = http_rules.inline_scripts_of(early_script('x");alert(1);("'))
+    assert inline_scripts.unknown(evil, patterns) == evil
