@@ -30,10 +30,13 @@ node_modules/pyodide/pyodide.mjs: package-lock.json
 
 node: node_modules/pyodide/pyodide.mjs
 
-# Chromium for the e2e tests, plus CJK fonts so pages, screenshots and the printed 明白纸 render Chinese text.
+# Chromium for the e2e tests, plus CJK fonts so pages, screenshots and the printed 明白纸 render Chinese text;
+# Firefox ESR and WebKitGTK's WebDriver (in an Xvfb display) for the other engines' walks
+# (tests/e2e/test_other_engines.py; Chromium 92 comes from npm, `make node`).
 chromium:
-	@{ [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/opentype/noto ]; } || \
-	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-noto-cjk; }
+	@{ [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/opentype/noto ] && [ -x /usr/bin/firefox ] && \
+	   [ -x /usr/bin/WebKitWebDriver ] && [ -x /usr/bin/Xvfb ]; } || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-noto-cjk firefox-esr webkit2gtk-driver xvfb; }
 
 build: site-deps node
 	$(PY) build_site.py

@@ -8,6 +8,7 @@ import json
 from . import fields as _fields
 from . import jsonguard
 from . import params as _params
+from . import slip as _slip
 from . import vocab
 from .engine import PAYER_WORDS, YEAR_KEYS, choose, payers_in
 from .input import KNOWN as KNOWN_FIELDS, InputError, parse
@@ -181,7 +182,8 @@ def estimate_dict(data):
             raise
         field = huge if huge.split(".")[0].split("[")[0] in KNOWN_FIELDS else "json"
         return {"ok": False, "errors": [{"field": field[:80], "message": f"数字太长了（超过 {MAX_INT_DIGITS} 位），请检查"}]}
-    run = choose(rp, person, care, overrides)
+    slips = any(st.slip for st in care.stays)
+    run = choose(rp, person, care, overrides, hook=_slip.facts() if slips else None)
     ctx = run.ctx
     reason = _identity_reason(rp, person, ctx.schedule, run.year)
     if len(person.identities) > 1:
@@ -217,6 +219,7 @@ def estimate_dict(data):
         "figures": {f.param: {"label": f.label, "value": f.value, "display": f.display, "provenance": f.provenance,
                               "cite": f.cite} for st in ctx.steps for f in st.figures},
         "assumptions": _assumptions(rp, ctx, overrides),
+        **({"check": _slip.check(rp, person, care, overrides, run), "decide": _slip.DECIDE} if slips else {}),
     }
 
 

@@ -51,7 +51,8 @@ class Run:
     year: dict
 
 
-def compute(rp, person, care, overrides, schedule, quiet=False) -> Run:
+def compute(rp, person, care, overrides, schedule, quiet=False, hook=None) -> Run:
+    """`hook(step, ctx, s, y)`, when given, runs after each step of a stay that carries a settlement slip."""
     ctx = Ctx(rp, person, overrides, schedule, quiet)
     y = YearState()
     stays = []
@@ -61,6 +62,8 @@ def compute(rp, person, care, overrides, schedule, quiet=False) -> Run:
             step(ctx, s, y)
             if step not in PAYS_NOTHING:
                 bound.stay(ctx, s)   # whatever the figures: no payer beyond what is left of the bill
+            if hook is not None and st.slip:
+                hook(step, ctx, s, y)
         stays.append(s)
     opd = outpatient(ctx, y, care.chronic, care.special_drugs)
     year = dict.fromkeys(YEAR_KEYS, ZERO)
@@ -89,7 +92,7 @@ def payers_to_try(rp, year) -> tuple:
     return found
 
 
-def choose(rp, person, care, overrides, trace=True) -> Run:
+def choose(rp, person, care, overrides, trace=True, hook=None) -> Run:
     """Per payer, the most favourable treatment any held identity gives, never two in one payer.
 
     Start from the single identity whose whole treatment leaves the person least to pay (ties in
@@ -102,8 +105,8 @@ def choose(rp, person, care, overrides, trace=True) -> Run:
     """
     held = sorted(person.identities, key=PRIORITY.index)
     if len(held) == 1:
-        return compute(rp, person, care, overrides, dict.fromkeys(PAYERS, held[0]), quiet=not trace)
-    runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i), quiet=True) for i in held]
+        return compute(rp, person, care, overrides, dict.fromkeys(PAYERS, held[0]), quiet=not trace, hook=hook)
+    runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i), quiet=True, hook=hook) for i in held]
     best = min(runs, key=lambda r: r.year["resident"])
     tried = {tuple(r.ctx.schedule.values()) for r in runs}
     present = payers_to_try(rp, person.year)
@@ -118,11 +121,11 @@ def choose(rp, person, care, overrides, trace=True) -> Run:
                 if key in tried:      # computed before and not better then: the amounts do not change
                     continue
                 tried.add(key)
-                trial = compute(rp, person, care, overrides, schedule, quiet=True)
+                trial = compute(rp, person, care, overrides, schedule, quiet=True, hook=hook)
                 if trial.year["resident"] < best.year["resident"]:
                     best, improved = trial, True
         if not improved:
             break
     if trace:
-        best = compute(rp, person, care, overrides, best.ctx.schedule)
+        best = compute(rp, person, care, overrides, best.ctx.schedule, hook=hook)
     return best

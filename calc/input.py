@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from . import fields as F
 from . import params as _params
+from . import slip as _slip
 from . import vocab
 from .amount import AmountError, parse_amount
 from .model import CareYear, Person, Stay
@@ -149,6 +150,9 @@ def _stay(errs, i, st, rp):
     oop = _amount(errs, st.get("out_of_policy"), f"{f}.out_of_policy", name + S["out_of_policy"].name)
     waiver = _amount(errs, st.get("hospital_waiver"), f"{f}.hospital_waiver", name + S["hospital_waiver"].name) or ZERO
     teh = _amount(errs, st.get("tehuibao"), f"{f}.tehuibao", name + S["tehuibao"].name) or ZERO
+    slip = _slip.parse(errs, i, st.get("slip"), total, _amount)
+    if slip.get("in_policy") is not None and total is not None:   # the slip's in-policy amount is a fact
+        oop = total - slip["in_policy"]
     if teh > 0 and "other.tehuibao" not in rp.paths():
         errs.add(f"{f}.tehuibao", f"特惠保是沂源县的商业补充保险，{rp.meta['name']}不适用")
     level = st.get("level", S["level"].default)
@@ -171,7 +175,9 @@ def _stay(errs, i, st, rp):
     norm = {"total": s(total), "out_of_policy": "" if oop is None else s(oop), "out_of_policy_assumed": oop is None,
             "level": level, "place": place, "referral": referral, "transferred": transferred,
             "hospital_waiver": s(waiver), "tehuibao": s(teh)}
-    return Stay(total, oop, level, place, referral, transferred, waiver, teh), norm
+    if slip:
+        norm["slip"] = {k: s(v) for k, v in slip.items()}
+    return Stay(total, oop, level, place, referral, transferred, waiver, teh, tuple(slip.items())), norm
 
 
 def _overrides(errs, raw, rp, year, notes):

@@ -16,6 +16,7 @@ class Stay:
     transferred: bool = False          # transferred from the previous stay (连续计算起付线)
     hospital_waiver: Decimal = ZERO
     tehuibao: Decimal = ZERO
+    slip: tuple = ()                   # what the settlement slip says: ((key, amount), ...) (calc.slip)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,10 @@ const NOT_FOUND = new URL("404.html", BASE).href;
 // Registered as sw.js?engine=0 by a page without WebAssembly (or here without it): the runtime,
 // the wheels and the engine's files are left out of the cache, since this phone cannot run them.
 const ENGINE = typeof WebAssembly === "object" && new URL(self.location).searchParams.get("engine") !== "0";
-const isEngineFile = (url, files) => files.has(url) || /\/(pyodide|wheels)\//.test(url.slice(BASE.length - 1));
+// The engine's files: the manifest's, the runtime and wheels, and the scripts only the engine runs.
+const ENGINE_SCRIPTS = /^\/assets\/runtime\/(worker|calc-client|integrity|snapshot|snapshot-reader)\.js$/;
+const isEngineFile = (url, files) => files.has(url) || /\/(pyodide|wheels)\//.test(url.slice(BASE.length - 1))
+  || ENGINE_SCRIPTS.test(url.slice(BASE.length - 1));
 
 function cacheKey(url) {
   const u = new URL(url);

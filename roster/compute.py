@@ -8,14 +8,14 @@ import json
 import re
 from decimal import Decimal
 
-from calc import api, fields, vocab
+from calc import api, fields, slip, vocab
 from calc.engine import YEAR_KEYS, choose
 from calc.input import InputError, parse
 from calc.money import s
 
 from . import words
 from .export import CONTROL
-from .format import (IDENTITY, MAX_NAME_CHARS, MAX_ROWS, MAX_TITLE_ROWS, MESSAGES, OUTPATIENT, STAY, STAY_FIELDS,
+from .format import (IDENTITY, MAX_NAME_CHARS, MAX_ROWS, MAX_TITLE_ROWS, MESSAGES, OUTPATIENT, STAY, STAY_LINES,
                      RosterError)
 from .header import find_header
 from .read import read_rows
@@ -68,6 +68,9 @@ def person_input(row: list, layout: dict, labels, region: str, year) -> tuple:
             outpatient[key] = cell
         elif kind == "stay" and cell:
             stay = stays.setdefault(n, {})
+            if key.startswith("slip."):
+                stay.setdefault("slip", {})[key[5:]] = cell
+                continue
             read = CELL_READERS.get(fields.STAY[key].kind)
             stay[key] = read(cell) if read else cell
     ids, unknown = labels.identities(ident_cell)
@@ -84,10 +87,10 @@ def person_input(row: list, layout: dict, labels, region: str, year) -> tuple:
 
 def column_of(field: str, stay_numbers: list) -> str:
     """calc's error field -> the roster column it came from."""
-    m = re.match(r"stays\[(\d+)\](?:\.(\w+))?", field)
+    m = re.match(r"stays\[(\d+)\](?:\.([\w.]+))?", field)
     if m:
         n = stay_numbers[int(m[1])] + 1 if int(m[1]) < len(stay_numbers) else int(m[1]) + 1
-        word = {v: k for k, v in STAY_FIELDS.items()}.get(m[2] or "", "")
+        word = {v: k for k, v in STAY_LINES.items()}.get(m[2] or "", "")
         return STAY.format(n=n, what=word or "总费用") if word or m[2] is None else f"住院{n}"
     if field.startswith("outpatient."):
         return {v: k for k, v in OUTPATIENT.items()}.get(field.split(".", 1)[1], "门诊")
@@ -119,12 +122,14 @@ def estimate_row(line, name, group, inp, stay_numbers, early) -> dict:
         rp, person, care, overrides, norm, _ = parse(inp)
     except InputError as e:
         return _failed(line, name, group, e.errors, stay_numbers)
+    slips = any(st.slip for st in care.stays)
     try:
-        run = choose(rp, person, care, overrides, trace=False)
+        run = choose(rp, person, care, overrides, trace=False, hook=slip.facts() if slips else None)
+        checked = slip.check(rp, person, care, overrides, run) if slips else None
     except (ArithmeticError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return _failed(line, name, group, [{"field": "", "message": ROW_FAILED}], stay_numbers)
     main = run.ctx.schedule["assistance"]
-    return {"line": line, "name": name, "group": group, "ok": True,
+    return {"line": line, "name": name, "group": group, "ok": True, **_checked(checked, stay_numbers),
             "identity": rp.label_of(main), "identity_id": main, "year_of": person.year,
             "year": {k: s(run.year[k]) for k in YEAR_KEYS},
             "stays": [{"total": s(st.total), "resident": s(st.resident), "level": n.get("level", ""),
@@ -137,6 +142,31 @@ def estimate_row(line, name, group, inp, stay_numbers, early) -> dict:
             # the office's own figures this row used (本地标准), for its sheet
             "local": list(dict.fromkeys(f"{p.label}（{p.reason}）" if p.reason else p.label
                                         for p in run.ctx.sums_used.values() if p.provenance == "local"))}
+
+
+def _checked(rows, stay_numbers) -> dict:
+    """A row's slip check: the payers that paid less than the notice gives (flagged), and how many
+    lines rest on an assumed figure."""
+    if rows is None:
+        return {}
+    less = [{"stay": stay_numbers[r["stay"]] + 1, "payer": r["payer"], "label": r["label"], "slip": r["slip"],
+             "expected": r["expected"], "short": s(Decimal(r["expected"]) - Decimal(r["slip"])), "text": r["text"]}
+            for r in rows if r["status"] == "less" and r["payer"] in slip.PAYERS]
+    out = {"check": {"less": less, "depends": sum(r["status"] == "depends" for r in rows), "lines": len(rows)}}
+    out["check"]["words"] = check_words(out)
+    return out
+
+
+def check_words(r) -> str:
+    """The flagged payers of a row in one line: 住院1 医疗救助支付少 1,126.00 元（按文件 9,126.00 元）."""
+    c = r.get("check")
+    if not c:
+        return ""
+    parts = [f"住院{x['stay']} {x['label']}少 {Decimal(x['short']):,.2f} 元（按文件 {Decimal(x['expected']):,.2f} 元）"
+             for x in c["less"]]
+    if c["depends"]:
+        parts.append(f"{c['depends']} 项要看当地数字")
+    return "；".join(parts) if parts else "一致或多给"
 
 
 class Reading:
@@ -197,18 +227,24 @@ def prepare(data, region: str, year=None) -> tuple:
 LABELS = {"total": "总费用", "resident": "个人自付"}
 
 
-def payers(rows: list) -> list:
+# With slip columns, one more column: the payers that paid less than the notice gives (its words).
+CHECK_COLUMN = {"key": "check", "label": "核对结算单（少给的项目）"}
+
+
+def payers(rows: list, checked: bool = False) -> list:
     """Payer columns in settlement order (calc.vocab.PAYERS), those the engine reported."""
     seen = next((r["year"] for r in rows if r["ok"]), None)
     keys = ["total"] + [k for k in vocab.PAYERS if seen is None or k in seen]
-    return [{"key": k, "label": LABELS.get(k) or vocab.PAYERS[k]} for k in keys]
+    cols = [{"key": k, "label": LABELS.get(k) or vocab.PAYERS[k]} for k in keys]
+    return cols + [CHECK_COLUMN] if checked or any("check" in r for r in rows) else cols
 
 
 def partial_totals(rows: list) -> dict:
     """Sums of some rows, mergeable (merge_totals): {"all": t, "groups": {group: t}}, t = {"people",
     "errors", "sums": {payer: "yuan"}}. Each worker sums its own chunks; the page merges them."""
     def empty():
-        return {"people": 0, "errors": 0, "sums": dict.fromkeys(YEAR_KEYS, Decimal(0))}
+        return {"people": 0, "errors": 0, "sums": dict.fromkeys(YEAR_KEYS, Decimal(0)), "flagged": 0,
+                "short": dict.fromkeys(slip.PAYERS, Decimal(0))}
     overall, groups = empty(), {}
     for r in rows:
         for t in (overall, groups.setdefault(r["group"], empty()) if r["group"] else None):
@@ -221,28 +257,38 @@ def partial_totals(rows: list) -> dict:
             sums, year = t["sums"], r["year"]
             for k in YEAR_KEYS:
                 sums[k] += Decimal(year[k])
-    fmt = lambda t: {"people": t["people"], "errors": t["errors"], "sums": {k: str(v) for k, v in t["sums"].items()}}  # noqa: E731
+            less = r.get("check", {}).get("less", ())
+            t["flagged"] += bool(less)
+            for x in less:
+                t["short"][x["payer"]] += Decimal(x["short"])
+    fmt = lambda t: {"people": t["people"], "errors": t["errors"], "sums": {k: str(v) for k, v in t["sums"].items()},  # noqa: E731
+                     "flagged": t["flagged"], "short": {k: str(v) for k, v in t["short"].items()}}
     return {"all": fmt(overall), "groups": {g: fmt(t) for g, t in groups.items()}}
 
 
 def merge_totals(parts: list, cols: list) -> dict:
     """Partial totals (in row order) -> {"all": {...}, "groups": [{"group", ...}]} for the columns."""
-    keys = [c["key"] for c in cols]
+    keys = [c["key"] for c in cols if c["key"] in YEAR_KEYS]
 
     def empty():
-        return {"people": 0, "errors": 0, "sums": dict.fromkeys(keys, Decimal(0))}
+        return {"people": 0, "errors": 0, "sums": dict.fromkeys(keys, Decimal(0)), "flagged": 0,
+                "short": dict.fromkeys(slip.PAYERS, Decimal(0))}
 
     def add(into, t):
         into["people"] += int(t["people"])
         into["errors"] += int(t["errors"])
         for k in keys:
             into["sums"][k] += Decimal(str(t["sums"].get(k, "0")))
+        into["flagged"] += int(t.get("flagged", 0))
+        for k in slip.PAYERS:
+            into["short"][k] += Decimal(str(t.get("short", {}).get(k, "0")))
     overall, groups = empty(), {}
     for part in parts:
         add(overall, part["all"])
         for g, t in part["groups"].items():
             add(groups.setdefault(g, empty()), t)
-    fmt = lambda t: {"people": t["people"], "errors": t["errors"], "sums": {k: f"{v:.2f}" for k, v in t["sums"].items()}}  # noqa: E731
+    fmt = lambda t: {"people": t["people"], "errors": t["errors"], "sums": {k: f"{v:.2f}" for k, v in t["sums"].items()},  # noqa: E731
+                     "flagged": t["flagged"], "short": {k: f"{v:.2f}" for k, v in t["short"].items()}}
     return {"all": fmt(overall), "groups": [dict(fmt(t), group=g) for g, t in groups.items()]}
 
 
@@ -258,12 +304,13 @@ def estimate_chunk(jobs: list) -> dict:
         for e in r.get("errors", ()):
             e["text"] = say(e)
     return {"ok": True, "rows": rows, "totals": partial_totals(rows),
-            "with_group": any(r["group"] for r in rows), "seen": any(r["ok"] for r in rows)}
+            "with_group": any(r["group"] for r in rows), "seen": any(r["ok"] for r in rows),
+            "with_check": any("check" in r for r in rows)}
 
 
 def summary(parts: list, region: str, unknown=(), costlike=(), skipped=()) -> dict:
     """The chunks' answers (without their rows) -> columns, totals, with_group."""
-    cols = payers([])
+    cols = payers([], any(p.get("with_check") for p in parts))
     return {"ok": True, "region": region, "columns": cols, "totals": merge_totals([p["totals"] for p in parts], cols),
             "with_group": any(p["with_group"] for p in parts), "unknown_columns": list(unknown),
             "costlike_columns": list(costlike), **skipped_note(skipped)}

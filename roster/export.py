@@ -40,10 +40,15 @@ def table(rows: list, cols: list, with_group: bool):
         head = [r["line"], r["name"]] + ([r["group"]] if with_group else [])
         notes = "；".join(r.get("notes") or ())
         if r["ok"]:
-            yield head + [r["identity"]] + [r["year"].get(c["key"], "") for c in cols] + [notes]
+            yield head + [r["identity"]] + [_cell(r, c["key"]) for c in cols] + [notes]
         else:
             yield head + [""] + [""] * len(cols) + ["；".join([e.get("text") or e["message"] for e in r["errors"]]
                                                               + ([notes] if notes else []))]
+
+
+def _cell(r, key):
+    """A payer's amount, or for the slip check column its words."""
+    return r.get("check", {}).get("words", "") if key == "check" else r["year"].get(key, "")
 
 
 def result_csv(rows: list, cols: list, with_group: bool, head: bool = True) -> str:
@@ -67,7 +72,7 @@ class XlsxBook:
         self.wb = openpyxl.Workbook(write_only=True)
         self.ws = self.wb.create_sheet("批量测算结果")
         self.ws.append([self.text(h) for h in header(cols, with_group)])
-        self.money = range(3 + with_group, 3 + with_group + len(cols))
+        self.money = {3 + with_group + i for i, c in enumerate(cols) if c["key"] != "check"}
 
     def text(self, value):
         """A text cell, never a formula, whatever it starts with; no character XML cannot hold."""

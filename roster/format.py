@@ -5,6 +5,7 @@ import csv
 import io
 
 from calc import fields
+from calc import slip as _slip
 
 NAME = "姓名/编号"
 GROUP = "村/乡镇"
@@ -13,6 +14,9 @@ STAY = "住院{n}{what}"
 # column word -> estimate input key, from calc's field declaration (a field with a roster word is a column)
 STAY_FIELDS = {f.roster: k for k, f in fields.STAY.items() if f.roster}
 OUTPATIENT = {f.roster: k for k, f in fields.OUTPATIENT.items() if f.roster}
+# Optional columns: what the stay's settlement slip says (calc.slip), checked against the notice.
+SLIP_FIELDS = {words[0]: f"slip.{key}" for key, words in _slip.STAFF_WORDS.items()}
+STAY_LINES = {**STAY_FIELDS, **SLIP_FIELDS}
 TEMPLATE_STAYS = 2
 
 # ---- limits against hostile or mistaken files (each has a message naming it) ------------------
@@ -37,6 +41,9 @@ HELP = [
                "按最有利的一种计算。身份证号列不会被当作身份，也不会被抄到结果里。"),
     *[(STAY.format(n=1, what=word), fields.STAY[key].roster_help.format(n=1)) for word, key in STAY_FIELDS.items()],
     ("住院2总费用 …", "第2次住院，列名同上，把 1 换成 2；住院几次就加几组列，不住院的空着。"),
+    (STAY.format(n=1, what="实际基本医保") + " …", "可不填。核对结算单：第1次住院结算单上的"
+     + "、".join(f"{_slip.WORDS[k[5:]]}（列名 住院1{w}）" for w, k in SLIP_FIELDS.items())
+     + "。填了就按文件逐项核对，少给了的行标出来，并按报销项目合计少给的金额。"),
     *[(word, fields.OUTPATIENT[key].roster_help) for word, key in OUTPATIENT.items()],
 ]
 

@@ -9,14 +9,17 @@
 import re
 
 from calc import fields
+from calc import slip as _slip
 
-from .format import (GROUP, IDENTITY, MAX_TITLE_ROWS, MESSAGES, NAME, OUTPATIENT, STAY, STAY_FIELDS,
+from .format import (GROUP, IDENTITY, MAX_TITLE_ROWS, MESSAGES, NAME, OUTPATIENT, STAY, STAY_FIELDS, STAY_LINES,
                      RosterError)
 from .words import FULLWIDTH
 
 NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 # the words staff use for each stay field -> the format's word (calc's field declaration lists them)
 FIELD_WORDS = {word: (word, *fields.STAY[key].roster_words) for word, key in STAY_FIELDS.items()}
+# what the settlement slip says (optional): 实际基本医保, 基本医保支付, 统筹支付 … (calc.slip)
+FIELD_WORDS.update({words[0]: words for words in _slip.STAFF_WORDS.values()})
 WORD_FIELD = {w: field for field, words in FIELD_WORDS.items() for w in words}
 FIELD_RE = "|".join(sorted(WORD_FIELD, key=len, reverse=True))
 NUM = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
@@ -52,7 +55,7 @@ def classify(cell: str):
     m = STAY_HEADER.fullmatch(h)
     if m and m[4]:
         n = _number(m[1] or m[2] or m[3])
-        return ("stay", n - 1, STAY_FIELDS[WORD_FIELD[m[4]]]) if n >= 1 else None
+        return ("stay", n - 1, STAY_LINES[WORD_FIELD[m[4]]]) if n >= 1 else None
     for word, key in OUTPATIENT.items():
         if h.startswith(word) or h in fields.OUTPATIENT[key].roster_words:  # 门诊慢特病(元), 慢特病, 特药费用
             return ("outpatient", 0, key)
@@ -66,7 +69,7 @@ def classify(cell: str):
         return ("group", 0, "group")
     m = BARE_FIELD.fullmatch(h)
     if m:
-        return ("bare", 0, STAY_FIELDS[WORD_FIELD[m[1]]])
+        return ("bare", 0, STAY_LINES[WORD_FIELD[m[1]]])
     return None
 
 
@@ -174,7 +177,7 @@ def find_header(table: list) -> tuple:
 
 def column_name(kind: str, n: int, key: str) -> str:
     if kind == "stay":
-        return STAY.format(n=n + 1, what={v: k for k, v in STAY_FIELDS.items()}[key])
+        return STAY.format(n=n + 1, what={v: k for k, v in STAY_LINES.items()}[key])
     if kind == "outpatient":
         return {v: k for k, v in OUTPATIENT.items()}[key]
     return {"identity": IDENTITY, "name": NAME, "group": GROUP}[kind]

@@ -257,8 +257,10 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
         written.append(p)
 
     provinces: dict[str, list] = {}
-    from . import instant, publish, resident
+    from . import instant, publish, resident, slip
     written += publish.write_site(docs_dir, settings)  # the site's share image
+    qr_refs = resident.json_block({"module": staff.QR_MODULE,
+                                   "wheels": [dict(w, path="../" + w["path"]) for w in staff.qr_wheel_refs()]})
     for rm in regions:
         data = region_data(rm)
         data["settings"] = settings.for_pages()  # staff toolkit: office, hotline, date, preview
@@ -273,8 +275,10 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
             ident["print_url"] = f"{base_url}{rid}/print/{ident['id']}/"
             qr(ident["url"], docs_dir / rid / "qr" / f"{ident['id']}.png")
             written.append(docs_dir / rid / "qr" / f"{ident['id']}.png")
+        data["calc_qr"] = qr_refs  # the printed answer's QR code, drawn in the worker (calc-print.js)
         data.update(instant.page_data(rm, data["settings"]))  # issue 20: answers computed at build time
         put(f"{rid}/index.md", e.get_template("region.md.j2").render(**data))
+        slip.write_page(rm, data, e, put)  # 核对结算单
         written += staff.write_sheets(docs_dir, rm, settings, e, put)  # staff toolkit: 明白纸
         written += publish.write_region(docs_dir, rm, settings, e, put)  # poster, share image
         provinces.setdefault(rm.get("province") or "其他", []).append(rm)

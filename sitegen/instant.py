@@ -362,13 +362,15 @@ EARLY_PART = re.compile(r"^// early-start:begin\n(.*?)^// early-start:end$", re.
 
 def early_script(worker_url: str) -> str:
     """The page's first engine, started from <head>: protocol.js's early-start part (its worker
-    names and build check), as one classic inline script, only where WebAssembly runs."""
+    names and build check), as one classic inline script, only where the head's probe passes
+    (overrides/main.html window.__calcProbe); the runtime's preloads go into the head then too."""
     part = EARLY_PART.search((ASSETS / "runtime" / "protocol.js").read_text("utf-8"))
     if not part:
         raise SystemExit("sitegen.instant: docs/assets/runtime/protocol.js has no early-start part")
     code = "\n".join(line.strip() for line in part.group(1).splitlines() if line.strip() and not line.strip().startswith("//"))
-    return (f'<script>try{{if(typeof WebAssembly==="object")(function(){{\n{code}\nearlyStart({json.dumps(worker_url)})}})()}}'
-            f'catch(e){{}}</script>')
+    return ('<script>try{window.__calcProbe().then(function(r){if(!r.ok)return;'
+            'try{document.head.append(document.getElementById("calc-preloads").content.cloneNode(true))}catch(e){}'
+            f'(function(){{\n{code}\nearlyStart({json.dumps(worker_url)})}})()}})}}catch(e){{}}</script>')
 
 
 def early_start(html: str) -> str:

@@ -35,6 +35,11 @@ HOW_TO_GET = [
 ]
 
 
+
+# The year note's one folded line above the calculator; calc-form.js fills {year} when the year changes.
+YEAR_NOTE_TITLE = "关于{year}年的数字（点开看）"
+
+
 def page_meta(meta: dict, region_meta: dict, all_regions: list[dict], page_settings: dict | None = None) -> dict:
     region = {k: region_meta[k] for k in FORM_KEYS if k in region_meta}
     if region_meta.get("tier"):
@@ -208,4 +213,5 @@ def page_data(meta: dict, region_meta: dict, all_regions: list[dict], data: dict
                                "link": fragment(c["input"])})
     notes = pm["region"].get("year_notes") or {}
     return {"calc_meta": json_block(pm), "year_note": notes.get(str(year)), "glossary": pm["glossary"],
+            "year_note_title": YEAR_NOTE_TITLE,
             "payer_labels": labels}

@@ -99,6 +99,8 @@ def sheet_data(rm: dict, ident: dict, settings) -> dict:
     """The print page's 明白纸 as sheet data (laid out by templates/partials/mingbai.html, the same
     layout docs/assets/shared/mingbai.js gives the roster's sheets and the printed answer)."""
     from calc import params
+    from . import settings as site_settings
+    from .publish import year_line
     rid, year, iid = rm["id"], rm["default_year"], ident["id"]
     rp = params.load(rid)
     rows, premium, results = [], None, []
@@ -120,7 +122,8 @@ def sheet_data(rm: dict, ident: dict, settings) -> dict:
     return sheet_frame({
         "title": f"{rm['name']}医保明白纸：{ident['label']}",
         "lead": f"住院看病，自己大概要付多少？下面是按{document}（{year}年度）算出的估算，",
-        "year_note": sheet_year_note(rm, year, results),
+        # "still computing with last year's figures" (the page's own line) first: a sheet is read without the page
+        "year_note": " ".join(n for n in (year_line(rm, site_settings.today()), sheet_year_note(rm, year, results)) if n) or None,
         "pay": {"caption": f"住一次院：县域内二级医院、规范转诊，目录外费用按{int(OOP_SHARE * 100)}%估",
                 "head": ["住院总费用", "您自己付", "医保、救助共报销"], "rows": rows, "you": 1},
         "lines": lines,
@@ -292,6 +295,17 @@ def _b64(digest: bytes) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def _wheel_ref(name: str, data: bytes) -> dict:
+    digest = _sha256(data)
+    return {"path": f"{STAFF}/wheels/{digest[:12]}/{name}", "sha256": digest, "bytes": len(data)}
+
+
+def qr_wheel_refs() -> list[dict]:
+    """Where write_wheels puts segno and staff_qr ({path from the site root, sha256, bytes}): the
+    calculator's printed answer draws its QR code with them in the worker, as the link builder does."""
+    return [_wheel_ref(name, data) for name, data in (segno_wheel(), (f"{QR_MODULE}-1.0-py3-none-any.whl", qr_wheel()))]
+
+
 def write_wheels(docs_dir: pathlib.Path) -> tuple[dict[str, list[dict]], list[pathlib.Path]]:
     """docs/staff/wheels/<hash>/<name>: content-addressed, so caches can keep them forever.
     -> ({"qr": [segno, staff_qr], "xlsx": [et_xmlfile, openpyxl]}, written files)."""
@@ -299,13 +313,12 @@ def write_wheels(docs_dir: pathlib.Path) -> tuple[dict[str, list[dict]], list[pa
     sets = {"qr": [segno_wheel(), (f"{QR_MODULE}-1.0-py3-none-any.whl", qr_wheel())], "xlsx": xlsx_wheels()}
     for use, wheels in sets.items():
         for name, data in wheels:
-            digest = _sha256(data)
-            rel = f"{STAFF}/wheels/{digest[:12]}/{name}"
-            p = docs_dir / rel
+            ref = _wheel_ref(name, data)
+            p = docs_dir / ref["path"]
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
             written.append(p)
-            out[use].append({"path": rel, "sha256": digest, "bytes": len(data)})
+            out[use].append(ref)
     return out, written
 
 

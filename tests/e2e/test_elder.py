@@ -49,7 +49,8 @@ def test_switch_on_first_screen_of_every_calculator_page(phone, server_url):
         page.goto(f"{server_url}{region}/")
         page.wait_for_selector("#calc-elder:not([hidden])")
         assert page.evaluate(IN_VIEW, "#calc-elder"), region
-        assert page.get_attribute("#calc-elder", "aria-pressed") == "false"
+        assert page.get_attribute("#calc-elder-on", "aria-pressed") == "false"
+        assert page.get_attribute("#calc-elder-off", "aria-pressed") == "true"
 
 
 def test_elder_mode_sizes_targets_only_question_answer_and_money_and_is_remembered(phone, server_url):
@@ -58,8 +59,8 @@ def test_elder_mode_sizes_targets_only_question_answer_and_money_and_is_remember
     page.goto(f"{server_url}{region}/")
     wait_ready(page, BOOT_TIMEOUT_MS)
     assert page.evaluate("localStorage.getItem('mbz-elder')") is None
-    page.click("#calc-elder")
-    assert page.get_attribute("#calc-elder", "aria-pressed") == "true"
+    page.click("#calc-elder-on")
+    assert page.get_attribute("#calc-elder-on", "aria-pressed") == "true"
     assert page.evaluate(f"localStorage.getItem('{KEY}')") == "on"
     # the question, in large type, before any answer
     t = page.evaluate(TEXT)
@@ -73,7 +74,7 @@ def test_elder_mode_sizes_targets_only_question_answer_and_money_and_is_remember
     assert page.locator("#calc-howto").is_visible()
     for hidden in ("#calc-compare", "#calc-chart", "#calc-after", ".calc-premium"):
         assert not page.locator(hidden).first.is_visible(), hidden
-    assert page.evaluate(REST_OF_PAGE) and all(x in ("region-kicker", "top", "calculator-section") for x in page.evaluate(REST_OF_PAGE)), page.evaluate(REST_OF_PAGE)
+    assert page.evaluate(REST_OF_PAGE) and all(x in ("region-kicker", "year-past", "top", "calculator-section") for x in page.evaluate(REST_OF_PAGE)), page.evaluate(REST_OF_PAGE)
     open_more(page)
     page.click("#calc-trace > summary")
     more = page.locator("#calc-notes-more")
@@ -89,10 +90,13 @@ def test_elder_mode_sizes_targets_only_question_answer_and_money_and_is_remember
     again = phone.new_page()
     again.goto(f"{server_url}yiyuan/")
     again.wait_for_selector("#calc-elder:not([hidden])")
-    assert again.get_attribute("#calc-elder", "aria-pressed") == "true"
+    assert again.get_attribute("#calc-elder-on", "aria-pressed") == "true"
     assert again.evaluate("document.documentElement.classList.contains('calc-elder')")
-    again.click("#calc-elder")
+    again.click("#calc-elder-on")  # tapping the position already chosen changes nothing
+    assert again.evaluate("document.documentElement.classList.contains('calc-elder')")
+    again.click("#calc-elder-off")
     assert again.evaluate(f"localStorage.getItem('{KEY}')") == "off"
+    assert again.get_attribute("#calc-elder-off", "aria-pressed") == "true"
     assert len(again.evaluate(REST_OF_PAGE)) > 5
 
 
@@ -108,10 +112,15 @@ def test_follows_the_browsers_large_text_setting(browser, server_url):
         cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 24}})
         page.goto(f"{server_url}dongzhi/")
         page.wait_for_selector("#calc-elder:not([hidden])")
-        assert page.get_attribute("#calc-elder", "aria-pressed") == "true"
-        page.click("#calc-elder")
+        assert page.get_attribute("#calc-elder-on", "aria-pressed") == "true"
+        # a villager told "点大字" taps 大字: it stays on (and is now their stored choice)
+        page.click("#calc-elder-on")
+        assert page.evaluate("document.documentElement.classList.contains('calc-elder')")
+        assert page.get_attribute("#calc-elder-on", "aria-pressed") == "true"
+        page.click("#calc-elder-off")
         page.reload()
         page.wait_for_selector("#calc-elder:not([hidden])")
-        assert page.get_attribute("#calc-elder", "aria-pressed") == "false"  # the person's choice wins
+        assert page.get_attribute("#calc-elder-on", "aria-pressed") == "false"  # the person's choice wins
+        assert page.get_attribute("#calc-elder-off", "aria-pressed") == "true"
     finally:
         context.close()

@@ -139,3 +139,7 @@ def test_past_the_latest_year_the_first_screen_says_so(built_site, regions):
             assert expected in first_screen
         else:
             assert "year-past" not in first_screen
+        # ... and every 明白纸 of the region says it too (a sheet is read without the page)
+        for ident in r["identities"]:
+            sheet = (built_site / r["id"] / "print" / ident["id"] / "index.html").read_text("utf-8")
+            assert not expected or expected in sheet, (r["id"], ident["id"])

@@ -202,10 +202,14 @@ def test_old_document_says_so_above_the_calculator(built_site, regions):
     latest = max(max(r["years"]) for r in regions)
     for r in regions:
         html = (built_site / r["id"] / "index.html").read_text("utf-8")
-        note = re.search(r'<p id="calc-year-note"[^>]*?( hidden)?>(.*?)</p>', html, re.S)
+        note = re.search(r'<details id="calc-year-notice"[^>]*?( hidden)?><summary[^>]*>(.*?)</summary>'
+                         r'<p id="calc-year-notice-text"[^>]*>(.*?)</p>', html, re.S)
         old = (r.get("year_notes") or {}).get(str(r["default_year"])) if "year_notes" in r else max(r["years"]) < latest
         if old:
-            assert not note.group(1) and note.group(2).strip(), r["id"]
+            assert not note.group(1) and note.group(3).strip(), r["id"]
+            # folded to one short line naming the year; the whole note one tap away
+            assert str(r["default_year"]) in note.group(2) and len(note.group(2)) <= 16, note.group(2)
+            assert not isinstance(old, str) or note.group(3).strip() == old, r["id"]
         else:
             assert note.group(1), r["id"]
     assert any(max(r["years"]) < latest for r in regions if r["id"] == "yiyuan")

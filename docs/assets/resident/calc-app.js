@@ -30,7 +30,7 @@ export class CalcApp {
     this.form = new CalcForm(root, meta, { onSubmit: () => this.submit(), getOverrides: () => this.currentOverrides(),
       // issue 22: the bill (and its chips) come before the identities; ticking one after an answer
       // recomputes that answer in place, without moving the screen
-      onIdentities: () => { if (this.result.dataset.state === "done" && this.lastInput) this.run(this.form.read(), { quiet: true }); } });
+      onIdentities: () => { if (this.result.dataset.state === "done" && this.lastInput) this.run(this.form.read(), { quiet: true, changed: true }); } });
     this.instant = new Instant();  // answers calc computed at build time (issue 20)
   }
 
@@ -69,6 +69,7 @@ export class CalcApp {
     }, (e) => {
       this.engine = "failed";
       this.failedKind = e?.kind;
+      this.failedMissing = e?.missing;  // what the <head>'s probe found missing (kind "unsupported")
       // "unsupported": the can-do paragraph (calc-instant.js) says it all, once.
       this.failed(e?.kind === "unsupported" ? "" : chinese(e?.message) ? e.message : "计算器没能加载（可能网络断了，或浏览器太旧）。");
       throw e;
@@ -135,10 +136,13 @@ export class CalcApp {
     // What still works without the engine (the build's answers), and whom to call.
     let can = $(box, "#calc-instant-can");
     if (!can) { can = el("p", { id: "calc-instant-can", class: "calc-instant-can" }); box.insertBefore(can, w?.closest("p")?.nextSibling || null); }
-    can.textContent = this.instant.canDo(this.failedKind);
+    can.textContent = this.instant.canDo(this.failedKind, this.failedMissing);
     box.hidden = false;
     if (this.failedKind !== "unsupported") this.onFailed?.();  // adds the 重试 button (calculator.js)
-    if (this.result.dataset.state === "busy") this.result.dataset.state = "error";
+    if (this.result.dataset.state === "busy") {
+      this.result.dataset.state = "error";
+      if (this.lastResult && this.result.childElementCount) markStale(this.result, "failed");
+    }
     announce(`计算器打不开。${why || ""}`);
     if (wasPending) reveal(box, $(box, "#calc-retry") || box);
   }
@@ -156,16 +160,17 @@ export class CalcApp {
     this.run(this.form.read());
   }
 
-  async run(input, { fromLink = false, quiet = false } = {}) {
+  async run(input, { fromLink = false, quiet = false, changed = false } = {}) {
     const my = ++this.seq;
     this.form.clearErrors();
     if (this.engine !== "ready") {
       // Before (or without) the engine: the answer calc computed at build time, if this is one.
       const found = this.instant.lookup(input);
-      if (found) { this.hideWait(); this.show(input, found, { source: "instant", quiet }); return; }
+      if (found) { this.hideWait(); this.show(input, found, { source: "instant", quiet, changed }); return; }
     }
     this.result.dataset.state = "busy";
     this.result.setAttribute("aria-busy", "true");
+    if (this.lastResult && this.result.childElementCount) markStale(this.result, "busy");
     if (this.engine === "failed") { this.failed(); reveal($(this.root, "#calc-failed"), $(this.root, "#calc-retry") || $(this.root, "#calc-failed")); return; }
     if (this.engine === "loading") this.showWait(input);
     let out;
@@ -174,21 +179,22 @@ export class CalcApp {
         if (my === this.seq) reveal($(this.root, "#calc-failed"), $(this.root, "#calc-retry") || $(this.root, "#calc-failed"));
         return;
       }
-      out = { ok: false, errors: [{ field: "json", message: "计算器出错了，请再点一次“算一算”；还不行就刷新页面。" }] };
+      out = { ok: false, errors: [{ field: "json", message: "计算器出错了，请再点一次“算一算”；还不行就刷新页面。" }], failed: true };
     }
     if (my !== this.seq) return;
     this.hideWait();
     this.result.setAttribute("aria-busy", "false");
     if (!out || out.ok !== true) {
-      this.showErrors(Array.isArray(out?.errors) && out.errors.length ? out.errors : [{ field: "json", message: "输入有误，请检查。" }], fromLink);
+      this.showErrors(Array.isArray(out?.errors) && out.errors.length ? out.errors : [{ field: "json", message: "输入有误，请检查。" }], fromLink, out?.failed);
       return;
     }
-    this.show(input, out, { source: "engine", quiet });
+    this.show(input, out, { source: "engine", quiet, changed });
   }
 
   // An answer on screen — the engine's, or one calc computed at build time (same renderer).
   // quiet: the engine replacing an instant answer; no scrolling, focus or announcement.
-  show(input, out, { source, quiet = false }) {
+  // changed: an identity ticked after an answer; the new amount flashes and is brought into view.
+  show(input, out, { source, quiet = false, changed = false }) {
     const traceOpen = quiet && $(this.result, "#calc-trace")?.open;
     this.result.setAttribute("aria-busy", "false");
     this.lastInput = input;
@@ -206,15 +212,16 @@ export class CalcApp {
     this.result.dataset.state = "done";
     if (traceOpen) $(this.result, "#calc-trace").open = true;
     drawOwnChartWhenSeen(this, out, $(this.result, "#calc-chart"));
+    if (changed) showChange(this.result, out);
     if (quiet) return;
     announce(text(out.summary) || `您自己大约要付 ${yuanShort(out.year?.resident)} 元。`);
     const big = $(this.result, "#calc-big");
     reveal(big, big, "start");  // the answer at the top of the screen, under the header
   }
 
-  showErrors(errors, fromLink) {
+  showErrors(errors, fromLink, engineFailed = false) {
     const { first, general, box } = this.form.showErrors(errors, { prefix: fromLink ? "分享链接里的内容有问题：" : null });
-    if (this.lastResult && this.result.childElementCount) markStale(this.result, true);  // keep the previous answer
+    if (this.lastResult && this.result.childElementCount) markStale(this.result, engineFailed ? "failed" : "error");  // keep the previous answer
     else { this.result.replaceChildren(); this.result.hidden = true; }
     this.result.dataset.state = "error";
     announce(`有 ${errors.length} 处需要改：${errors.map((e) => e?.message).filter(chinese).join("；")}`);
@@ -293,4 +300,17 @@ export class CalcApp {
     this.showErrors([{ field: "json", message }], true);
     return true;
   }
+}
+
+// After an identity is ticked: the recomputed amount flashes for a moment and is scrolled just
+// into view (the checkbox stays where it can be seen when the answer already is), and is announced.
+function showChange(result, out) {
+  const big = $(result, "#calc-big");
+  if (!big) return;
+  big.classList.remove("calc-just-changed");
+  void big.offsetWidth;  // restart the flash when two ticks come quickly
+  big.classList.add("calc-just-changed");
+  setTimeout(() => big.classList.remove("calc-just-changed"), 2500);
+  big.scrollIntoView({ block: "nearest", behavior: "instant" });
+  announce(`重新算好了：${text(out.summary) || `您自己大约要付 ${yuanShort(out.year?.resident)} 元。`}`);
 }

@@ -56,11 +56,13 @@ export function glossFirst(nodes, glossary, done = new Set()) {
   const words = asList(glossary).filter((w) => w.official === true && Array.isArray(w.terms) && typeof w.plain === "string" && w.plain);
   for (const node of nodes) {
     const t = node.textContent || "";
+    const hits = [];  // terms explained at this node: "目录内" inside "目录内的自付" is not explained again
     for (const w of words) {
       const key = w.terms[0];
       if (done.has(key)) continue;
       const term = w.terms.find((x) => t.includes(x));
-      if (!term) continue;
+      if (!term || hits.some((h) => h.includes(term))) continue;
+      hits.push(term);
       done.add(key);
       const def = el("p", { class: "calc-define", "data-word": key }, el("dfn", { text: term }), `：${w.plain}`);
       if (node.localName === "summary") node.parentElement.insertBefore(def, node.nextSibling);

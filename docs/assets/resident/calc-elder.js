@@ -26,30 +26,52 @@ export function browserLargeText(doc = document) {
   return Number.isFinite(px) && px >= LARGE;
 }
 
+// The text zoom a WebView applies on top of the page's sizes (WeChat's 字体大小 = text-size-adjust):
+// 2 when a 100-px probe computes to 200 px. Set as --calc-tz on <html>, so 长辈版's own enlargement
+// does not multiply with it (calculator.css); 1 where there is none.
+export function textZoom(doc = document) {
+  const probe = doc.createElement("span");
+  probe.style.cssText = "position:absolute;visibility:hidden;font-size:100px";
+  (doc.body || doc.documentElement).append(probe);
+  const z = parseFloat(getComputedStyle(probe).fontSize) / 100;
+  probe.remove();
+  return Number.isFinite(z) && z > 0 ? z : 1;
+}
+
 export function elderOn(doc = document) {
   return doc.documentElement.classList.contains(CLASS);
 }
 
-function apply(on, button) {
+function apply(on, group) {
   document.documentElement.classList.toggle(CLASS, on);
-  if (button) {
-    button.setAttribute("aria-pressed", on ? "true" : "false");
-    button.textContent = on ? "长辈版（大字）已打开，点这里换回普通版" : "长辈版（大字）";
-  }
+  if (!group) return;
+  for (const b of group.querySelectorAll("[data-elder]")) b.setAttribute("aria-pressed", String((b.dataset.elder === "on") === on));
 }
 
-// Called once at boot: applies the preference and wires the switch (#calc-elder in the page).
+// Called once at boot: applies the preference and wires the switch (#calc-elder in the page): two
+// positions, 普通字 | 大字, each setting its own state, so tapping 大字 when it is already on (say
+// because large text turned it on) keeps it on.
 export function setupElder(doc = document) {
-  const button = doc.getElementById("calc-elder");
+  const group = doc.getElementById("calc-elder");
+  const tz = textZoom(doc);
+  if (Math.abs(tz - 1) > 0.01) doc.documentElement.style.setProperty("--calc-tz", String(Math.round(tz * 100) / 100));
   const pref = stored();
-  apply(pref === "on" || (pref !== "off" && browserLargeText(doc)), button);
-  if (!button) return;
-  button.hidden = false;
-  button.addEventListener("click", () => {
-    const on = !elderOn(doc);
-    store(on ? "on" : "off");
-    apply(on, button);
-    button.scrollIntoView({ block: "start", behavior: "instant" });
-    button.focus({ preventScroll: true });
-  });
+  const on = doc.getElementById("calc-elder-on");
+  const off = doc.getElementById("calc-elder-off");
+  if (on) on.dataset.elder = "on";
+  if (off) off.dataset.elder = "off";
+  apply(pref === "on" || (pref !== "off" && browserLargeText(doc)), group);
+  if (!group) return;
+  group.hidden = false;
+  for (const b of [on, off]) {
+    if (!b) continue;
+    b.addEventListener("click", () => {
+      const want = b.dataset.elder === "on";
+      store(want ? "on" : "off");
+      if (want === elderOn(doc)) return;
+      apply(want, group);
+      group.scrollIntoView({ block: "start", behavior: "instant" });
+      b.focus({ preventScroll: true });
+    });
+  }
 }

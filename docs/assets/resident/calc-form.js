@@ -6,7 +6,7 @@ import { el, $, $$, asList, glossFirst, optId, optLabel, scalar, text, yuanShort
 import { identities, choices, feature, fieldsAt, flagValue, shownFor, stayLimit, yearNote } from "./calc-meta.js";
 
 const MAX_LINK_STAYS = 200;  // a (tampered) link never builds more fields than this
-const AMOUNT_HINT = "例如 30000 或 3万";
+const AMOUNT_HINT = "例如 3万";  // short: whole even with the text doubled at 360 px
 const FIRST_LABEL = "1. 这一次住院总共花了多少钱？（元）";
 const STAY0_LEGEND = "第1次住院（上面填的那一次）的详细情况";
 const PLAIN = "putong";      // 普通参保人员: "none of the identities above"
@@ -237,10 +237,18 @@ export class CalcForm {
   }
 
   showYearNote() {
-    const note = document.getElementById("calc-year-note");
+    const note = document.getElementById("calc-year-notice");
     if (!note) return;
-    const t = yearNote(this.meta, $(this.form, "#calc-year")?.value);
-    note.textContent = t;
+    const year = $(this.form, "#calc-year")?.value;
+    const t = yearNote(this.meta, year);
+    const body = document.getElementById("calc-year-notice-text");
+    const title = document.getElementById("calc-year-notice-title");
+    if (body && title) {  // one folded line: the title names the year, the note is one tap away
+      body.textContent = t;
+      for (const d of note.querySelectorAll(".calc-define")) d.remove();
+      glossFirst([body], this.meta.glossary);  // 全国参考数, 行动计划: explained where first shown
+      title.textContent = (title.dataset.title || "{year}").replace("{year}", String(year));  // sitegen's YEAR_NOTE_TITLE
+    } else note.textContent = t;
     note.hidden = !t;
   }
 
@@ -386,7 +394,7 @@ export class CalcForm {
         errEl.hidden = false;
         const closed = ctl.closest("details:not([open])");
         if (closed) closed.open = true;  // a field in 更多情况 / 高级: unfold it to show the message
-        first ??= ctl;
+        if (first == null) first = ctl;
       } else general.push(msg);
     }
     const g = $(this.root, "#calc-general-error");

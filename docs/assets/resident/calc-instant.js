@@ -130,12 +130,12 @@ export class Instant {
 
   // What this phone can do without the engine, in one short paragraph (+ the office's hotline
   // when the site settings name one).
-  canDo(reason) {
+  canDo(reason, missing) {
     const labels = Array.isArray(this.data?.labels) ? this.data.labels : [];
     const span = labels.length ? `（${labels[0]}到${labels[labels.length - 1]}）` : "";
     const office = this.data?.office;
     const call = office?.hotline ? `算别的情况请打电话问${office.name || "医保经办机构"}：${office.hotline}。` : "算别的情况可以问当地医保窗口。";
-    const why = reason === "unsupported" ? "这部手机的浏览器不能运行计算程序（缺少 WebAssembly）。" : "";
+    const why = reason === "unsupported" ? `这部手机的浏览器不能运行计算程序（缺少 ${missing || "WebAssembly"}）。` : "";
     return this.ok
       ? `${why}能做的：选好身份，点上面常见的总费用${span}，马上看结果。不能做的：算别的金额和情况。${call}`
       : `${why}${call}`;

@@ -8,6 +8,7 @@ import { el, $, optId, optLabel, text, yuan } from "./calc-dom.js";
 import { renderSheet } from "../shared/mingbai.js";
 import { PRIVACY_NOTE, shareText, shareUrl } from "./share.js";
 import { choices, fieldsAt, identityLabel, payers, shownFor } from "./calc-meta.js";
+import { yearPast } from "./calc-result.js";
 
 const pageUrl = () => location.origin + location.pathname + location.search;
 // What fits on one A4 page at 9 pt next to the answer, notes and the table: the 算账单 is printed
@@ -45,10 +46,60 @@ export function renderShare(app) {
     input.focus();
     input.select();
   });
-  const print = el("button", { type: "button", id: "calc-print", class: "calc-btn calc-btn-secondary", text: "打印 / 存为 PDF" });
-  print.addEventListener("click", () => window.print());
+  const print = el("button", { type: "button", id: "calc-print", class: "calc-btn calc-btn-secondary", text: PRINT_LABEL });
+  print.addEventListener("click", async () => {
+    // the QR code to this calculation first (a few seconds at most), so the paper carries it
+    print.disabled = true;
+    print.textContent = "正在准备二维码…";
+    await Promise.race([makeQr(app, shareUrl(app.lastInput, pageUrl())), new Promise((r) => setTimeout(r, QR_WAIT_MS))]);
+    print.disabled = false;
+    print.textContent = PRINT_LABEL;
+    window.print();
+  });
   box.append(make, linkBox, print);
   return box;
+}
+
+// The printed answer's QR code to the same calculation: segno in the worker (sitegen/qr.py as
+// `staff_qr`, the link builder's code path; its wheels listed in the page's #calc-qr), made when the
+// person taps 打印. Printing from the browser's own menu before that (or without the engine) puts the
+// region page's own QR code on the paper instead. Never a long address to type.
+const QR_WAIT_MS = 15000;  // a slow phone loads segno (77 KB) once; the paper then says where to scan
+const PRINT_LABEL = "打印 / 存为 PDF";
+const qrMade = new Map();  // share URL -> SVG text
+let qrWheels = null;
+
+function qrData() {
+  try {
+    const d = JSON.parse(document.getElementById("calc-qr")?.textContent || "null");
+    return d && Array.isArray(d.wheels) && typeof d.module === "string" ? d : null;
+  } catch { return null; }
+}
+
+export async function makeQr(app, url) {
+  const d = qrData();
+  if (qrMade.has(url) || !d || !app.client) return qrMade.get(url) || "";
+  try {
+    qrWheels = qrWheels || (async () => {
+      for (const w of d.wheels) {
+        const r = await app.client.wheel(new URL(w.path, location.href).href, w.sha256, w.bytes);
+        if (!r || !r.ok) throw new Error("qr");
+      }
+    })();
+    await qrWheels;
+    const res = await app.client.call(d.module, "call", JSON.stringify({ text: url }));
+    if (res && res.ok && typeof res.svg === "string" && res.svg.startsWith("<svg")) qrMade.set(url, res.svg);
+  } catch { qrWheels = null; }  // a restarted worker has lost the wheels: load them again next time
+  return qrMade.get(url) || "";
+}
+
+// The sheet's foot: the QR code to this calculation when made, else the region page's own.
+function qrFoot(url) {
+  if (qrMade.has(url)) {
+    return { qr: { alt: "二维码：打开同样的计算" }, scan: "扫码看同样的计算：", text: "用手机扫左边的二维码，打开的计算器已经填好、算好。", url: "" };
+  }
+  return { qr: { src: "qr/region.png", alt: "二维码：打开本页的计算器" }, scan: "扫码算一算：",
+    text: "用手机扫左边的二维码打开计算器，再填一次身份和住院花费就能算出来。网址：", url: pageUrl() };
 }
 
 function today() {
@@ -133,7 +184,8 @@ export function answerSheet(app, out) {
   return {
     title: `${name}医保明白账`,
     lead: `依据 ${text(r.document) || app.meta.region.document}${out.input?.year ? `（${out.input.year}年度）` : ""} · 打印日期 ${today()} · 估算结果，`,
-    year_note: text(r.year_note) || null,
+    // "still computing with last year's figures" (the page's line) first, then the year's own note
+    year_note: [yearPast(out, app.meta), text(r.year_note)].filter(Boolean).join(" ") || null,
     inputs: inputsInWords(app, out),
     pay: ledger(app, out),
     lines: [`您自己大约要付 ${yuan(out.year?.resident)} 元`, text(out.summary), text(out.year_sum),
@@ -141,12 +193,12 @@ export function answerSheet(app, out) {
     oop: oopNote(out),
     assumed: assumedFigures(out),
     trace: fits ? { title: "算账单：每一步怎么算", steps: steps.map((s) => text(s?.text)) }
-      : { title: "算账单", steps: [], more: `每一步是怎么算的（共 ${steps.length} 步）纸上放不下，请用手机打开下面的地址查看“算账单”。` },
+      : { title: "算账单", steps: [], more: `每一步是怎么算的（共 ${steps.length} 步）纸上放不下，请用手机扫下面的二维码查看“算账单”。` },
     steps: Array.isArray(app.meta.how_to_get) ? app.meta.how_to_get.filter((t) => text(t)) : [],
     office,
     topics: null,
     foot: {
-      qr: null, scan: "用手机打开这个地址，可以看到同样的计算：", text: "", url: shareUrl(app.lastInput, pageUrl()),
+      ...qrFoot(shareUrl(app.lastInput, pageUrl())),
       date: [`打印日期 ${today()}`, office.figures_date ? `数字核对日期 ${office.figures_date}` : "", office.name, office.hotline ? `电话 ${office.hotline}` : ""].filter(Boolean).join(" · "),
     },
   };
@@ -161,5 +213,9 @@ export function preparePrint(app, on) {
   }
   if (app.result.dataset.state !== "done" || !app.lastResult || !box) return;
   document.body.classList.add("calc-printing");
-  box.replaceChildren(renderSheet(answerSheet(app, app.lastResult), { class: "mingbai mb-answer" }));
+  const url = shareUrl(app.lastInput, pageUrl());
+  const sheet = renderSheet(answerSheet(app, app.lastResult), { class: "mingbai mb-answer" }, qrMade.get(url) || "");
+  const qr = sheet.querySelector("div.qr");
+  if (qr) qr.dataset.text = url;  // what the code says (tests decode the same)
+  box.replaceChildren(sheet);
 }

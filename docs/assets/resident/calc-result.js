@@ -30,24 +30,71 @@ export function renderResult(box, out, { meta, onAction } = {}) {
   const line = el("span", { class: "calc-amount-line" }, amount, el("span", { class: "calc-amount-unit", text: " 元" }));
   line.style.setProperty("--calc-digits", String(digits));
   box.append(
-    el("p", { class: "calc-stale", id: "calc-stale", role: "note", hidden: true,
-      text: "下面是上一次算的结果；新填的内容有误，还没有重新算。请先改好标红的地方。" }),
+    el("p", { class: "calc-stale", id: "calc-stale", role: "note", hidden: true }),
     el("h2", { class: "calc-big", id: "calc-big", tabindex: "-1" }, el("span", { class: "calc-big-words", text: "您自己大约要付 " }), line),
     el("p", { class: "calc-sub" }, ...withAmounts([ident, yearText].filter(Boolean).join("，") + (ident || yearText ? "。" : "") + `全年总花费 ${yuan(y.total)} 元。`)));
+  watchFit(line);
+  const past = yearPast(out, meta);
+  if (past) box.append(el("p", { class: "calc-year-past", id: "calc-year-past", role: "note", text: past }));
 
   const summary = text(out.summary);
   if (summary) box.append(el("p", { class: "calc-summary", id: "calc-summary" }, ...withAmounts(summary)));
-  const speak = speakButton(() => [text(out.summary) || `您自己大约要付 ${yuan(y.resident)} 元`, text(out.year_sum)].filter(Boolean).join("。"));
+  const speak = speakButton(() => speechParts(out, meta, held, past));
   if (speak) box.append(speak);
   if (text(out.year_sum)) box.append(el("p", { class: "calc-year-sum", id: "calc-year-sum" }, ...withAmounts(out.year_sum)));
   const used = payersUsed(out, meta);
   if (used) box.append(el("p", { class: "calc-sub calc-payers-used", id: "calc-payers-used", text: used }));
   box.append(notes(out, onAction));
-  box.append(howToGet(meta));
+  // the documents' words explained where the answer first uses them (sitegen/glossary.toml)
+  const said = glossFirst([...box.querySelectorAll(".calc-year-past, #calc-summary, #calc-year-sum, #calc-payers-used, #calc-notes > li")], meta?.glossary);
+  box.append(howToGet(meta, said));
   box.append(whoPays(meta, y));
   box.append(el("figure", { class: "calc-chart", id: "calc-chart", hidden: true }));
   box.append(trace(out, meta));
   box.append(premium(out.premium));
+}
+
+// The big figure on one line inside the screen at any text size. The CSS sizes it from the line's
+// width; a text zoom (WeChat's 字体大小 = text-size-adjust) then multiplies every computed font size,
+// which no CSS length can see, so the line is measured and scaled by --calc-fit until it fits.
+export function fitAmount(line) {
+  if (!line || !line.isConnected) return;
+  line.style.setProperty("--calc-fit", "1");
+  const need = line.scrollWidth;
+  const have = line.clientWidth;
+  if (have > 0 && need > have) line.style.setProperty("--calc-fit", String(Math.floor((have / need) * 97) / 100));
+}
+
+let fitObserver = null;
+function watchFit(line) {
+  const refit = () => fitAmount(line);
+  requestAnimationFrame(refit);
+  fitAmount(line);
+  if (typeof ResizeObserver !== "function") { window.addEventListener("resize", refit); return; }
+  fitObserver?.disconnect();  // one big figure at a time
+  // refit in the next frame, not inside the observer (resizing what it watches there is a loop error)
+  fitObserver = new ResizeObserver(() => requestAnimationFrame(() => { for (const l of document.querySelectorAll(".calc-amount-line")) fitAmount(l); }));
+  fitObserver.observe(line);
+}
+
+// What 读给我听 says (calc-speak.js speechText): the amount, the identity, each payer that paid,
+// and the caveats in order of weight — calc's warnings, then the year line, then "an estimate".
+function speechParts(out, meta, held, past) {
+  const y = out.year || {};
+  const paid = payers(meta).filter(([k]) => k !== "resident" && Number(y[k] || 0) !== 0).map(([k, l]) => [l, yuan(y[k])]);
+  const warnings = (Array.isArray(out.warnings) ? out.warnings : []).map((w) => text(w?.message));
+  const identity = held.length === 1 ? `按${held[0]}的待遇算` : held.length > 1 ? `您勾的${held.join("、")}，每一项按对您最有利的算` : "";
+  return { amount: yuan(y.resident), identity, payers: paid, caveats: [...warnings, past, "这是估算，以医保经办机构结算为准"] };
+}
+
+// "本站还没有收录2026年起的新标准，仍按2025年计算。": the page's own line (sitegen/publish.py, above
+// the calculator), repeated with an answer for the latest year the site has.
+export function yearPast(out, meta) {
+  const line = document.querySelector(".year-past");
+  const years = Array.isArray(meta?.region?.years) ? meta.region.years.map(Number) : [];
+  const latest = years.length ? Math.max(...years) : NaN;
+  const year = Number(out.input?.year ?? meta?.region?.default_year);
+  return line && year === latest ? line.textContent.trim() : "";
 }
 
 // The identities the person ticked, in the document's words.
@@ -81,11 +128,11 @@ export function payersUsed(out, meta) {
 }
 
 // How to get the money: the same steps as the 明白纸 (sitegen/resident.py HOW_TO_GET, in the meta).
-function howToGet(meta) {
+function howToGet(meta, said) {
   const steps = Array.isArray(meta?.how_to_get) ? meta.how_to_get.filter((t) => text(t)) : [];
   if (!steps.length) return el("span", { hidden: true });
   const items = steps.map((t) => el("li", { text: t }));
-  glossFirst(items, meta.glossary);
+  glossFirst(items, meta.glossary, said);
   return el("section", { class: "calc-howto", id: "calc-howto", "aria-labelledby": "calc-howto-title" },
     el("h3", { id: "calc-howto-title", text: "怎样拿到这笔报销" }),
     el("ol", { class: "calc-howto-list" }, items));
@@ -97,7 +144,7 @@ function howToGet(meta) {
 function figuresOf(out, step) {
   const map = out.figures && typeof out.figures === "object" ? out.figures : {};
   return (Array.isArray(step?.figures) ? step.figures : [])
-    .map((f) => (typeof f === "string" && Object.hasOwn(map, f) ? map[f] : null))
+    .map((f) => (typeof f === "string" && Object.prototype.hasOwnProperty.call(map, f) ? map[f] : null))
     .filter((f) => f && typeof f === "object");
 }
 
@@ -125,7 +172,7 @@ function notes(out, onAction) {
     if (how) offered.add(how.action);
     const own = n.kind === "warning" || n.kind === "identities";  // not one of calc's `notes`
     const li = el("li", { class: `${own ? "calc-caveat" : "calc-note-item"} calc-note-${String(n.kind).replace(/[^a-z_]/g, "")}${n.kind === "warning" ? " calc-warning" : ""}`,
-      "data-kind": String(n.kind ?? "") }, el("span", {}, ...withAmounts(n.text)));
+      "data-kind": String(n.kind ?? "") }, ...sentencesFor(n.text));
     const anchor = typeof n.anchor === "string" && /^[a-z0-9-]+$/.test(n.anchor) ? n.anchor
       : typeof n.rule === "string" && /^[A-Za-z0-9-]+$/.test(n.rule) ? n.rule.toLowerCase() : null;
     if (how?.action === "rule") {
@@ -155,6 +202,15 @@ function notes(out, onAction) {
   }
   if (!all.length) sec.hidden = true;
   return sec;
+}
+
+// A note's words; a sentence pointing at 高级 is marked, so 长辈版 (which has no 高级) hides it.
+const NAMES_ADVANCED = "“高级”";
+function sentencesFor(t) {
+  // every character kept (the sentences join back to calc's text); no lookbehind: Safari < 16.4
+  const parts = String(t).match(/[^。]*。|[^。]+$/g) || [];
+  return [el("span", {}, ...parts.map((p) => (p.includes(NAMES_ADVANCED)
+    ? el("span", { class: "calc-needs-advanced" }, ...withAmounts(p)) : withAmounts(p))))];
 }
 
 // The 注意 list shows this many at first.
@@ -223,7 +279,8 @@ function trace(out, meta) {
     ol.append(li);
   }
   if (box.querySelector(".calc-has-assumed")) {
-    box.append(el("p", { class: "calc-print-only", text: "带 * 的步骤用到了文件没写明的假设数，可以在网页的“高级”里查看和修改。" }));
+    box.append(el("p", { class: "calc-print-only" }, "带 * 的步骤用到了文件没写明的假设数。",
+      el("span", { class: "calc-needs-advanced", text: "可以在网页的“高级”里查看和修改。" })));
   }
   return el("details", { class: "calc-trace", id: "calc-trace" },
     el("summary", { text: `算账单：一步一步怎么算的（${n} 步）` }), box);
@@ -240,9 +297,18 @@ function premium(p) {
     text(p.note) ? el("p", { class: "calc-note", text: p.note }) : null);
 }
 
-// After a field error: the previous answer stays, marked as not yet recomputed.
-export function markStale(box, stale) {
+// An answer for other numbers is never shown as current: while the new numbers are computed, after
+// a field error and after an engine failure, the previous answer stays only under this line (its
+// amounts greyed and struck through, calculator.css). why: false (current) | one of STALE's keys.
+const STALE = {
+  busy: "正在按新填的内容重新算。下面是上一次的结果，不是现在填的数。",
+  error: "下面是上一次算的结果；新填的内容有误，还没有重新算。请先改好标红的地方。",
+  failed: "下面是上一次算的结果，不是现在填的数：计算器出了问题，没有重新算。",
+};
+export function markStale(box, why) {
   const s = $(box, "#calc-stale");
-  if (s) s.hidden = !stale;
-  box.classList.toggle("calc-is-stale", stale);
+  const text = why ? STALE[why] || STALE.error : "";
+  if (s) { s.textContent = text; s.hidden = !why; }
+  box.classList.toggle("calc-is-stale", Boolean(why));
+  if (why) box.dataset.stale = why; else delete box.dataset.stale;
 }

@@ -1,5 +1,5 @@
-// "读给我听": reads the answer aloud — the amount, calc's sentences, the year warning and the notes,
-// as the page shows them (read from #calc-result and #calc-year-note at the moment of the click).
+// "读给我听": reads the answer aloud, briefly — the amount, the identity, what the payers pay and
+// one caveat (the full notes are on the screen and on paper).
 // Only with a Chinese voice the phone itself provides (`localService`): a voice that is not local
 // sends the text (amounts and identity included) to a speech service, so then the person is told
 // that first and chooses; the choice holds for this page only and is never stored.
@@ -21,25 +21,27 @@ export function chooseVoice(voices = chineseVoices()) {
   return other ? { voice: other, local: false } : null;
 }
 
-// What is read, in the order the page shows it. Elements hidden with the `hidden` attribute (a
-// stale-answer notice that does not apply, an empty year note) are skipped; notes folded away in a
-// <details> are read. An element marked `data-speak` inside the answer is read too.
-const ANSWER_PARTS = [".calc-stale", "#calc-big", "#calc-summary", ".calc-summary", "#calc-year-sum"];
-const NOTE_PARTS = ["#calc-notes .calc-note-item > span", ".calc-note-item > span", ".calc-warning", "[data-speak]"];
+// What is read: short enough to hear in one go (about 150 characters) — the amount, the identity,
+// what each payer pays, and one caveat. `answer` is the answer's own words (calc-result.js
+// speechParts): {amount, identity, payers: [[label, amount]], caveats: [..]}. A stale answer (the
+// form has errors and the answer is the previous one) says so first.
+export function speechText(answer, box = document.getElementById("calc-result")) {
+  if (!answer || !answer.amount) return "";
+  const stale = box?.querySelector("#calc-stale:not([hidden])");
+  const parts = [
+    stale ? "这是上一次算的结果" : "",
+    `您自己大约要付 ${answer.amount} 元`,
+    answer.identity || "",
+    (answer.payers || []).map(([label, amount]) => `${String(label).replace(/（[^）]*）/g, "")} ${amount} 元`).join("，"),
+    shortCaveat((answer.caveats || []).find((c) => c)),
+  ].filter(Boolean);
+  return spoken(parts.map((p) => p.replace(/[。.]$/, "")).join("。") + "。");
+}
 
-export function speechText(box = document.getElementById("calc-result"), doc = document) {
-  const seen = new Set();
-  const parts = [];
-  const add = (e) => {
-    if (!e || e.closest("[hidden]")) return;
-    const t = (e.textContent || "").replace(/\s+/g, " ").trim().replace(/[。.]$/, "");
-    if (t && !seen.has(t)) { seen.add(t); parts.push(t); }
-  };
-  const inBox = (sels) => (box ? [...box.querySelectorAll(sels.join(", "))] : []);
-  inBox(ANSWER_PARTS).forEach(add);
-  add(doc.getElementById("calc-year-note"));
-  inBox(NOTE_PARTS).forEach(add);
-  return parts.length ? spoken(parts.join("。") + "。") : "";
+// A caveat's first sentence, without its bracketed detail: "今年的医疗费用共 123,456.00 元，超过了预警线 10,066.50 元".
+export function shortCaveat(t) {
+  if (typeof t !== "string") return "";
+  return (t.split("。")[0] || "").replace(/（[^）]*）/g, "").replace(/\([^)]*\)/g, "").trim();
 }
 
 // Amounts as a person says them: "4,515.00 元" → "4515 元" (a voice reads ",", ".00" literally).
@@ -47,7 +49,8 @@ export const spoken = (t) => t.replace(/(\d),(?=\d{3})/g, "$1").replace(/(\d)\.0
 
 let networkAllowed = false;  // this page only: the person said yes to a speech service
 
-export function speakButton(fallbackText) {
+// answerParts: () => the answer's words for speechText (the answer on screen when tapped).
+export function speakButton(answerParts) {
   const s = synth();
   if (!s || typeof window.SpeechSynthesisUtterance !== "function") return null;
   const b = el("button", { type: "button", id: "calc-speak", class: "calc-btn calc-btn-secondary calc-speak", text: "读给我听", hidden: true });
@@ -58,7 +61,7 @@ export function speakButton(fallbackText) {
 
   const speak = (choice) => {
     const box = b.closest("#calc-result") || document.getElementById("calc-result");
-    const t = speechText(box) || spoken(typeof fallbackText === "function" ? fallbackText() || "" : "");
+    const t = speechText(typeof answerParts === "function" ? answerParts() : null, box);
     if (!t) return;
     const u = new SpeechSynthesisUtterance(t);
     try { u.voice = choice.voice; } catch { /* not a real SpeechSynthesisVoice: the lang below picks it */ }

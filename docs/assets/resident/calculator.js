@@ -11,6 +11,9 @@ import { CalcApp } from "./calc-app.js";
 import { preparePrint } from "./calc-print.js";
 import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery (issue 13): 重试 after a failure
 import { setupElder } from "./calc-elder.js";  // 长辈版 (大字)
+import { engineProbe } from "../shared/engine-probe.js";
+
+window.__calcBooted = true;  // the modules parse here: the <head>'s too-old-browser message stays away
 
 function boot() {
   performance.mark?.("calc-boot");  // for make bench / the e2e timeline: when the calculator started
@@ -33,13 +36,13 @@ function boot() {
   window.addEventListener("hashchange", () => app.fromHash());
   window.addEventListener("beforeprint", () => preparePrint(app, true));
   window.addEventListener("afterprint", () => preparePrint(app, false));
-  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    // Nothing of the runtime is fetched (the <head> skips its early start too, overrides/main.html);
-    // the answers calc computed at build time still show (calc-instant.js), with one plain message.
-    app.attach(Promise.reject(Object.assign(new Error("这个浏览器不支持在手机上运行计算器（缺少 WebAssembly），请换一个新一点的浏览器。"), { kind: "unsupported" })));
-  } else {
-    app.attach(import("../runtime/calc-client.js").then((m) => m.startCalc({ onProgress: (p) => app.progress(p) })));
-  }
+  // What the engine needs (the <head>'s probe, overrides/main.html): where it fails, nothing of the
+  // runtime is fetched (the <head> skips its early start too); the answers calc computed at build
+  // time still show (calc-instant.js), with one plain message and no 重试.
+  app.attach(engineProbe().then((probe) => (probe.ok
+    ? import("../runtime/calc-client.js").then((m) => m.startCalc({ onProgress: (p) => app.progress(p) }))
+    : Promise.reject(Object.assign(new Error(`这个浏览器不能在手机上运行计算器（缺少 ${probe.missing}），请换一个新一点的浏览器。`),
+      { kind: "unsupported", missing: probe.missing })))));
   app.fromHash();
 }
 

@@ -36,11 +36,12 @@
 // the start keeps the first visit's downloads from competing with the engine's.
 
 import { registerSiteWorker } from "./update-banner.js";
+import { engineProbe } from "../shared/engine-probe.js";
 import { ROLE, isReply, pageBuild, readReply, request, startWorker } from "./protocol.js";
 
-const CALL_MS = 8_000;       // an estimate takes milliseconds: no answer by then = dead or stuck
-const FIRST_WORD_MS = 10_000; // worker.js and its two imports (~30 kB) not running by then: stuck
-const SILENCE_MS = 90_000;   // a started worker that sends nothing for this long is stuck
+const CALL_MS = 8000;       // an estimate takes milliseconds: no answer by then = dead or stuck
+const FIRST_WORD_MS = 10000; // worker.js and its two imports (~30 kB) not running by then: stuck
+const SILENCE_MS = 90000;   // a started worker that sends nothing for this long is stuck
 
 const listeners = new Set();
 let last = { stage: "download", percent: 0, loaded: 0, total: 0 };
@@ -76,82 +77,92 @@ function publish(promise) {
 // The first engine is usually started by a few lines at the top of the page's <head>
 // (overrides/main.html): they run ~0.4 s (on a phone ~1.5 s) before the page is parsed and this
 // module can run. They leave {worker, name, queue} here; spawn() adopts it and replays the queue.
-let early = typeof window !== "undefined" ? window.__calcEarly : null;
+// Read when the first engine starts (after the probe, which is also what starts the early worker).
+let early = null;
 
 function spawn() {
   const gen = { id: ++generation, pending: new Map(), dead: false, isReady: false, heard: false, status: {} };
-  const adopted = early;
-  early = null;
   gen.ready = new Promise((resolve, reject) => {
     gen.reject = reject;
-    if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-      adopted?.worker.terminate();
-      reject(calcError("unsupported", "您的浏览器不支持 WebAssembly 或 Web Worker，无法在手机上计算。请换用较新版本的浏览器（如系统自带浏览器、微信最新版）。"));
-      return;
-    }
-    if (adopted) {
-      gen.worker = adopted.worker;
-      gen.name = adopted.name;
-    } else {
-      try {
-        ({ worker: gen.worker, name: gen.name } = startWorker(new URL("./worker.js", import.meta.url), ROLE.page, gen.id));
-      } catch (e) {
-        reject(calcError("unsupported", "计算程序无法启动：浏览器不支持模块化 Web Worker，请换用较新版本的浏览器。"));
+    // The <head>'s probe first (engine-probe.js): a browser that cannot run Pyodide starts nothing.
+    engineProbe().then((probe) => {
+      if (gen.dead) return;
+      if (!probe.ok) {
+        reject(calcError("unsupported", `您的浏览器不能在手机上运行计算器（缺少 ${probe.missing}）。请换用较新版本的浏览器（如系统自带浏览器、微信最新版）。`,
+          { missing: probe.missing }));
         return;
       }
-    }
-    const quiet = () => {
-      clearTimeout(gen.silence);
-      gen.silence = setTimeout(() => die(gen, gen.heard
-        ? calcError("timeout", `计算器启动时很久没有进展。${HELP}`, { restartable: true })
-        : calcError("timeout", "计算器的程序很久没有下载下来（网络太慢或已断开）。请检查网络后点“重试”。")),
-      gen.heard ? SILENCE_MS : FIRST_WORD_MS);
-    };
-    quiet();
-    gen.worker.onmessage = (ev) => {
-      const m = ev.data || {};
-      if (!gen.heard) { gen.heard = true; quiet(); }
-      if (m.type === "progress") {
-        quiet();
-        const { type, ...p } = m;
-        emit(p);
-      } else if (m.type === "alive") {
-        watchLife(gen);
-      } else if (m.type === "status") {
-        // How the engine started (snapshot, trimmed or stock standard library): for tests and the benchmark.
-        const { type, ...fields } = m;
-        if (typeof window !== "undefined") window.__calcStatus = Object.assign(gen.status, fields);
-      } else if (m.type === "ready") {
-        clearTimeout(gen.silence);
-        gen.isReady = true;
-        resolve(api);
-      } else if (m.type === "received") {
-        const call = gen.pending.get(m.id);
-        if (call) call.received = true;  // from now on this call may be what kills the worker
-      } else if (m.type === "error") {
-        if (m.kind === "version" && typeof window !== "undefined") {
-          window.dispatchEvent(new CustomEvent("calc-version", { detail: { page: pageBuild(), engine: m.engine } }));
-        }
-        die(gen, calcError(m.kind || "crashed", m.message || `计算器启动失败。${HELP}`, { file: m.file }));
-      } else if (isReply(m) && gen.pending.has(m.id)) {
-        const { res, timer } = gen.pending.get(m.id);
-        clearTimeout(timer);
-        gen.pending.delete(m.id);
-        res(readReply(m, { ok: false, errors: [{ field: "json", message: "计算结果无法读取，请刷新页面重试" }] }));
-      }
-    };
-    gen.worker.onerror = (ev) => {
-      ev.preventDefault?.();
-      die(gen, gen.heard
-        ? calcError("crashed", `计算器出错停止了。${HELP}`, { restartable: true })
-        : calcError("network", "计算器的程序没能下载（可能是网络中断）。请检查网络后点“重试”。"));
-    };
-    // What the early-started worker said before this module ran, in order.
-    for (const ev of adopted ? adopted.queue.splice(0) : []) {
-      (ev.type === "error" ? gen.worker.onerror : gen.worker.onmessage)(ev);
-    }
+      start(gen, resolve, reject);
+    });
   });
   return gen;
+}
+
+function start(gen, resolve, reject) {
+  if (early === null && typeof window !== "undefined" && window.__calcEarly) early = window.__calcEarly;
+  const adopted = early;
+  early = undefined;  // adopted once
+  if (adopted) {
+    gen.worker = adopted.worker;
+    gen.name = adopted.name;
+  } else {
+    try {
+      ({ worker: gen.worker, name: gen.name } = startWorker(new URL("./worker.js", import.meta.url), ROLE.page, gen.id));
+    } catch (e) {
+      reject(calcError("unsupported", "计算程序无法启动：浏览器不支持模块化 Web Worker，请换用较新版本的浏览器。"));
+      return;
+    }
+  }
+  const quiet = () => {
+    clearTimeout(gen.silence);
+    gen.silence = setTimeout(() => die(gen, gen.heard
+      ? calcError("timeout", `计算器启动时很久没有进展。${HELP}`, { restartable: true })
+      : calcError("timeout", "计算器的程序很久没有下载下来（网络太慢或已断开）。请检查网络后点“重试”。")),
+    gen.heard ? SILENCE_MS : FIRST_WORD_MS);
+  };
+  quiet();
+  gen.worker.onmessage = (ev) => {
+    const m = ev.data || {};
+    if (!gen.heard) { gen.heard = true; quiet(); }
+    if (m.type === "progress") {
+      quiet();
+      const { type, ...p } = m;
+      emit(p);
+    } else if (m.type === "alive") {
+      watchLife(gen);
+    } else if (m.type === "status") {
+      // How the engine started (snapshot, trimmed or stock standard library): for tests and the benchmark.
+      const { type, ...fields } = m;
+      if (typeof window !== "undefined") window.__calcStatus = Object.assign(gen.status, fields);
+    } else if (m.type === "ready") {
+      clearTimeout(gen.silence);
+      gen.isReady = true;
+      resolve(api);
+    } else if (m.type === "received") {
+      const call = gen.pending.get(m.id);
+      if (call) call.received = true;  // from now on this call may be what kills the worker
+    } else if (m.type === "error") {
+      if (m.kind === "version" && typeof window !== "undefined") {
+        window.dispatchEvent(new CustomEvent("calc-version", { detail: { page: pageBuild(), engine: m.engine } }));
+      }
+      die(gen, calcError(m.kind || "crashed", m.message || `计算器启动失败。${HELP}`, { file: m.file }));
+    } else if (isReply(m) && gen.pending.has(m.id)) {
+      const { res, timer } = gen.pending.get(m.id);
+      clearTimeout(timer);
+      gen.pending.delete(m.id);
+      res(readReply(m, { ok: false, errors: [{ field: "json", message: "计算结果无法读取，请刷新页面重试" }] }));
+    }
+  };
+  gen.worker.onerror = (ev) => {
+    ev.preventDefault?.();
+    die(gen, gen.heard
+      ? calcError("crashed", `计算器出错停止了。${HELP}`, { restartable: true })
+      : calcError("network", "计算器的程序没能下载（可能是网络中断）。请检查网络后点“重试”。"));
+  };
+  // What the early-started worker said before this module ran, in order.
+  for (const ev of adopted ? adopted.queue.splice(0) : []) {
+    (ev.type === "error" ? gen.worker.onerror : gen.worker.onmessage)(ev);
+  }
 }
 
 // The worker holds a lock named after it while alive; once it is gone, we are granted it.

@@ -22,7 +22,7 @@ const RETRY = "请检查网络（或换到信号好的地方、连上 Wi-Fi）�
 // A link slower than these cannot bring the engine in any useful time: say so, offer 重试.
 export const TRICKLE_BYTES = 16 * 1024;   // at least this much per stall window (1.6 kB/s)
 export const SLOW_LINK = 20 * 1024;       // bytes/s (decoded) a whole file may take, plus ...
-export const TOTAL_BASE_MS = 20_000;      // ... this much for connecting and starting
+export const TOTAL_BASE_MS = 20000;      // ... this much for connecting and starting
 
 function hex(buffer) {
   return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");

@@ -134,8 +134,8 @@ function readHere() {
 // Deadlines (issue 20 "Stalls"): the helper's script (from our origin or the service worker) and
 // the record must arrive within RECORD_MS, the inflated bytes within BYTES_MS; otherwise there is
 // no snapshot and the engine starts normally — a stalled helper never holds the start up.
-export const RECORD_MS = 8_000;
-export const BYTES_MS = 30_000;
+export const RECORD_MS = 8000;
+export const BYTES_MS = 30000;
 
 function readInHelper() {
   const reader = new Worker(new URL("./snapshot-reader.js", import.meta.url), { type: "module" });

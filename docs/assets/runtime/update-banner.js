@@ -7,6 +7,8 @@
 // registerSiteWorker), so the first visit's downloads do not compete with the engine's.
 // And when the engine says the page is of another deploy than its files (kind "version",
 // worker.js), it switches to the newest version by itself: "本站内容已更新，正在换成新版本".
+import { engineProbe } from "../shared/engine-probe.js";
+
 const sw = navigator.serviceWorker;
 const SITE = new URL("../../", import.meta.url);
 let switching = false;
@@ -15,12 +17,13 @@ let registered = null;
 export function registerSiteWorker() {
   if (registered || !sw || !/^https?:$/.test(location.protocol)) return registered || Promise.resolve(null);
   // updateViaCache "none": the browser always asks the server for sw.js, so a new deployment is seen.
-  // A phone without WebAssembly cannot run the engine: its service worker caches the pages only,
-  // never the runtime (issue 20: nothing of the runtime is downloaded there).
+  // A phone that cannot run the engine (the <head>'s probe, engine-probe.js): its service worker
+  // caches the pages only, never the runtime (nothing of the runtime is downloaded there).
   const url = new URL("sw.js", SITE);
-  if (typeof WebAssembly !== "object") url.search = "?engine=0";
-  registered = sw.register(url, { scope: SITE.pathname, updateViaCache: "none" })
-    .catch(() => null);  // offline support is a bonus; the pages work without it
+  registered = engineProbe().then((probe) => {
+    if (!probe.ok) url.search = "?engine=0";
+    return sw.register(url, { scope: SITE.pathname, updateViaCache: "none" });
+  }).catch(() => null);  // offline support is a bonus; the pages work without it
   return registered;
 }
 
@@ -83,11 +86,13 @@ async function watch() {
 
 if (sw && sw.controller && /^https?:$/.test(location.protocol)) watch().catch(() => {});
 
-// A page with a calculator registers once its engine has settled (calc-client.js); others now.
-if (!document.getElementById("calculator") && !window.__calcEarly) {
+// A page with a calculator registers once its engine has settled (calc-client.js); others, and a
+// calculator page whose engine cannot run here (its pages still work offline), after load.
+engineProbe().then((probe) => {
+  if (probe.ok && (document.getElementById("calculator") || window.__calcEarly)) return;
   if (document.readyState === "complete") registerSiteWorker();
   else addEventListener("load", () => registerSiteWorker(), { once: true });
-}
+});
 
 // The engine refused to compute for this page: its files are of another deploy (worker.js,
 // kind "version"). Get the newest version of everything, then load the page again — once per

@@ -32,10 +32,10 @@ import { fetchVerified, LoadError } from "./integrity.js";
 import * as snapshot from "./snapshot.js";
 import { buildOf, received, reply } from "./protocol.js";
 
-const STALL_MS = 10_000;  // a download that gets (almost) nothing for this long has failed (integrity.js)
-const BOOT_MS = 60_000;   // starting Python from checked bytes is CPU only: generous for cheap phones
-const IDLE_MS = 1_500;    // no message for this long after an estimate: time to store the snapshot
-const UNUSED_MS = 15_000; // ... or this long without one (a visitor who only reads the page)
+const STALL_MS = 10000;  // a download that gets (almost) nothing for this long has failed (integrity.js)
+const BOOT_MS = 60000;   // starting Python from checked bytes is CPU only: generous for cheap phones
+const IDLE_MS = 1500;    // no message for this long after an estimate: time to store the snapshot
+const UNUSED_MS = 15000; // ... or this long without one (a visitor who only reads the page)
 const SITE = new URL("../../", import.meta.url);  // docs/assets/runtime/ -> the site root
 const abs = (rel) => new URL(rel, SITE).href;
 const netFetch = globalThis.fetch.bind(globalThis);
@@ -305,7 +305,7 @@ async function fresh(manifest, files, modules) {
 }
 
 async function full(manifest, files, modules) {
-  files.stdlib_full ||= download(manifest, "stdlib_full");
+  if (!files.stdlib_full) files.stdlib_full = download(manifest, "stdlib_full");
   const pyodide = await bootRuntime(manifest, files, modules, { stdlib: "stdlib_full" });
   loadWheel(pyodide, await files.wheel);
   const api = importApi(pyodide);
@@ -316,7 +316,7 @@ async function full(manifest, files, modules) {
 // The extra zip on sys.path, once per engine (a download checked like the others).
 function addExtra(eng) {
   if (eng.stdlib !== "trim") return Promise.resolve();
-  eng.extra ||= (async () => {
+  if (!eng.extra) eng.extra = (async () => {
     const f = eng.manifest.files.stdlib_extra;
     const data = await fetchVerified(abs(f.url), f, { what: what("stdlib_extra"), stallMs: STALL_MS, fetch: netFetch,
                                                        onBytes: () => {} });
@@ -434,7 +434,7 @@ onmessage = async (ev) => {
   }
   const { pyodide } = engineReady;
   const fail = (message) => postMessage(reply(id, false, JSON.stringify({ ok: false, errors: [{ field: "json", message }] })));
-  if (typeof type !== "string" || !Object.hasOwn(CALLS, type)) return fail("计算器不认识这个请求，没有执行。");
+  if (typeof type !== "string" || !Object.prototype.hasOwnProperty.call(CALLS, type)) return fail("计算器不认识这个请求，没有执行。");
   const text = typeof payload === "string" ? payload : JSON.stringify(payload);
   try {
     const out = await answer(engineReady, type, text);

@@ -8,7 +8,7 @@
 import { ROLE, isReply, readReply, request, startWorker } from "../runtime/protocol.js";
 
 const MAX_EXTRA = 3;
-const CALL_MS = 30_000;
+const CALL_MS = 30000;
 
 function extraCount() {
   const cores = Number(globalThis.navigator?.hardwareConcurrency) || 1;

@@ -17,6 +17,13 @@ const FIRST_ROWS = 300;  // table rows drawn at once; the rest on 显示更多 /
 const MORE_ROWS = 2000;
 const PART = 2000;  // rows per download / sheets call
 
+// The slip check's totals (Python's): rows flagged, and per payer how much less than the notice gives.
+function shortWords(t, cols) {
+  const label = (k) => cols.find((c) => c.key === k)?.label ?? k;
+  const parts = Object.entries(t.short || {}).filter(([, v]) => Number(v) > 0).map(([k, v]) => `${label(k)}少 ${yuan(v)}`);
+  return `${t.flagged || 0} 行少给${parts.length ? "：" + parts.join("，") : ""}`;
+}
+
 function base64(buf) {
   const bytes = new Uint8Array(buf);
   let bin = "";
@@ -199,7 +206,7 @@ class Roster {
         cols.map((c) => el("th", { scope: "col", text: c.label })))),
       el("tbody", {}, groups.map((g, i) => el("tr", { class: i === 0 ? "ro-total-all" : null, "data-group": i === 0 ? "" : g.label },
         el("th", { scope: "row", text: g.label }), el("td", { text: String(g.t.people) }),
-        cols.map((c) => el("td", { "data-key": c.key, text: yuan(g.t.sums[c.key]) }))))));
+        cols.map((c) => el("td", { "data-key": c.key, text: c.key === "check" ? shortWords(g.t, cols) : yuan(g.t.sums[c.key]) }))))));
     this.body = el("tbody");
     this.drawn = 0;
     $("ro-rows").replaceChildren(
@@ -221,8 +228,8 @@ class Roster {
         el("td", { class: "ro-message", colspan: cols.length + 1 },
           el("strong", { text: "输入有误：" }), r.errors.map((e) => e.text).join("；")));
     }
-    return el("tr", { "data-line": r.line, "data-ok": "true" }, head, el("td", { text: r.identity }),
-      cols.map((c) => el("td", { "data-key": c.key, text: yuan(r.year[c.key]) })));
+    return el("tr", { "data-line": r.line, "data-ok": "true", class: r.check?.less?.length ? "ro-short" : null }, head, el("td", { text: r.identity }),
+      cols.map((c) => el("td", { "data-key": c.key, text: c.key === "check" ? (r.check?.words ?? "") : yuan(r.year[c.key]) })));
   }
 
   // Lazy drawing: a county list would take seconds to draw at once and nobody reads 35,000 rows on
@@ -333,7 +340,7 @@ class Roster {
     document.body.append(a);
     a.click();
     a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   }
 }
 
