@@ -130,10 +130,24 @@ def process_html(path: Path, manifest: dict) -> None:
 
 
 def apply_csp(out: Path) -> str:
-    """One policy for the whole site (pages, worker, service worker): the union of the pages'
-    inline-script hashes. Written into each page's CSP meta and returned for the host configs."""
-    policy = http_rules.csp(http_rules.inline_script_hashes(out))
-    for path in out.rglob("*.html"):
+    """One policy for the whole site (pages, worker, service worker): the hashes of the inline
+    scripts the build itself writes (buildtools/inline_scripts.py, from the templates), never of
+    whatever a page contains: a page with any other inline script stops the build."""
+    from buildtools import inline_scripts
+    patterns = inline_scripts.known_patterns()
+    hashes, strangers = set(), []
+    pages = sorted(out.rglob("*.html"))
+    for path in pages:
+        bodies = http_rules.inline_scripts_of(path.read_text("utf-8"))
+        strangers += [(path, b) for b in inline_scripts.unknown(bodies, patterns)]
+        hashes.update(http_rules.script_hash(b) for b in bodies)
+    if strangers:
+        path, body = strangers[0]
+        raise SystemExit(f"构建停止：{path.relative_to(out)} 里有一段不是构建写的内联脚本（检查 site-settings.toml 里"
+                         f"的网址和文字） (build stopped: {len(strangers)} inline script(s) the build did not write, "
+                         f"first in {path.relative_to(out)}: {body[:80]!r})")
+    policy = http_rules.csp(sorted(hashes))
+    for path in pages:
         html = path.read_text("utf-8")
         if CSP_PLACEHOLDER in html:
             path.write_text(html.replace(CSP_PLACEHOLDER, policy), "utf-8")
@@ -277,6 +291,11 @@ def write_service_worker(out: Path) -> None:
     version = h.hexdigest()[:16]
     text = template.replace("__SW_VERSION__", version)
     text = text.replace("/*__SW_PRECACHE__*/ []", json.dumps(precache, indent=0))
+    expected = {}
+    for url in precache:  # size and sha256 of each, checked by sw.js as it precaches
+        f = out / (url + "index.html" if url.endswith("/") else url) if url != "./" else out / "index.html"
+        expected[url] = [f.stat().st_size, sha256_file(f)]
+    text = text.replace("/*__SW_EXPECTED__*/ {}", json.dumps(expected, separators=(",", ":")))
     text = text.replace("/*__SW_IMMUTABLE__*/ []", json.dumps([p.lstrip("/") for p in http_rules.IMMUTABLE_PREFIXES]))
     (out / "sw.js").write_text(text, "utf-8")
     by_role: dict[str, list[int]] = {}
@@ -368,7 +387,13 @@ def main(argv=None) -> None:
     from sitegen import overlays
     overlays.stage(site_settings.load(log=None))  # fail fast, naming the setting; local notices into calc
     # --- end staff toolkit hook ---
-    build(Path(args.out))
+    try:
+        build(Path(args.out))
+    except ModuleNotFoundError as e:  # run with a Python without the site's packages (the system one)
+        target = "make dist" if args.production else "make build"
+        raise SystemExit(f"缺少 Python 包 {e.name}：请用 `{target}`（它先建 .venv 并装好 requirements-site.lock），"
+                         f"或用 .venv/bin/python build_site.py (missing Python package {e.name}; run `{target}` "
+                         "or .venv/bin/python build_site.py)") from None
 
 
 if __name__ == "__main__":
