@@ -46,7 +46,7 @@ RUNTIME = {
     "stdlib_full": PYODIDE_SRC / "python_stdlib.zip",
     "lock": PYODIDE_SRC / "pyodide-lock.json",
 }
-# Issue 14: role "stdlib" is the trimmed, precompiled standard library (buildtools/stdlib_trim.py)
+# Role "stdlib" is the trimmed, precompiled standard library (buildtools/stdlib_trim.py)
 # and "stdlib_extra" what only later calls import (the chart, the staff tools), each in a
 # content-addressed directory of its own so an engine change does not move the stock runtime (and
 # its 2.7 MB wasm) to a new URL. Lazy roles are fetched only when needed and not precached: the
@@ -186,7 +186,7 @@ def copy_runtime(out: Path, wheel: Path, derived: dict[str, Path]) -> dict:
     (out / rel).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(wheel, out / rel)
     files["wheel"] = {"url": rel, "sha256": wheel_sha, "bytes": wheel.stat().st_size}
-    for role, src in derived.items():  # the trimmed standard library (issue 14)
+    for role, src in derived.items():  # the trimmed standard library
         sha = sha256_file(src)
         rel_path = f"pyodide/stdlib-{sha[:12]}/{src.name}"
         (out / rel_path).parent.mkdir(parents=True, exist_ok=True)
@@ -194,10 +194,10 @@ def copy_runtime(out: Path, wheel: Path, derived: dict[str, Path]) -> dict:
         files[role] = {"url": rel_path, "sha256": sha, "bytes": src.stat().st_size}
     for role in LAZY_ROLES:
         files[role]["lazy"] = True
-    for f in files.values():  # what travels (progress counts these: issue 20 "Progress")
+    for f in files.values():  # what travels (progress counts these)
         f["wire"] = wire_sizes(out / f["url"])
     # "build": which deploy's engine this is. Every page carries the same id (overrides/main.html);
-    # the worker refuses to compute for a page of another deploy (issue 20 "one version at a time").
+    # the worker refuses to compute for a page of another deploy.
     # It covers what an answer depends on: the runtime, the standard library and the wheel (calc
     # and the region data, from which the pages' figures are made too).
     build = hashlib.sha256("|".join(files[r]["sha256"] for r in sorted(files)).encode()).hexdigest()[:16]

@@ -135,5 +135,5 @@ export function shareText(out) {
   return parts.filter(Boolean).join(" ");
 }
 
-// The one line the share box shows before a link is made (issue 24 item 3).
+// The one line the share box shows before a link is made.
 export const PRIVACY_NOTE = "注意：链接里有您选的身份和填的金额，会留在这部手机的浏览记录和聊天记录里。";
