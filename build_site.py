@@ -46,7 +46,7 @@ RUNTIME = {
     "stdlib_full": PYODIDE_SRC / "python_stdlib.zip",
     "lock": PYODIDE_SRC / "pyodide-lock.json",
 }
-# Issue 14: role "stdlib" is the trimmed, precompiled standard library (buildtools/stdlib_trim.py)
+# Role "stdlib" is the trimmed, precompiled standard library (buildtools/stdlib_trim.py)
 # and "stdlib_extra" what only later calls import (the chart, the staff tools), each in a
 # content-addressed directory of its own so an engine change does not move the stock runtime (and
 # its 2.7 MB wasm) to a new URL. Lazy roles are fetched only when needed and not precached: the
@@ -130,10 +130,24 @@ def process_html(path: Path, manifest: dict) -> None:
 
 
 def apply_csp(out: Path) -> str:
-    """One policy for the whole site (pages, worker, service worker): the union of the pages'
-    inline-script hashes. Written into each page's CSP meta and returned for the host configs."""
-    policy = http_rules.csp(http_rules.inline_script_hashes(out))
-    for path in out.rglob("*.html"):
+    """One policy for the whole site (pages, worker, service worker): the hashes of the inline
+    scripts the build itself writes (buildtools/inline_scripts.py, from the templates), never of
+    whatever a page contains: a page with any other inline script stops the build."""
+    from buildtools import inline_scripts
+    patterns = inline_scripts.known_patterns()
+    hashes, strangers = set(), []
+    pages = sorted(out.rglob("*.html"))
+    for path in pages:
+        bodies = http_rules.inline_scripts_of(path.read_text("utf-8"))
+        strangers += [(path, b) for b in inline_scripts.unknown(bodies, patterns)]
+        hashes.update(http_rules.script_hash(b) for b in bodies)
+    if strangers:
+        path, body = strangers[0]
+        raise SystemExit(f"构建停止：{path.relative_to(out)} 里有一段不是构建写的内联脚本（检查 site-settings.toml 里"
+                         f"的网址和文字） (build stopped: {len(strangers)} inline script(s) the build did not write, "
+                         f"first in {path.relative_to(out)}: {body[:80]!r})")
+    policy = http_rules.csp(sorted(hashes))
+    for path in pages:
         html = path.read_text("utf-8")
         if CSP_PLACEHOLDER in html:
             path.write_text(html.replace(CSP_PLACEHOLDER, policy), "utf-8")
@@ -172,7 +186,7 @@ def copy_runtime(out: Path, wheel: Path, derived: dict[str, Path]) -> dict:
     (out / rel).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(wheel, out / rel)
     files["wheel"] = {"url": rel, "sha256": wheel_sha, "bytes": wheel.stat().st_size}
-    for role, src in derived.items():  # the trimmed standard library (issue 14)
+    for role, src in derived.items():  # the trimmed standard library
         sha = sha256_file(src)
         rel_path = f"pyodide/stdlib-{sha[:12]}/{src.name}"
         (out / rel_path).parent.mkdir(parents=True, exist_ok=True)
@@ -180,10 +194,10 @@ def copy_runtime(out: Path, wheel: Path, derived: dict[str, Path]) -> dict:
         files[role] = {"url": rel_path, "sha256": sha, "bytes": src.stat().st_size}
     for role in LAZY_ROLES:
         files[role]["lazy"] = True
-    for f in files.values():  # what travels (progress counts these: issue 20 "Progress")
+    for f in files.values():  # what travels (progress counts these)
         f["wire"] = wire_sizes(out / f["url"])
     # "build": which deploy's engine this is. Every page carries the same id (overrides/main.html);
-    # the worker refuses to compute for a page of another deploy (issue 20 "one version at a time").
+    # the worker refuses to compute for a page of another deploy.
     # It covers what an answer depends on: the runtime, the standard library and the wheel (calc
     # and the region data, from which the pages' figures are made too).
     build = hashlib.sha256("|".join(files[r]["sha256"] for r in sorted(files)).encode()).hexdigest()[:16]
@@ -277,6 +291,11 @@ def write_service_worker(out: Path) -> None:
     version = h.hexdigest()[:16]
     text = template.replace("__SW_VERSION__", version)
     text = text.replace("/*__SW_PRECACHE__*/ []", json.dumps(precache, indent=0))
+    expected = {}
+    for url in precache:  # size and sha256 of each, checked by sw.js as it precaches
+        f = out / (url + "index.html" if url.endswith("/") else url) if url != "./" else out / "index.html"
+        expected[url] = [f.stat().st_size, sha256_file(f)]
+    text = text.replace("/*__SW_EXPECTED__*/ {}", json.dumps(expected, separators=(",", ":")))
     text = text.replace("/*__SW_IMMUTABLE__*/ []", json.dumps([p.lstrip("/") for p in http_rules.IMMUTABLE_PREFIXES]))
     (out / "sw.js").write_text(text, "utf-8")
     by_role: dict[str, list[int]] = {}
@@ -368,7 +387,13 @@ def main(argv=None) -> None:
     from sitegen import overlays
     overlays.stage(site_settings.load(log=None))  # fail fast, naming the setting; local notices into calc
     # --- end staff toolkit hook ---
-    build(Path(args.out))
+    try:
+        build(Path(args.out))
+    except ModuleNotFoundError as e:  # run with a Python without the site's packages (the system one)
+        target = "make dist" if args.production else "make build"
+        raise SystemExit(f"缺少 Python 包 {e.name}：请用 `{target}`（它先建 .venv 并装好 requirements-site.lock），"
+                         f"或用 .venv/bin/python build_site.py (missing Python package {e.name}; run `{target}` "
+                         "or .venv/bin/python build_site.py)") from None
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ Profiles: none (no throttling) and phone: every browser thread limited to a quar
 not) and a 1.6 Mbit/s, 150 ms-per-response downlink applied by the server to every request,
 including the worker's (DevTools network emulation of a page does not cover its workers).
 Bytes = response body bytes the server sent (encoded, i.e. brotli where accepted).
-Row "phone, first answer" (issue 20): phone profile, a first visit, a share link to a case the build
+Row "phone, first answer": phone profile, a first visit, a share link to a case the build
 precomputed (sitegen/instant.py); navigation start -> that answer on screen, budget FIRST_ANSWER_S.
 `--first-answer-only` measures just that row (e.g. --no-build --runs 3).
 Writes docs/benchmarks.md.
@@ -51,7 +51,7 @@ SAMPLE = {"region": "xianning", "year": 2022, "identities": ["dibao"],
 TIMEOUT = 300_000
 PROFILES = {"none": {"link": None, "cpu": 1}, "phone": {"link": (1.6e6, 0.150), "cpu": 4}}
 BUDGETS = {"phone_time": 0.80, "phone_bytes": 0.75, "none_time": 1.00, "repeat": 0.40}
-FIRST_ANSWER_S = 3.0  # issue 20: phone, first visit, share link to a precomputed case -> answer on screen
+FIRST_ANSWER_S = 3.0  # phone, first visit, share link to a precomputed case -> answer on screen
 # When the answer appears, on the page's own clock (navigation start = 0), and whose it is.
 ANSWER_CLOCK = """
 new MutationObserver(() => {
@@ -105,7 +105,7 @@ def visit(context, url, kind):
     else:
         # The URL carries a shared estimate (#calc=…), as a link from publicity staff does: the UI
         # computes it as soon as the worker is ready, so this is the time until it is on screen.
-        # (the engine's answer: an answer calc computed at build time would show earlier, issue 20)
+        # (the engine's answer: an answer calc computed at build time would show earlier)
         page.wait_for_selector('#calc-result[data-state="done"][data-source="engine"]', state="attached", timeout=TIMEOUT)
         r = {"t": page.evaluate("() => performance.now()"),
              "boot": page.evaluate("() => (window.__calcStatus || {}).boot || 'unknown'")}
@@ -176,7 +176,7 @@ def first_answer_input(region):
 
 
 def first_answer(browser, base, runs, stats, handler, region, quota):
-    """Row "phone, first answer" (issue 20): phone profile, first visit (a fresh browser profile),
+    """Row "phone, first answer": phone profile, first visit (a fresh browser profile),
     a share link to a precomputed case; navigation start -> the answer on screen. Nothing is held
     back: the engine's runtime downloads over the same link meanwhile, as on a real first visit."""
     spec = PROFILES["phone"]
@@ -323,7 +323,7 @@ def write_report(res, statuses, throttled, quota_note, quota_model, runs, site, 
             bytes_ratio = f"{ob / fb:.3f}" if fb else "–"
             lines.append(f"| {prof} | {visit_kind} | {ft / 1000:.2f} s | {ot / 1000:.2f} s | {ot / ft:.2f} | "
                          f"{fb / 1e6:.3f} MB | {ob / 1e6:.3f} MB | {bytes_ratio} | {_ms(med(o, 'fcp'))} | {boots} |")
-    if first:  # issue 20: the answer calc computed at build time, before the engine is there
+    if first:  # the answer calc computed at build time, before the engine is there
         srcs = ",".join(sorted({f"{r['source']}×{sum(1 for x in first if x['source'] == r['source'])}" for r in first}))
         lines.append(f"| phone | first answer | – | {med(first, 't') / 1000:.2f} s | – | – | {med(first, 'bytes') / 1e6:.3f} MB "
                      f"by then | – | {_ms(med(first, 'fcp'))} | {srcs} |")
@@ -349,11 +349,11 @@ def write_report(res, statuses, throttled, quota_note, quota_model, runs, site, 
     ]
     if first is not None:
         budgets.append(first_answer_budget(first))
-    lines += ["", "## Budgets (issue 14)", "", "| budget | result | value |", "|---|---|---|"]
+    lines += ["", "## Budgets", "", "| budget | result | value |", "|---|---|---|"]
     lines += [f"| {b} | {'PASS' if ok else 'FAIL'} | {v} |" for b, ok, v in budgets]
     lines += ["", "Where a repeat visit's time goes without throttling: the floor's repeat is almost all CPython "
               "starting up, which ours skips; ours still re-reads and re-checks (sha256) the 13 MB runtime from the "
-              "phone's cache and runs it from those checked bytes (issue 13: `blob:` imports and a wasm made from "
+              "phone's cache and runs it from those checked bytes (`blob:` imports and a wasm made from "
               "bytes), so V8 recompiles Pyodide's JavaScript and wasm on every visit instead of using its code "
               "caches as the floor does; and the region page itself renders before the answer shows. On the "
               "phone profile the floor's start-up grows fourfold and these fixed costs matter less."]

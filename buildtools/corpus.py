@@ -194,7 +194,7 @@ def sweep() -> list[dict]:
 
 
 def roster_files() -> list[tuple[str, bytes]]:
-    """(kind, file bytes) of the roster template saved every way staff save it (issue 21)."""
+    """(kind, file bytes) of the roster template saved every way staff save it."""
     import io
 
     import roster

@@ -1,4 +1,4 @@
-"""What the service worker keeps after one visit (issue 20 "Offline after one visit"): chosen by
+"""What the service worker keeps after one visit: chosen by
 role, never by size. Every page of the site, everything those pages load (the theme's CSS, JS,
 fonts and images, our own assets), the search index and the search worker's files for the site's
 language, the engine's runtime and wheels. Left out: source maps, the sitemap, host files,

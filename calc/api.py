@@ -6,6 +6,7 @@ naming the field. Amounts are parsed by calc.amount; the result is assembled fro
 import json
 
 from . import fields as _fields
+from . import jsonguard
 from . import params as _params
 from . import slip as _slip
 from . import vocab
@@ -235,18 +236,29 @@ def _bad(field, message):
 
 
 def estimate(json_text):
+    """Never raises: every input, however hostile, gets a JSON answer (errors in Chinese)."""
     if not isinstance(json_text, str) or len(json_text) > MAX_JSON:
         return _bad("json", "输入太长或不是文字")
+    problem = jsonguard.shape_problem(json_text)  # before json.loads: deep nesting kills the engine
+    if problem:
+        return _bad("json", problem)
     try:
         data = json.loads(json_text, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
     except (ValueError, TypeError, RecursionError):
         return _bad("json", "输入不是有效的JSON")
+    problem = jsonguard.text_problem(data)
+    if problem:
+        return _bad("json", problem)
     try:
         out = estimate_dict(data)
     except RecursionError:
         out = {"ok": False, "errors": [{"field": "json", "message": "输入嵌套太深"}]}
     text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
-    if len(text) * 3 > MAX_OUTPUT and len(text.encode()) > MAX_OUTPUT:   # (a char is at most 3 bytes here)
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # cannot happen after text_problem; never let it become a traceback
+        return _bad("json", jsonguard.BAD_TEXT)
+    if size > MAX_OUTPUT:
         return _bad("stays", "这一年填的内容太多，算出的说明太长；请减少住院次数或自定义的数字后再算")
     return text
 

@@ -62,12 +62,19 @@ def read_toml(f, name: str, out: list):
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    try:
+    if len(raw) > MAX_FILE_BYTES:
+        out.append(Problem(name, "", f"文件太大（{len(raw):,} 字节，最多 {MAX_FILE_BYTES:,}），不像一份地区数据或通知",
+                           f"the file is too large ({len(raw):,} bytes, at most {MAX_FILE_BYTES:,})"))
+        return None
+    try:  # as the settings file is read (sitegen/settings.py): UTF-8, else GBK (Windows 记事本)
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        out.append(Problem(name, "", "文件不是UTF-8编码（可能是GBK），请另存为UTF-8",
-                           "the file is not UTF-8 (GBK?); save it as UTF-8"))
-        return None
+        try:
+            text = raw.decode("gbk")
+        except UnicodeDecodeError:
+            out.append(Problem(name, "", "文件编码看不懂（既不是UTF-8也不是GBK），请用记事本“另存为”UTF-8",
+                               "the file is neither UTF-8 nor GBK; save it as UTF-8"))
+            return None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -95,6 +102,13 @@ def entries(data: dict):
 
     walk(data, "", {})
     return out
+
+
+# Bounds no real figure comes near: beyond them a figure is a typo or an attack (1e9999 is a finite
+# Decimal, but no float, and the build's steps would fail on it without naming it).
+MAX_YUAN = Decimal("1000000000")     # 十亿元
+MAX_COUNT = Decimal("100000")
+MAX_FILE_BYTES = 512 * 1024          # the largest region file is ~40 KB
 
 
 def _decimal(v):
@@ -126,6 +140,10 @@ def check_entry(name: str, path: str, t: dict, rules: set, out: list) -> None:
             P(f"比例应在0到1之间（如 0.70 表示70%），现在是 {value}", f"a ratio must be within 0-1, got {value}")
         elif d < 0:
             P(f"{'金额' if unit == 'yuan' else '次数'}不能小于0，现在是 {value}", f"{unit} must be >= 0, got {value}")
+        elif unit == "yuan" and d > MAX_YUAN:
+            P(f"金额 {str(value)[:20]} 太大（最多 {MAX_YUAN:,} 元），请检查", f"amount {str(value)[:20]} is too large (at most {MAX_YUAN:,})")
+        elif unit == "count" and d > MAX_COUNT:
+            P(f"次数 {str(value)[:20]} 太大（最多 {MAX_COUNT:,}），请检查", f"count {str(value)[:20]} is too large")
         elif unit == "count" and d != d.to_integral_value():
             P(f"次数应是整数，现在是 {value}", f"a count must be a whole number, got {value}")
     if unit == "ids":

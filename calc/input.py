@@ -140,7 +140,9 @@ def _stay(errs, i, st, rp):
     name = f"第{n}次住院的"
     for k, v in st.items():
         if isinstance(v, str) and (MARKUP.search(v) or len(v) > MAX_TEXT):
-            errs.add(f"{f}.{_safe(k)}", f"{name}内容含有不允许的字符（尖括号等网页代码）或太长")
+            # the field named only when it is one of ours: a message never repeats a link's raw keys
+            errs.add(f"{f}.{k}" if k in F.STAY else f, f"{name}内容含有不允许的字符（尖括号等网页代码）或太长")
+            break
     if errs.has(f):
         return None, None
     S = F.STAY
@@ -186,8 +188,13 @@ def _overrides(errs, raw, rp, year, notes):
         errs.add("overrides", "自定义参数格式不对")
         return {}
     out = {}
+    known = set(rp.paths())
     for path, val in raw.items():
         path = rp.migrate_overrides.get(path, path)
+        if path not in known:  # named in no message: a link's raw keys are not repeated back
+            if not errs.has("overrides"):
+                errs.add("overrides", "链接里有本站不认识的自定义参数，请重新填写")
+            continue
         try:
             out.update(_params.check_overrides(rp, year, {path: val}))
         except _params.ParamError as e:
@@ -202,7 +209,8 @@ def parse(data):
     errs = _Errors()
     for k, v in data.items():
         if isinstance(v, str) and (MARKUP.search(v) or len(v) > MAX_TEXT):
-            errs.add(k if k in KNOWN else "json", "输入中含有不允许的字符或太长")
+            if not errs.has(k if k in KNOWN else "json"):
+                errs.add(k if k in KNOWN else "json", "输入中含有不允许的字符或太长")
     if errs:
         raise InputError(errs)
     region = data.get("region")

@@ -6,6 +6,8 @@ import base64
 import binascii
 import json
 
+from . import jsonguard
+
 SHARE_KEY = "calc"
 MAX_CODE = 20000
 
@@ -78,10 +80,16 @@ def decode(code: str):
         text = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4)).decode("utf-8")
     except (binascii.Error, ValueError):
         return None, "分享链接已损坏（编码不正确），无法读取。请重新填写。"
+    problem = jsonguard.shape_problem(text)  # before parsing: depth and item count
+    if problem:
+        return None, problem
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
         return None, "分享链接里的内容不完整或被改动过，无法读取。请重新填写。"
     if not isinstance(data, dict):
         return None, "分享链接里的内容格式不对，无法读取。请重新填写。"
+    problem = jsonguard.text_problem(data)
+    if problem:
+        return None, problem
     return data, None

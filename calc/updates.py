@@ -25,6 +25,10 @@ ALLOWED = {"value", "cite", "plain", "label", "reading", "alternative", "reading
            "unit", "who", "rule"}
 
 
+# The years a notice may be for: a year outside cannot be a date (99999) or is a typo (20026).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 def notices(data: dict) -> dict:
     """{year: notice table} of the file's [update.<year>] blocks (years as ints, ascending)."""
     out = {}
@@ -33,7 +37,7 @@ def notices(data: dict) -> dict:
             year = int(key)
         except (TypeError, ValueError):
             continue
-        if isinstance(block, dict):
+        if isinstance(block, dict) and MIN_YEAR <= year <= MAX_YEAR:  # others: check_notices says why
             out[year] = block
     return dict(sorted(out.items()))
 
@@ -81,6 +85,10 @@ def check_notices(data: dict, own_by_path: dict, national_paths=()) -> list:
             year = int(key)
         except (TypeError, ValueError):
             out.append((where, "年度通知的键应是年份，如 [update.2026]", "a notice key must be a year, e.g. [update.2026]"))
+            continue
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            out.append((where, f"年份 {key} 不对，应在 {MIN_YEAR} 到 {MAX_YEAR} 之间，如 [update.2026]",
+                        f"year {key} is out of range ({MIN_YEAR}-{MAX_YEAR}), e.g. [update.2026]"))
             continue
         if not isinstance(block, dict):
             out.append((where, "年度通知应是一个表", "a notice must be a table"))

@@ -13,9 +13,13 @@
 // the new version takes over once every tab of the site has been closed.
 //
 // Privacy: cache keys are the site's own URLs without query or fragment — the `#calc=` data of
-// a share link is never stored. The caches hold only the site's own files.
+// a share link is never stored. The caches hold only the site's own files, and only complete,
+// non-redirected answers to URLs without a query (storable below).
 const VERSION = "__SW_VERSION__";
 const PRECACHE = /*__SW_PRECACHE__*/ [];
+// Every precached file's size and sha256 as the build wrote it: a page cut short or altered on the
+// way is never precached (the install fails and the previous version stays).
+const EXPECTED = /*__SW_EXPECTED__*/ {};
 const IMMUTABLE = /*__SW_IMMUTABLE__*/ [];
 const CACHE = "mbz-" + VERSION;
 const BASE = new URL("./", self.location).href;
@@ -50,7 +54,8 @@ async function expected() {
 }
 
 async function checked(url, resp, files) {
-  const f = files.get(url);
+  const path = url.slice(BASE.length) || "./";
+  const f = files.get(url) || (EXPECTED[path] && { bytes: EXPECTED[path][0], sha256: EXPECTED[path][1] });
   if (!f) return resp;
   const buf = await resp.clone().arrayBuffer();
   const hex = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", buf)),
@@ -79,7 +84,7 @@ async function precache() {
         // A second try goes past the HTTP cache (a damaged copy there would fail again).
         const mode = attempt > 1 ? "reload" : isImmutable(url) ? "default" : "no-cache";
         const resp = await fetch(new Request(url, { cache: mode }));
-        if (!resp.ok) throw new Error(`precache ${url}: HTTP ${resp.status}`);
+        if (!resp.ok || resp.redirected) throw new Error(`precache ${url}: HTTP ${resp.status}`);
         return await cache.put(url, await checked(url, resp, files));
       } catch (err) {
         if (attempt >= 3) throw err;
@@ -105,11 +110,19 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Kept only: a complete answer (200, our origin, not redirected: "/yangcheng" answered by a
+// redirect must not be stored as the page) to a URL without a query, under that exact URL.
+// A URL with a query is another resource: never stored, and never answered with a stored one,
+// except a page (WeChat adds "?from=…" to shared links), which is the same page offline.
+const storable = (req, resp) =>
+  resp.status === 200 && resp.type === "basic" && !resp.redirected && new URL(req.url).search === "";
+
 async function respond(req) {
   const cache = await caches.open(CACHE);
-  const key = cacheKey(req.url);
+  const hasQuery = new URL(req.url).search !== "";
+  const key = hasQuery && req.mode !== "navigate" ? null : cacheKey(req.url);
   // cache "reload"/"no-store": the worker fetching a runtime file again after a failed sha256 check.
-  if (req.cache !== "reload" && req.cache !== "no-store") {
+  if (key && req.cache !== "reload" && req.cache !== "no-store") {
     const hit = await cache.match(key);
     if (hit) return hit;
     // "/xianning" asked for without its slash: the page is kept as "/xianning/".
@@ -120,7 +133,7 @@ async function respond(req) {
   }
   try {
     const resp = await fetch(req);
-    if (resp.status === 200 && resp.type === "basic") {
+    if (storable(req, resp)) {
       const copy = resp.clone();
       cache.put(key, copy).catch(() => {});
     }

@@ -57,6 +57,8 @@ def main(argv=None, prog="python -m roster") -> int:
     for r in out["rows"]:
         if not r["ok"]:
             print(f"第{r['line']}行 {r['name']}：" + "；".join(e["text"] for e in r["errors"]), file=sys.stderr)
+    if out.get("skipped_note"):
+        print("注意：" + out["skipped_note"], file=sys.stderr)
     if out["costlike_columns"]:
         print("注意：这些列看起来是费用，但没有算进去：" + "、".join(out["costlike_columns"]), file=sys.stderr)
     elif out["unknown_columns"]:

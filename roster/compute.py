@@ -14,13 +14,37 @@ from calc.input import InputError, parse
 from calc.money import s
 
 from . import words
-from .format import IDENTITY, MAX_ROWS, MAX_TITLE_ROWS, MESSAGES, OUTPATIENT, STAY, STAY_LINES, RosterError
+from .export import CONTROL
+from .format import (IDENTITY, MAX_NAME_CHARS, MAX_ROWS, MAX_TITLE_ROWS, MESSAGES, OUTPATIENT, STAY, STAY_LINES,
+                     RosterError)
 from .header import find_header
 from .read import read_rows
 
 # how a stay cell is read, by the declared kind of its field (an amount goes to calc as written)
 CELL_READERS = {"level": words.level, "place": words.place, "flag": words.referral}
 ROW_FAILED = "这一行算不出来（计算程序出错）。请检查这一行的数字，或单独用计算器算。"
+# The rows staff put under a list: totals and signatures, not people (skipped with a note).
+FOOTER = re.compile(r"^[\s　]*(合\s*计|总\s*计|小\s*计|制表|填表|填报|审核|审批|负责人|单位负责人|经办人|复核|备注|说明|打印)")
+
+
+def name_of(cell: str) -> tuple:
+    """姓名/编号 as it goes into every result: control characters removed, at most MAX_NAME_CHARS
+    characters (a 10,000-character name would be copied into every export); notes say so."""
+    notes = []
+    name = CONTROL.sub("", cell)
+    if name != cell:
+        notes.append(MESSAGES["control"])
+    if len(name) > MAX_NAME_CHARS:
+        name = name[:MAX_NAME_CHARS] + "…"
+        notes.append(MESSAGES["name_cut"])
+    return name, notes
+
+
+def is_footer(row: list, layout: dict) -> bool:
+    """A 合计 / 制表人 row under the list: its first filled cell says so and it names no identity."""
+    first = next((c for c in row if c), "")
+    ident = next((row[i] for i, (kind, _, _) in layout.items() if kind == "identity" and i < len(row)), "")
+    return bool(FOOTER.match(first)) and (not ident or bool(FOOTER.match(ident)))
 
 
 def region_meta(region: str):
@@ -31,12 +55,13 @@ def person_input(row: list, layout: dict, labels, region: str, year) -> tuple:
     """One data row -> (name, group, estimate input, stay numbers, errors found before calc)."""
     name = group = ident_cell = ""
     stays, outpatient, errors = {}, {}, []
+    notes = []
     for i, (kind, n, key) in layout.items():
         cell = row[i] if i < len(row) else ""
         if kind == "name":
-            name = cell
+            name, notes = name_of(cell)
         elif kind == "group":
-            group = cell
+            group = CONTROL.sub("", cell)[:MAX_NAME_CHARS]
         elif kind == "identity":
             ident_cell = cell
         elif kind == "outpatient" and cell:
@@ -57,7 +82,7 @@ def person_input(row: list, layout: dict, labels, region: str, year) -> tuple:
         errors.append({"field": "identities", "message": MESSAGES["identity_empty"]})
     elif unknown:
         errors.append({"field": "identities", "message": labels.unknown_message(unknown)})
-    return name, group, inp, sorted(stays), errors
+    return name, group, inp, sorted(stays), errors, notes
 
 
 def column_of(field: str, stay_numbers: list) -> str:
@@ -82,7 +107,15 @@ def _failed(line, name, group, errors, stay_numbers):
 
 def estimate_one(job) -> dict:
     """(line, name, group, input, stay_numbers, early_errors) -> one row of results. Pure."""
-    line, name, group, inp, stay_numbers, early = job
+    line, name, group, inp, stay_numbers, early, *rest = job
+    notes = rest[0] if rest else []
+    row = estimate_row(line, name, group, inp, stay_numbers, early)
+    if notes:
+        row["notes"] = list(notes)
+    return row
+
+
+def estimate_row(line, name, group, inp, stay_numbers, early) -> dict:
     if early:
         return _failed(line, name, group, early, stay_numbers)
     try:
@@ -151,6 +184,11 @@ class Reading:
         self.line = len(head)
         self.labels = words.Labels(region_meta(region))
         self.region, self.year, self.count, self.done = region, year, 0, False
+        self.skipped = []  # lines of 合计 / 制表人 rows, not people
+
+    def take_skipped(self) -> list:
+        out, self.skipped = self.skipped, []
+        return out
 
     def jobs(self, limit=None, seconds=None) -> list:
         import time
@@ -166,7 +204,9 @@ class Reading:
                 self.line += 1
                 item = (self.line, row)
             line, row = item
-            if any(row):
+            if any(row) and is_footer(row, self.layout):
+                self.skipped.append(line)
+            elif any(row):
                 self.count += 1
                 if self.count > MAX_ROWS:
                     raise RosterError(MESSAGES["too_many"])
@@ -177,9 +217,10 @@ class Reading:
 
 
 def prepare(data, region: str, year=None) -> tuple:
-    """File content -> (jobs for estimate_one, unused columns, cost-like unused columns). Raises RosterError."""
+    """File content -> (jobs for estimate_one, unused columns, cost-like unused columns, skipped
+    footer lines). Raises RosterError."""
     r = Reading(data, region, year)
-    return r.jobs(), r.unknown, r.costlike
+    return r.jobs(), r.unknown, r.costlike, r.take_skipped()
 
 
 # A list speaks about other people: "您自己付" (calc.vocab) becomes "个人自付" here.
@@ -275,12 +316,21 @@ def estimate_chunk(jobs: list, seconds=None) -> dict:
             "with_check": any("check" in r for r in rows)}
 
 
-def summary(parts: list, region: str, unknown=(), costlike=()) -> dict:
+def summary(parts: list, region: str, unknown=(), costlike=(), skipped=()) -> dict:
     """The chunks' answers (without their rows) -> columns, totals, with_group."""
     cols = payers([], any(p.get("with_check") for p in parts))
     return {"ok": True, "region": region, "columns": cols, "totals": merge_totals([p["totals"] for p in parts], cols),
             "with_group": any(p["with_group"] for p in parts), "unknown_columns": list(unknown),
-            "costlike_columns": list(costlike)}
+            "costlike_columns": list(costlike), **skipped_note(skipped)}
+
+
+def skipped_note(lines) -> dict:
+    """{"skipped_rows": [line…], "skipped_note": Chinese} for 合计 / 制表人 rows left out."""
+    lines = [int(n) for n in lines][:1000]
+    if not lines:
+        return {"skipped_rows": [], "skipped_note": ""}
+    shown = "、".join(str(n) for n in lines[:10]) + ("等" if len(lines) > 10 else "")
+    return {"skipped_rows": lines, "skipped_note": f"第{shown}行：{MESSAGES['footer']}。"}
 
 
 def say(e) -> str:
@@ -288,7 +338,7 @@ def say(e) -> str:
     return f"{col}：{e['message']}" if col and not e["message"].startswith(col) else e["message"]
 
 
-def summarise(rows: list, unknown: list, region: str, costlike=()) -> dict:
+def summarise(rows: list, unknown: list, region: str, costlike=(), skipped=()) -> dict:
     from .export import result_csv
     cols = payers(rows)
     with_group = any(r["group"] for r in rows)
@@ -297,23 +347,23 @@ def summarise(rows: list, unknown: list, region: str, costlike=()) -> dict:
             e["text"] = say(e)
     return {"ok": True, "region": region, "columns": cols, "rows": rows, "totals": totals(rows, cols),
             "with_group": with_group, "unknown_columns": unknown, "costlike_columns": list(costlike),
-            "csv": result_csv(rows, cols, with_group)}
+            "csv": result_csv(rows, cols, with_group), **skipped_note(skipped)}
 
 
 def run(data, region: str, year=None) -> dict:
     """The whole roster in this process."""
     try:
-        jobs, unknown, costlike = prepare(data, region, year)
+        jobs, unknown, costlike, skipped = prepare(data, region, year)
     except RosterError as e:
         return {"ok": False, "message": str(e)}
-    return summarise([estimate_one(j) for j in jobs], unknown, region, costlike)
+    return summarise([estimate_one(j) for j in jobs], unknown, region, costlike, skipped)
 
 
 def run_parallel(data, region: str, year=None, jobs: int = 0) -> dict:
     """The same as run(), rows spread over processes (all cores by default). Raises RosterError."""
     import multiprocessing
     import os
-    work, unknown, costlike = prepare(data, region, year)
+    work, unknown, costlike, skipped = prepare(data, region, year)
     n = jobs or os.cpu_count() or 1
     if n == 1 or len(work) < 200:
         rows = [estimate_one(j) for j in work]

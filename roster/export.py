@@ -2,8 +2,9 @@
 the input is copied except name and 村/乡镇), and no cell can run as a formula in Excel.
 
 CSV: a cell that starts with = + - @ TAB or CR is prefixed with ' (the OWASP CSV-injection rule),
-except plain numbers (-12.5 stays a number). .xlsx: openpyxl writes every name as a string cell,
-so it is never a formula either; it is made only on request (the browser loads openpyxl then).
+except plain numbers (-12.5 stays a number). .xlsx: every text cell, header and footer included, is
+written as a string cell, so it is never a formula either; it is made only on request (the browser
+loads openpyxl then). Control characters are removed from every text cell of both.
 """
 import csv
 import io
@@ -13,10 +14,17 @@ from .format import GROUP, NAME
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+# Characters XML 1.0 (so .xlsx) cannot hold, and that no one can see in a cell: removed from every
+# text cell of every export. compute.py notes it on the row when a name held one.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(value) -> str:
+    return CONTROL.sub("", "" if value is None else str(value))
 
 
 def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
+    text = clean_text(value)
     if text.startswith(DANGEROUS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
@@ -30,10 +38,12 @@ def table(rows: list, cols: list, with_group: bool):
     """Rows of the export as values (numbers as text in fen, as calc gives them)."""
     for r in rows:
         head = [r["line"], r["name"]] + ([r["group"]] if with_group else [])
+        notes = "；".join(r.get("notes") or ())
         if r["ok"]:
-            yield head + [r["identity"]] + [_cell(r, c["key"]) for c in cols] + [""]
+            yield head + [r["identity"]] + [_cell(r, c["key"]) for c in cols] + [notes]
         else:
-            yield head + [""] + [""] * len(cols) + ["；".join(e.get("text") or e["message"] for e in r["errors"])]
+            yield head + [""] + [""] * len(cols) + ["；".join([e.get("text") or e["message"] for e in r["errors"]]
+                                                              + ([notes] if notes else []))]
 
 
 def _cell(r, key):
@@ -61,8 +71,15 @@ class XlsxBook:
         self.cols, self.with_group = cols, with_group
         self.wb = openpyxl.Workbook(write_only=True)
         self.ws = self.wb.create_sheet("批量测算结果")
-        self.ws.append(header(cols, with_group))
+        self.ws.append([self.text(h) for h in header(cols, with_group)])
         self.money = {3 + with_group + i for i, c in enumerate(cols) if c["key"] != "check"}
+
+    def text(self, value):
+        """A text cell, never a formula, whatever it starts with; no character XML cannot hold."""
+        from openpyxl.cell import WriteOnlyCell
+        cell = WriteOnlyCell(self.ws, value=clean_text(value))
+        cell.data_type = "s"
+        return cell
 
     def add(self, rows: list) -> None:
         from openpyxl.cell import WriteOnlyCell
@@ -71,16 +88,18 @@ class XlsxBook:
             for i, v in enumerate(line):
                 if i in self.money and v != "":
                     out.append(float(v))  # fen-exact: every amount has at most 2 decimals
-                else:
-                    cell = WriteOnlyCell(self.ws, value=str(v) if i else v)
-                    cell.data_type = "s" if i else "n"  # text, never a formula
+                elif i == 0:
+                    cell = WriteOnlyCell(self.ws, value=int(v) if str(v).isdigit() else clean_text(v))
+                    cell.data_type = "n" if str(v).isdigit() else "s"
                     out.append(cell)
+                else:
+                    out.append(self.text(v))
             self.ws.append(out)
 
     def finish(self, footer: str = "") -> bytes:
         if footer:
             self.ws.append([])
-            self.ws.append([footer])
+            self.ws.append([self.text(footer)])  # the office's name may start with "="
         buf = io.BytesIO()
         self.wb.save(buf)
         return _stable(buf.getvalue())

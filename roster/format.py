@@ -27,6 +27,11 @@ MAX_FILE_BYTES = 64 << 20     # what the page and the command line read at all
 MAX_UNZIPPED_BYTES = 400 << 20  # an .xlsx's members together, from the zip directory, before inflating
 MAX_ZIP_MEMBERS = 10_000
 MAX_CELL_CHARS = 10_000
+# What a file expands to, counted while streaming (a 5 KB .xlsx can repeat one long shared string
+# in every row): text of all cells together, cells of one row, cells of the sheet.
+MAX_TEXT_CHARS = 20_000_000   # a county list of 100,000 people x 20 columns x 10 characters
+MAX_SHEET_CELLS = 4_000_000   # 100,000 rows x 40 columns
+MAX_NAME_CHARS = 40           # 姓名/编号 as copied into every result: longer ones are cut, with a note
 
 HELP = [
     (NAME, "姓名或编号，只用来在结果里认出这一行（可以只填编号，不必填真实姓名）。“序号”列不当作姓名。"),
@@ -61,6 +66,11 @@ MESSAGES = {
     "too_big": f"文件超过 {MAX_FILE_BYTES >> 20} MB，太大了。请分成几个文件。",
     "unzipped": f"这个 Excel 文件解压后超过 {MAX_UNZIPPED_BYTES >> 20} MB（或里面的文件超过 {MAX_ZIP_MEMBERS:,} 个），"
                 "不像一份名单，没有打开。请检查文件，或另存为 CSV 再试。",
+    "text": f"这个文件里的文字超过 {MAX_TEXT_CHARS:,} 个字，不像一份名单，没有算完。请检查文件，或分成几个文件。",
+    "cells": f"这个表格超过 {MAX_SHEET_CELLS:,} 个格子，不像一份名单，没有读。请检查文件，或分成几个文件。",
+    "name_cut": f"姓名/编号超过 {MAX_NAME_CHARS} 个字，结果里只留前 {MAX_NAME_CHARS} 个字",
+    "control": "姓名/编号里有看不见的控制字符，结果里已去掉",
+    "footer": "表尾的合计、制表人等行不是人员，没有算",
     "cell": f"有一个格子超过 {MAX_CELL_CHARS:,} 个字，不像名单里的内容。请检查文件。",
     "xlsx": "这个 Excel 文件读不出来（文件可能损坏、加了密码或用了不支持的压缩方式）。"
             "请在 Excel 里打开它，“另存为”→“CSV UTF-8（逗号分隔）”或 .xlsx 后再试。",

@@ -10,11 +10,12 @@ Every broken file ends in a RosterError with a Chinese message, never a tracebac
 """
 import csv
 import io
+import re
 import zipfile
 from decimal import Decimal
 
-from .format import (MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_TITLE_ROWS,
-                     MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, MESSAGES, RosterError)
+from .format import (MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_SHEET_CELLS, MAX_TEXT_CHARS,
+                     MAX_TITLE_ROWS, MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, MESSAGES, RosterError)
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -76,11 +77,13 @@ def _delimiter(text: str) -> str:
 
 def read_csv(text: str) -> list:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # CR-only: old Mac files
-    rows = []
+    rows, budget = [], _Budget()
     try:
         for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text)):
             _check(row, len(rows))
-            rows.append([c.strip() for c in row])
+            cells = [c.strip() for c in row]
+            budget.take(cells)
+            rows.append(cells)
     except csv.Error as e:
         raise RosterError(MESSAGES["csv"]) from e
     return rows
@@ -91,6 +94,17 @@ def _check(row, n_before: int) -> None:
         raise RosterError(MESSAGES["too_many"])
     if len(row) > MAX_COLUMNS:
         raise RosterError(MESSAGES["too_wide"])
+
+
+class _Budget:
+    """The text of all cells together, counted as rows are read (shared strings repeat for free)."""
+    def __init__(self):
+        self.chars = 0
+
+    def take(self, cells) -> None:
+        self.chars += sum(len(c) for c in cells)
+        if self.chars > MAX_TEXT_CHARS:
+            raise RosterError(MESSAGES["text"])
 
 
 # ---- .xlsx --------------------------------------------------------------------------------------
@@ -111,6 +125,52 @@ def check_zip(data: bytes) -> None:
             raise RosterError(MESSAGES["xlsx"])
 
 
+_ROW = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?row[\s>/]")
+_CELL = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?c[\s>/]")
+SCAN_CHUNK = 1 << 20
+
+
+def scan_sheets(data: bytes) -> None:
+    """Cells per row and per sheet, counted in the raw XML while it is inflated, chunk by chunk,
+    before openpyxl builds anything: it builds a whole row in memory before yielding it, so a row
+    of 24 million cells would take gigabytes before any check after it could run."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for info in z.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with z.open(info) as f:
+                        _scan(f)
+    except RosterError:
+        raise
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError) as e:
+        raise RosterError(MESSAGES["xlsx"]) from e
+
+
+def _scan(f) -> None:
+    in_row = total = 0
+    tail = b""
+    while True:
+        chunk = f.read(SCAN_CHUNK)
+        buf = tail + chunk
+        if chunk:  # keep a tag cut by the chunk's end for the next round
+            cut = buf.rfind(b"<")
+            cut = cut if cut >= 0 and len(buf) - cut < 64 else len(buf)
+            buf, tail = buf[:cut], buf[cut:]
+        parts = _ROW.split(buf)
+        for n, part in enumerate(parts):
+            if n:
+                in_row = 0  # a new row starts
+            cells = len(_CELL.findall(part))
+            in_row += cells
+            total += cells
+            if in_row > MAX_COLUMNS:
+                raise RosterError(MESSAGES["too_wide"])
+            if total > MAX_SHEET_CELLS:
+                raise RosterError(MESSAGES["cells"])
+        if not chunk:
+            return
+
+
 def read_xlsx(data: bytes) -> list:
     """The first worksheet of an .xlsx as rows of strings (openpyxl, read-only, streamed)."""
     check_zip(data)
@@ -123,7 +183,8 @@ def iter_xlsx(data: bytes):
         from openpyxl.utils.exceptions import CellCoordinatesException
     except ImportError as e:
         raise RosterError(MESSAGES["no_xlsx_reader"]) from e
-    n = 0
+    scan_sheets(data)
+    n, budget = 0, _Budget()
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         try:
@@ -132,7 +193,9 @@ def iter_xlsx(data: bytes):
             for row in ws.iter_rows(values_only=True):
                 _check(row, n)
                 n += 1
-                yield [_text(v) for v in row]
+                cells = [_text(v) for v in row]
+                budget.take(cells)
+                yield cells
         finally:
             wb.close()
     except RosterError:

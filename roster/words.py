@@ -22,7 +22,8 @@ ALIASES = {
     "边缘易致贫": ("jiance",), "易返贫致贫": ("jiance",),
     "突发严重困难": ("tufa", "jiance"), "突发困难": ("tufa", "jiance"),
     "返贫": ("fanpin",), "致贫": ("fanpin",), "返贫致贫": ("fanpin",),
-    "低保边缘": ("dibao_edge",), "边缘": ("dibao_edge",), "低收入": ("dibao_edge",),
+    # 边缘户: 低保边缘 where a region has it, else 边缘易致贫 (a 监测对象), as staff in those counties say it
+    "低保边缘": ("dibao_edge",), "边缘": ("dibao_edge", "jiance"), "低收入": ("dibao_edge",),
     "即时帮扶": ("jishi",), "因病致贫": ("yinbing",), "重病": ("yinbing",), "大病": ("yinbing",),
 }
 # the forms staff add to a word: 低保户, 特困供养, 脱贫人口, 监测对象 … (longest first)

@@ -20,6 +20,8 @@ from .format import RosterError
 from .sheets import sheets
 
 BAD_CALL = "名单读不出来，请刷新页面再试。"
+TOO_MUCH = "名单太大，这台设备的内存不够。请分成几个文件再算。"
+FAILED = "这一步没能完成（名单里可能有表格程序不接受的内容）。请检查名单，或刷新页面再试。"
 
 
 def _answer(fn, payload) -> str:
@@ -32,6 +34,10 @@ def _answer(fn, payload) -> str:
         out = {"ok": False, "message": str(e)}
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, binascii.Error):
         out = {"ok": False, "message": BAD_CALL}
+    except MemoryError:
+        out = {"ok": False, "message": TOO_MUCH}
+    except Exception:  # openpyxl's own errors and the like: a message, never a traceback on the page
+        out = {"ok": False, "message": FAILED}
     return json.dumps(out, ensure_ascii=False)
 
 
@@ -56,7 +62,7 @@ def _more(token: str, reading, seconds: float = STEP_SECONDS) -> dict:
         raise
     if reading.done:
         _readings.pop(token, None)
-    return {"ok": True, "jobs": jobs, "more": None if reading.done else token}
+    return {"ok": True, "jobs": jobs, "more": None if reading.done else token, "skipped": reading.take_skipped()}
 
 
 def _prepare(p: dict) -> dict:
@@ -101,7 +107,7 @@ def summary_json(payload: str) -> str:
     def answer(p):
         if "rows" in p:
             return summarise(p["rows"], p.get("unknown", []), p["region"], p.get("costlike", []))
-        return summary(p["parts"], p["region"], p.get("unknown", []), p.get("costlike", []))
+        return summary(p["parts"], p["region"], p.get("unknown", []), p.get("costlike", []), p.get("skipped", []))
     return _answer(answer, payload)
 
 

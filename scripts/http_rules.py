@@ -93,13 +93,21 @@ def header_csp(policy: str) -> str:
     return "; ".join([policy, *(f"{name} {value}" for name, value in HEADER_ONLY_DIRECTIVES)])
 
 
+def inline_scripts_of(html: str) -> list[str]:
+    """The body of each executable inline script of one page, in order of appearance."""
+    return [body for attrs, body in INLINE_SCRIPT.findall(html)
+            if not re.search(r"type=[\"']?application/(ld\+)?json", attrs)]  # data blocks do not run
+
+
+def script_hash(body: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+
+
 def script_hashes_of(html: str) -> list[str]:
     """`sha256-…` of each executable inline script of one page, in order of appearance."""
     out = []
-    for attrs, body in INLINE_SCRIPT.findall(html):
-        if re.search(r"type=[\"']?application/(ld\+)?json", attrs):
-            continue  # data blocks are not executed, CSP does not apply
-        h = "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+    for body in inline_scripts_of(html):
+        h = script_hash(body)
         if h not in out:
             out.append(h)
     return out

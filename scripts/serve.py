@@ -50,6 +50,8 @@ CHUNK = 16 * 1024  # one read from disk / one send: the most a connection holds 
 SEND_BUFFER = 128 * 1024  # kernel send buffer per connection: autotuning would let each slow reader
 #                          hold megabytes of the file in kernel memory (loopback: 2 MB each)
 MAX_HEAD = 64 * 1024  # bytes of request head; more is answered 431
+LINGER = 2.0  # seconds a refused connection is read from before it is closed
+MAX_LINGERING = 32  # refused connections read from at once (within FD_RESERVE)
 WORKERS = 32  # threads answering complete requests (headers; bodies go to the event loop)
 FD_RESERVE = 64 + 2 * WORKERS  # file descriptors kept free of connections (files being hashed, the runtime)
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))  # server preference when q-values tie
@@ -157,7 +159,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.connection = self.request.sock
         self.connection.settimeout(getattr(self.server, "idle_timeout", self.timeout))  # bounds each send
         self.rfile = io.BytesIO(bytes(self.request.buf))
-        self.wfile = _SocketWriter(self.connection)
+        # The answer's head (and any short error body) is collected here and sent by the event loop
+        # without blocking: a client that never reads (pipelined HEADs) cannot hold this thread.
+        # The test and benchmark hooks write in this thread on purpose (timed faults, shaping).
+        self.wfile = _SocketWriter(self.connection) if (self.faults or self.shaper) else io.BytesIO()
         self.body = None  # (open file, bytes to send) for the event loop
         self.leftover = b""
         self._answered = False
@@ -180,6 +185,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 except OSError:
                     pass
         self.leftover = self.rfile.read()
+        self.head_bytes = self.wfile.getvalue() if isinstance(self.wfile, io.BytesIO) else b""
+
+    def parse_request(self):
+        """The stdlib's, accepting HTTP/1.0 and 1.1 only: an HTTP/0.9 line ("GET /") would get a
+        body without status line or headers, and HTTP/2.0 text is no HTTP/2 at all."""
+        if not super().parse_request():
+            return False
+        if self.request_version not in ("HTTP/1.0", "HTTP/1.1"):
+            self.send_error(505)
+            return False
+        return True
 
     def finish(self):
         pass  # the server decides what happens to the connection next
@@ -197,6 +213,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """Every error the stdlib or we raise: a short Chinese text, our headers, then close."""
         body = b"" if code in (204, 304) or code < 200 else error_text(code).encode()
         self.close_connection = True
+        if getattr(self, "request_version", "") not in ("HTTP/1.0", "HTTP/1.1"):
+            self.request_version = "HTTP/1.1"  # HTTP/0.9 would get the body without status line or headers
         self.send_response(code, message)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -451,7 +469,7 @@ class Shaper:
 class Connection:
     """One client connection as the event loop tracks it."""
     __slots__ = ("sock", "addr", "buf", "state", "deadline", "file", "to_read", "pending", "sent",
-                 "keep", "stats", "registered")
+                 "keep", "stats", "registered", "head_len")
 
     def __init__(self, sock, addr):
         self.sock, self.addr = sock, addr
@@ -459,7 +477,7 @@ class Connection:
         self.state = "head"  # head (reading a request) | busy (a thread answers) | body (streaming)
         self.deadline = 0.0
         self.file = None
-        self.to_read = self.sent = 0
+        self.to_read = self.sent = self.head_len = 0
         self.pending = b""
         self.keep = False
         self.stats = None
@@ -518,6 +536,7 @@ class Server:
         self.conns: set[Connection] = set()
         self.heads: collections.OrderedDict[Connection, None] = collections.OrderedDict()  # by deadline
         self.bodies: set[Connection] = set()
+        self.lingering: dict = {}  # refused sockets read until closed: {sock: deadline}
         self.handoffs: queue.SimpleQueue = queue.SimpleQueue()
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
@@ -544,6 +563,9 @@ class Server:
                                 pass
                         except (BlockingIOError, InterruptedError):
                             pass
+                    elif isinstance(key.data, tuple):  # ("linger", sock): a refused connection
+                        if key.data[1] in self.lingering:
+                            self._drain(key.data[1])
                     elif key.data not in self.conns:
                         continue  # closed by an earlier event of this round
                     elif key.data.state == "head":
@@ -556,6 +578,8 @@ class Server:
         finally:
             for conn in list(self.conns):
                 self._close(conn)
+            for sock in list(self.lingering):
+                self._unlinger(sock)
             self.sel.close()
             self.pool.stop()
             self._stopped.set()
@@ -635,9 +659,40 @@ class Server:
             pass
 
     def _refuse(self, sock):
-        """Every connection is busy sending a body: say so and close (never hang the client)."""
+        """Every connection is busy sending a body: say so and close (never hang the client). The
+        close lingers: the request the client is still sending is read and dropped until it closes
+        (or LINGER seconds), since closing with it unread resets the connection, and the reset can
+        reach the client before the 503 it was sent."""
         self._raw_answer(sock, 503, "Service Unavailable")
-        sock.close()
+        try:
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        if len(self.lingering) >= MAX_LINGERING:
+            self._unlinger(next(iter(self.lingering)))
+        self.lingering[sock] = time.monotonic() + LINGER
+        self.sel.register(sock, selectors.EVENT_READ, ("linger", sock))
+
+    def _drain(self, sock):
+        try:
+            data = sock.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._unlinger(sock)
+
+    def _unlinger(self, sock):
+        self.lingering.pop(sock, None)
+        try:
+            self.sel.unregister(sock)
+        except (KeyError, ValueError, OSError):
+            pass
+        try:
+            sock.close()
+        except OSError:
+            pass
 
     def _enter_head(self, conn, buf):
         conn.state = "head"
@@ -683,8 +738,10 @@ class Server:
         else:
             conn.keep = not h.close_connection
             conn.stats = h.stats
+            conn.pending = memoryview(h.head_bytes)
             if h.body is not None:
                 conn.file, conn.to_read = h.body
+            if h.body is not None or h.head_bytes:
                 self.handoffs.put((conn, "body", h.leftover))
             else:
                 self.handoffs.put((conn, "head" if conn.keep else "close", h.leftover))
@@ -706,9 +763,10 @@ class Server:
                 self._close(conn)
             elif what == "head":
                 self._enter_head(conn, leftover)
-            else:
+            else:  # the answer's head (conn.pending), then the file's bytes if any
                 conn.buf = bytearray(leftover)
-                conn.state, conn.pending, conn.sent = "body", b"", 0
+                conn.state, conn.sent = "body", 0
+                conn.head_len = len(conn.pending)
                 conn.deadline = time.monotonic() + self.idle_timeout
                 self.bodies.add(conn)
                 self._write_body(conn)
@@ -735,9 +793,10 @@ class Server:
         self._watch(conn, selectors.EVENT_WRITE)
 
     def _body_done(self, conn):
-        account(conn.stats, conn.sent)
-        conn.file.close()
-        conn.file = None
+        if conn.file is not None:  # (a head-only answer was accounted by its handler)
+            account(conn.stats, conn.sent - conn.head_len)
+            conn.file.close()
+            conn.file = None
         self.bodies.discard(conn)
         if conn.keep:
             self._enter_head(conn, conn.buf)
@@ -753,6 +812,8 @@ class Server:
             self._close(conn)
         for conn in [c for c in self.bodies if c.deadline <= now]:
             self._close(conn)
+        for sock in [s for s, t in self.lingering.items() if t <= now]:
+            self._unlinger(sock)
 
     def _close(self, conn):
         if conn.registered:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pathlib
 import shutil
 
-from . import build, settings
+from . import settings  # build (jinja2, segno) only when pages are made: --check-settings runs on a bare Python
 
 # Folders (relative to docs/) that generate() writes besides one per region of calc.
 GENERATED_DIRS = ["staff/", "share/"]
@@ -47,6 +47,7 @@ def generate(docs_dir: pathlib.Path) -> list[pathlib.Path]:
         p = docs_dir / rel
         if rel.endswith("/") and p.is_dir():
             shutil.rmtree(p)
+    from . import build
     written = build.write_all(docs_dir, s.base_url, s)
     for rel in paths:
         if rel.endswith("/") and (docs_dir / rel).is_dir():

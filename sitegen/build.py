@@ -276,7 +276,7 @@ def write_all(docs_dir: pathlib.Path, base_url: str, settings=None) -> list[path
             qr(ident["url"], docs_dir / rid / "qr" / f"{ident['id']}.png")
             written.append(docs_dir / rid / "qr" / f"{ident['id']}.png")
         data["calc_qr"] = qr_refs  # the printed answer's QR code, drawn in the worker (calc-print.js)
-        data.update(instant.page_data(rm, data["settings"]))  # issue 20: answers computed at build time
+        data.update(instant.page_data(rm, data["settings"]))  # answers computed at build time
         put(f"{rid}/index.md", e.get_template("region.md.j2").render(**data))
         slip.write_page(rm, data, e, put)  # 核对结算单
         written += staff.write_sheets(docs_dir, rm, settings, e, put)  # staff toolkit: 明白纸

@@ -1,4 +1,4 @@
-"""Instant answers (issue 20): the first-screen answers computed at build time by calc itself.
+"""Instant answers: the first-screen answers computed at build time by calc itself.
 
 For every region, its default year and every identity it offers, calc.api.estimate_dict computes
 the full answer for the chip amounts (AMOUNTS), with exactly the input the calculator form builds

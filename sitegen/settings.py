@@ -67,15 +67,53 @@ class Settings:
         return {**d, "preview": self.preview}
 
 
-def _is_local(host: str) -> bool:
-    host = (host or "").strip("[]").lower()
-    if host in LOCAL_HOSTS or host.endswith(".localhost"):
-        return True
+def _loose_ipv4(host: str):
+    """An IPv4 address in any spelling browsers and inet_aton accept: 127.1, 0x7f.0.0.1,
+    0177.0.0.1, 2130706433 (one to four parts, decimal, 0x-hex or 0-octal); None otherwise."""
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    nums = []
+    for part in parts:
+        try:
+            if re.fullmatch(r"0[xX][0-9a-fA-F]*", part):
+                nums.append(int(part[2:] or "0", 16))
+            elif re.fullmatch(r"0[0-7]+", part):
+                nums.append(int(part, 8))
+            elif re.fullmatch(r"\d+", part):
+                nums.append(int(part))
+            else:
+                return None
+        except ValueError:
+            return None
+    *head, last = nums
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(nums)):
+        return None
+    value = 0
+    for n in head:
+        value = value * 256 + n
+    value = value * 256 ** (5 - len(nums)) + last
+    return ipaddress.IPv4Address(value)
+
+
+def _ip(host: str):
+    """The IP address a host names (any IPv4 spelling, bracketed IPv6, IPv4-mapped), else None."""
+    host = (host or "").strip().strip("[]").lower().rstrip(".")
     try:
-        ip = ipaddress.ip_address(host)
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
-        return False
-    return ip.is_loopback or ip.is_unspecified
+        ip = _loose_ipv4(host)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip
+
+
+def _is_local(host: str) -> bool:
+    name = (host or "").strip().strip("[]").lower().rstrip(".")
+    if name in LOCAL_HOSTS or name.endswith(".localhost"):
+        return True
+    ip = _ip(name)
+    return bool(ip and (ip.is_loopback or ip.is_unspecified))
 
 
 LAN_SUFFIXES = (".local", ".lan", ".internal", ".intranet", ".corp", ".home", ".localdomain")
@@ -83,12 +121,65 @@ LAN_SUFFIXES = (".local", ".lan", ".internal", ".intranet", ".corp", ".home", ".
 
 def _is_private(host: str) -> bool:
     """A LAN / intranet address: residents' phones on the mobile network cannot open it."""
-    host = (host or "").strip("[]").lower()
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return host.endswith(LAN_SUFFIXES) or "." not in host
+    name = (host or "").strip().strip("[]").lower().rstrip(".")
+    ip = _ip(name)
+    if ip is None:
+        return name.endswith(LAN_SUFFIXES) or "." not in name
     return ip.is_private or ip.is_link_local or ip in ipaddress.ip_network("100.64.0.0/10")
+
+
+# ---- settings are data, never markup -----------------------------------------------------------
+# Characters that could end an HTML attribute, open a tag or hide a second value in a URL. A real
+# address never needs them: every page, og tag and QR code carries base_url as it is written.
+_URL_UNSAFE = re.compile(r"[\"'<>`\\{}|^\s\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_HOST_CHARS = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
+TEXT_LIMITS = {"office_name": 60, "hotline": 40, "office_address": 120}
+_TEXT_UNSAFE = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_FORMULA_START = ("=", "@", "+", "-")
+
+
+def check_url_text(url: str, where: str) -> str:
+    """Any build's base URL as text: no markup, no credentials, a plain host. Raises SettingsError."""
+    bad = _URL_UNSAFE.search(url)
+    if bad:
+        shown = repr(bad[0])
+        raise SettingsError(
+            f"{where}: base_url 里有不能出现在网址里的字符 {shown}（引号、尖括号、空格、反斜杠等），"
+            f"请只填网址，如 base_url = \"https://example.gov.cn/yibao/\""
+            f" (base_url contains {shown}: quotes, angle brackets, whitespace and the like are refused)")
+    u = urllib.parse.urlsplit(url)
+    if "@" in u.netloc:
+        raise SettingsError(f"{where}: base_url 不能带用户名或密码（@ 前面的部分），它会印在每张明白纸上"
+                            " (base_url must not carry a user name or password)")
+    try:
+        u.port
+    except ValueError:
+        raise SettingsError(f"{where}: base_url 的端口号不对 (invalid port)") from None
+    host = (u.hostname or "")
+    try:
+        ascii_host = f"[{host}]" if ":" in host else host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        ascii_host = ""
+    if host and not _HOST_CHARS.fullmatch(ascii_host or "-!"):
+        raise SettingsError(f"{where}: base_url 的主机名 {host!r} 看不懂，请写成 example.gov.cn 这样的域名"
+                            " (the host name is not a plain domain name)")
+    return url
+
+
+def check_text(name: str, value: str, where: str) -> str:
+    """office_name, hotline, office_address: printed text, never markup or a spreadsheet formula."""
+    limit = TEXT_LIMITS[name]
+    if len(value) > limit:
+        raise SettingsError(f"{where}: {name} 太长（{len(value)} 个字，最多 {limit} 个）"
+                            f" ({name} is too long: {len(value)} characters, at most {limit})")
+    bad = _TEXT_UNSAFE.search(value)
+    if bad:
+        raise SettingsError(f"{where}: {name} 里有不能用的字符 {bad[0]!r}（尖括号或控制字符），请只写文字"
+                            f" ({name} contains {bad[0]!r}: angle brackets and control characters are refused)")
+    if value.startswith(_FORMULA_START) and not (name == "hotline" and re.fullmatch(r"\+[\d\s()-]+", value)):
+        raise SettingsError(f"{where}: {name} 不能以 {value[0]} 开头（表格软件会把它当公式），请去掉开头的 {value[0]}"
+                            f" ({name} must not start with {value[0]!r}: spreadsheets read it as a formula)")
+    return value
 
 
 # ---- dates as people write them -----------------------------------------------------------------
@@ -183,13 +274,14 @@ def check_base_url(url: str, where: str) -> str:
             f"{where}: 生产构建需要填写 base_url（网站的正式地址），如 {example}"
             f" (base_url is not set. A production build needs the site's public address, e.g. {example} "
             "or SITE_URL=...; for a local preview run `make build` / `make serve` without --production)")
+    check_url_text(url, where)
     u = urllib.parse.urlsplit(url)
     if u.scheme not in ("http", "https") or not u.hostname:
         raise SettingsError(f"{where}: base_url {url!r} 不是完整的网址，应以 https:// 开头，如 {example}"
                             f" (not an absolute http(s) address)")
     if _is_local(u.hostname):
         raise SettingsError(
-            f"{where}: base_url {url!r} 指向本机（localhost / 127.0.0.1），印出来的二维码在居民手机上打不开；"
+            f"{where}: base_url {url!r} 指向本机（localhost / 127.0.0.1 / ::1 等任何写法），印出来的二维码在居民手机上打不开；"
             f"请填正式地址，如 {example} (points to this computer; QR codes and links printed from it "
             "would open nothing on a resident's phone)")
     if u.scheme != "https":
@@ -219,6 +311,9 @@ def lan_warning(url: str, where: str) -> list:
     return []
 
 
+MAX_OVERLAY_BYTES = 64 * 1024  # a notice's figures take a few KB
+
+
 def _overlay_paths(value, settings_file: pathlib.Path) -> tuple:
     """`overlays = ["notices/yangcheng-2026.toml"]` (or one string): paths relative to the settings file."""
     if value in (None, "", []):
@@ -233,6 +328,10 @@ def _overlay_paths(value, settings_file: pathlib.Path) -> tuple:
         p = p if p.is_absolute() else settings_file.resolve().parent / p
         if not p.is_file():
             raise SettingsError(f"{settings_file.name}: overlays 里的文件 {x} 找不到 (overlay file not found: {p})")
+        if p.stat().st_size > MAX_OVERLAY_BYTES:  # it goes into the wheel every phone downloads
+            raise SettingsError(f"{settings_file.name}: overlays 里的文件 {x} 太大（{p.stat().st_size:,} 字节，"
+                                f"最多 {MAX_OVERLAY_BYTES:,}），一份年度通知的数字用不了这么多"
+                                f" (overlay file too large: at most {MAX_OVERLAY_BYTES:,} bytes)")
         out.append(str(p))
     return tuple(out)
 
@@ -270,12 +369,14 @@ def load(path=None, production=None, env=None, log=print) -> Settings:
     else:
         url = url or LOCAL_URL
         url = url if url.endswith("/") else url + "/"
+        check_url_text(url, where)  # a local build's pages carry it too
     warnings += lan_warning(url, where) if production else []
     overlays = _overlay_paths(data.get("overlays"), path)
+    text = {name: check_text(name, str(data.get(name) or "").strip(), path.name) for name in TEXT_LIMITS}
     s = Settings(base_url=url,
-                 office_name=str(data.get("office_name") or "").strip() or DEFAULTS["office_name"],
-                 hotline=str(data.get("hotline") or "").strip() or DEFAULTS["hotline"],
-                 office_address=str(data.get("office_address") or "").strip(),
+                 office_name=text["office_name"] or DEFAULTS["office_name"],
+                 hotline=text["hotline"] or DEFAULTS["hotline"],
+                 office_address=text["office_address"],
                  figures_date=date, production=production,
                  source=str(path) if path.is_file() else "", warnings=tuple(warnings), overlays=overlays)
     env["SITE_URL"] = s.base_url  # mkdocs.yml: site_url: !ENV [SITE_URL, …] follows the same base
@@ -293,25 +394,32 @@ def load(path=None, production=None, env=None, log=print) -> Settings:
 
 
 def check_main(production: bool) -> int:
-    """`build_site.py [--production] --check-settings`: validate, say what the build would use, exit."""
+    """`build_site.py [--production] --check-settings`: validate, say what the build would use, exit.
+    One verdict: "设置检查通过" only when the overlay files passed too; never a traceback."""
     import sys
     try:
         s = load(production=production, log=None)
+        problems = []
+        if s.overlays:
+            from . import overlays
+            problems = overlays.check(s.overlays)
     except SettingsError as e:
         print(f"设置有误 (settings error): {e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # a case no check foresaw: still one line, Chinese first
+        print(f"设置有误 (settings error): 检查时出错，请把这一行发给网站维护人员 (check failed: "
+              f"{type(e).__name__}: {str(e)[:200]})", file=sys.stderr)
+        return 1
+    for w in s.warnings:
+        print(f"注意 (warning): {w}", file=sys.stderr)
+    for p in problems:
+        print(f"设置有误 (settings error): {p}", file=sys.stderr)
+    if problems:
         return 1
     kind = "正式发布 (production)" if production else "本地预览 (local preview)"
     print(f"设置检查通过 (settings OK): {kind}\n  base_url       = {s.base_url}\n  office_name    = {s.office_name}"
           f"\n  hotline        = {s.hotline}\n  office_address = {s.office_address or '（未填）'}"
           f"\n  figures_date   = {s.figures_date or '（未填）'}\n  file           = {s.source or '（无）'}")
-    for w in s.warnings:
-        print(f"注意 (warning): {w}", file=sys.stderr)
     if s.overlays:
-        from . import overlays
-        problems = overlays.check(s.overlays)
-        for p in problems:
-            print(f"设置有误 (settings error): {p}", file=sys.stderr)
-        if problems:
-            return 1
         print(f"  overlays       = {', '.join(s.overlays)}（检查通过 checked）")
     return 0

@@ -1,4 +1,4 @@
-"""Helpers for the delivery tests (issue 13): site copies that can be changed like a redeploy,
+"""Helpers for the delivery tests: site copies that can be changed like a redeploy,
 servers with faults, and a record of what the calculator's worker said."""
 from __future__ import annotations
 

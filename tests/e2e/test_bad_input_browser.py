@@ -1,4 +1,4 @@
-"""Bad input tried in the browser (issue 7): every value is either accepted and echoed as calc
+"""Bad input tried in the browser: every value is either accepted and echoed as calc
 understood it, or rejected with calc's Chinese message next to the field, scrolled into view;
 nothing shows NaN/undefined, nothing executes (dialogs are listened for, injected elements
 looked for)."""

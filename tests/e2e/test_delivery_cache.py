@@ -35,7 +35,7 @@ def returning(browser, browser_context_args, site_dir, tmp_path_factory):
 
 
 def test_progress_counts_the_bytes_that_really_travel(returning, site_dir):
-    """Issue 20: the progress counts bytes on the wire (the compressed copies the server sent, as
+    """the progress counts bytes on the wire (the compressed copies the server sent, as
     the browser's own Resource Timing measured them), not the 13 MB they unpack to."""
     from .delivery_helpers import engine_workers
 

@@ -102,7 +102,7 @@ BOMB = "COLUMN-BOMB-MARK"
 
 
 def test_a_call_that_kills_the_worker_is_never_sent_again(browser, browser_context_args, server_url):
-    """Issue 21: a call the worker had when it died (a column-bomb .xlsx that runs it out of
+    """a call the worker had when it died (a column-bomb .xlsx that runs it out of
     memory) is rejected with a Chinese message, never replayed into the restarted worker; the
     engine stays usable for other calls — also after a second such call."""
     from .delivery_helpers import engine_workers

@@ -1,4 +1,4 @@
-"""One version at a time (issue 20 "Two versions"): a returning visitor, after a figure changed
+"""One version at a time: a returning visitor, after a figure changed
 and the site was really rebuilt (a second build from a copy of the sources with one region
 parameter changed), never sees the page of one deploy with the answer of the other — whether the
 phone's cache is complete (the old version, coherent, then the update), lacks the page (the new

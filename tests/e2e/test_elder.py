@@ -1,4 +1,4 @@
-"""Issue 22 长辈版 (大字), tried as an elderly resident's phone (360 px, real engine): a switch on the first
+"""长辈版 (大字), tried as an elderly resident's phone (360 px, real engine): a switch on the first
 screen of every calculator page; in it labels >= 18 px, every target >= 60 px (citation links
 included), line spacing >= 1.3, and the page shows only the question, the answer and how to get
 the money; remembered on this device (localStorage "mbz-elder"), and on by itself where the

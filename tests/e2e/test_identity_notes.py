@@ -1,4 +1,4 @@
-"""Identities a notice names with only part of a treatment (issue 24): offered in the form, and the page
+"""Identities a notice names with only part of a treatment: offered in the form, and the page
 says, citing the clause, what is and is not computed — the words come from calc's meta(), natively
 compared; the amounts from the real worker equal calc.api.estimate_dict natively."""
 import json

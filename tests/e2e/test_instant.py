@@ -175,14 +175,14 @@ def test_chips_and_typed_amounts(browser, logged_server):
         # the chips sit under the bill field
         assert page.evaluate("document.getElementById('calc-chips').previousElementSibling.contains(document.getElementById('calc-stay0-total'))")
 
-        pick_identities(page, "tekun")  # identities are checkboxes (issue 22)
+        pick_identities(page, "tekun")  # identities are checkboxes
         page.click('#calc-chips .calc-chip[data-total="50000"]')
         page.wait_for_selector('#calc-result[data-state="done"][data-source="instant"]', timeout=5000)
         assert_answer_is_calcs(page, estimate_dict(form_input(rm, "tekun", 50000)))
         assert page.get_attribute('.calc-chip[data-total="50000"]', "aria-pressed") == "true"
 
         # typed as people write it, with another identity: the same lookup
-        pick_identities(page, "putong")  # identities are checkboxes (issue 22)
+        pick_identities(page, "putong")  # identities are checkboxes
         page.fill("#calc-stay0-total", "2万")
         page.click("#calc-submit")
         page.wait_for_function("() => document.querySelector('#calc-result [data-amount=\"year.resident\"]')?.textContent"

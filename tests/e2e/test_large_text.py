@@ -1,4 +1,4 @@
-"""Issue 22, any text size, shown as a resident's phone shows it (360 px, real engine):
+"""any text size, shown as a resident's phone shows it (360 px, real engine):
 
 - a 阳城 share link with 低保 + 返贫致贫 shows both ticked, and the answer says which held identity
   each payer used (calc's `payers`);

@@ -1,4 +1,4 @@
-"""Issue 22: the pictures' labels (paychart/) never overlap and never leave the picture on phones
+"""the pictures' labels (paychart/) never overlap and never leave the picture on phones
 from 320 to 414 px: measured in the browser on every region page (the build-time pictures) and on
 the person's own picture."""
 from __future__ import annotations

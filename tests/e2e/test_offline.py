@@ -1,4 +1,4 @@
-"""Offline after one visit, as a resident does it (issue 20): one online visit to one region page
+"""Offline after one visit, as a resident does it: one online visit to one region page
 (the answer shown, the service worker ready), then no network, and every page opened in a NEW
 tab — never a reload of a page that was open — opens styled by the theme, search finds pages,
 an unknown address gets our 404 page, and every region's calculator computes the answer calc

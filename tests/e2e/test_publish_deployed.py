@@ -1,4 +1,4 @@
-"""Links from the deployment (issue 23): a production build (base_url https://example.gov.cn/yibao/),
+"""Links from the deployment: a production build (base_url https://example.gov.cn/yibao/),
 served here at 127.0.0.1 — an address that is not its base_url, as an intranet mirror would be.
 The staff pages say so; the link builder and the resident's share button still make links (and QR
 codes) to base_url; the share sends a readable line beside the link, computed by calc, and the
@@ -66,7 +66,7 @@ def test_resident_share_uses_base_url_with_a_readable_line(calc_context, deploye
     # the note sits in the staff part (its QR code and links), not on the resident's first screen
     assert page.locator("#staff .other-address").is_visible()
     assert page.locator(".other-address").count() == 1
-    pick_identities(page, "dibao")  # identities are checkboxes (issue 22)
+    pick_identities(page, "dibao")  # identities are checkboxes
     page.fill("#calc-stay0-total", "3万")
     page.evaluate("document.querySelector('#calc-result').dataset.state = 'stale'")
     page.click("#calc-submit")

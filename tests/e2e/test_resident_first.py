@@ -1,4 +1,4 @@
-"""Issue 11 "Resident first", shown on a 360- and a 390-px phone.
+"""Resident first, shown on a 360- and a 390-px phone.
 
 - every region page: the first form field is on the first screen, and the answer to identity +
   bill comes right under the button (no scrolling past anything else), equal to calc's;
@@ -81,7 +81,7 @@ def test_every_region_first_screen_and_answer(phone_page, shots, width):
         page = phone_page(width, region)
         assert page.viewport_size["width"] == width
         # the first screen: the question, who you are and the bill, without scrolling
-        # issue 22: the bill comes first (the identities are a list of checkboxes below it, and ticking
+        # the bill comes first (the identities are a list of checkboxes below it, and ticking
         # one after an answer recomputes it); the 长辈版 switch is on the first screen too
         assert page.evaluate(IN_VIEW, "#calc-elder"), f"{region}: the 长辈版 switch is not on the first screen"
         assert page.evaluate(IN_VIEW, "#calc-stay0-total"), f"{region}: bill field not on the first screen"
@@ -204,7 +204,7 @@ def test_tap_before_the_engine_is_ready_shows_progress_then_the_answer(browser, 
             page.wait_for_selector('#calculator[data-form="ready"]', state="attached")
             assert page.get_attribute("#calculator", "data-ready") == "false"
             pick_identities(page, "dibao")
-            page.fill("#calc-stay0-total", "52000")  # not a chip amount: those answer at once (issue 20, test_instant.py)
+            page.fill("#calc-stay0-total", "52000")  # not a chip amount: those answer at once (test_instant.py)
             page.click("#calc-submit")
             page.wait_for_selector("#calc-wait.calc-wait-active", timeout=10_000)
             # bytes really received and what is left (the wheel is still held back)

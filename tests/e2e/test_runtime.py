@@ -40,7 +40,7 @@ def test_runtime_is_python_314_from_our_origin(calc_page, server_url):
     assert all(u.startswith(server_url) for u in entries), entries
 
 
-# Issue 24: the worker answers only the calls of its allow-list (worker.js CALLS / STAFF_CALLS),
+# The worker answers only the calls of its allow-list (worker.js CALLS / STAFF_CALLS),
 # never a generic module.fn into Python.
 REFUSED_CALLS = [
     ("call", {"module": "pyodide.code", "fn": "eval_code", "arg": "__import__('os').getcwd()"}),

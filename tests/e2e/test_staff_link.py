@@ -99,7 +99,7 @@ def test_link_builder_two_stays_checked_by_calc_with_qr_reproduces_in_new_contex
 
 
 def test_link_builder_carries_every_identity_chosen(calc_context, server_url):
-    """A person holding 低保 and 返贫致贫 at once (issue 22): the link carries both, and the calculator
+    """A person holding 低保 and 返贫致贫 at once: the link carries both, and the calculator
     it opens has both ticked."""
     page = calc_context.new_page()
     page.goto(f"{server_url}staff/link/?region=yangcheng")

@@ -211,7 +211,7 @@ def test_comparison_is_calc_for_every_region(built_site, regions):
     assert checked >= 60
 
 
-# ---- issue 23: the deployment's address in share cards, posters and pages -----------------------
+# ---- the deployment's address in share cards, posters and pages -----------------------
 def test_deployed_share_cards_posters_and_pages_use_the_base_url(deployed, regions):
     from .test_publish_pages import metas, png_size
     for r in regions:

@@ -1,4 +1,4 @@
-"""Issue 22: a note in 高级 never states a figure other than the one the computation uses (阳城's
+"""a note in 高级 never states a figure other than the one the computation uses (阳城's
 二级医院起付线 note said 75 % while its 二级医院报销比例 is 80 %). For every region and year, a percentage
 in the reason of a hospital level's 起付线 is that level's 报销比例 as used, or absent."""
 from __future__ import annotations

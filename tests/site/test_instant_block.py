@@ -1,4 +1,4 @@
-"""Issue 20: the instant answers a region page carries (sitegen/instant.py).
+"""the instant answers a region page carries (sitegen/instant.py).
 
 - the block stays within SIZE_BUDGET compressed (gzip and brotli, measured on the page's bytes);
 - every answer is calc's own (native estimate_dict of the form's input), expanded losslessly;

@@ -1,4 +1,4 @@
-"""Issue 20 CI check: every answer a region page carries (sitegen/instant.py, computed natively at
+"""CI check: every answer a region page carries (sitegen/instant.py, computed natively at
 build time) equals, to the fen, what the real engine computes in Pyodide for the same input.
 
 One Pyodide boot in Node (tests/site/instant_engine.mjs) for every case of every region; the calc

@@ -1,4 +1,4 @@
-"""Issue 22, 明白纸: every sheet carries the calculator's year note for its region and year, and names
+"""明白纸: every sheet carries the calculator's year note for its region and year, and names
 every assumed figure its sums use (calc's `figures` with provenance `assumption`), each marked 假设.
 The figures are found by running calc on the sheet's own bills (sitegen.staff.bill_input), not copied."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What the service worker precaches (issue 20 "Offline after one visit"): by role, not by size —
+"""What the service worker precaches: by role, not by size —
 every page, everything a page loads, the search index, the engine; and every page names the
 deploy it belongs to, the same one as the engine's manifest ("one version at a time")."""
 from __future__ import annotations

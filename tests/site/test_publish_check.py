@@ -97,11 +97,14 @@ def test_bands_must_ascend(tmp_path):
     assert r.returncode == 1 and any("critical.ordinary.band2_upper" in l and "分段" in l for l in r.stderr.splitlines())
 
 
-def test_a_file_that_is_not_utf8_or_not_toml(tmp_path):
-    gbk = tmp_path / "gbk.toml"
+def test_a_file_that_is_not_utf8_or_gbk_or_not_toml(tmp_path):
+    gbk = tmp_path / "gbk.toml"  # read like a GBK settings file (Windows 记事本)
     gbk.write_bytes(SIXTH.read_text("utf-8").encode("gbk"))
-    r = run_check(gbk)
-    assert r.returncode == 1 and "UTF-8" in r.stderr and "Traceback" not in r.stderr
+    assert run_check(gbk).returncode == run_check(SIXTH).returncode
+    utf16 = tmp_path / "utf16.toml"
+    utf16.write_bytes(SIXTH.read_text("utf-8").encode("utf-16"))
+    r = run_check(utf16)
+    assert r.returncode == 1 and "UTF-8" in r.stderr and "GBK" in r.stderr and "Traceback" not in r.stderr
     broken = tmp_path / "broken.toml"
     broken.write_text("[region\nid = 1\n", "utf-8")
     r = run_check(broken)

@@ -1,4 +1,4 @@
-"""Published pages (issue 23), over the built site/: share cards on every page and a built share
+"""Published pages, over the built site/: share cards on every page and a built share
 image per region; a notice-board poster per region whose QR code opens the region page; the staff
 pages link the posters; each year's document and the "past the latest year" line."""
 from __future__ import annotations

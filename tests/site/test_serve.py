@@ -185,7 +185,7 @@ def test_built_site_mime_types_and_no_bare_english_404(built_site):
         server.shutdown()
 
 
-# ---- hostile clients (issue 24): bad paths, slow-loris, slow readers ---------------------------
+# ---- hostile clients: bad paths, slow-loris, slow readers ---------------------------
 
 def raw_request(server, request: bytes, timeout=5) -> bytes:
     """Send raw bytes, read the whole answer until the server closes (or `timeout`)."""

@@ -59,7 +59,7 @@ REJECT = [
     ("text_drugs", {**BASE, "outpatient": {"special_drugs": "很多"}}, "outpatient.special_drugs", "数字"),
     ("override_document_figure", {**BASE, "overrides": {"assistance.dibao_fanpin.cap": "99999"}},
      "overrides.assistance.dibao_fanpin.cap", "不能修改"),
-    ("override_unknown", {**BASE, "overrides": {"no.such.param": "1"}}, "overrides.no.such.param", "没有"),
+    ("override_unknown", {**BASE, "overrides": {"no.such.param": "1"}}, "overrides", "不认识"),  # the raw key is not echoed
     ("override_bad_value", {**BASE, "overrides": {"basic.level2.ratio": "abc"}}, "overrides.basic.level2.ratio", "数字"),
     ("override_ratio_above_1", {**BASE, "overrides": {"basic.level2.ratio": "7"}}, "overrides.basic.level2.ratio", "比例"),
 ]

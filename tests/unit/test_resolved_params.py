@@ -21,10 +21,10 @@ def _reference_read(self, path):
     return p
 
 
-def _reference_choose(rp, person, care, overrides, trace=True):
+def _reference_choose(rp, person, care, overrides, trace=True, hook=None):
     """The choice of identities as first written: every trial traced, every payer tried."""
     held = sorted(person.identities, key=PRIORITY.index)
-    runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i)) for i in held]
+    runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i), hook=hook) for i in held]
     best = min(runs, key=lambda r: r.year["resident"])
     if len(held) == 1:
         return best
@@ -34,7 +34,7 @@ def _reference_choose(rp, person, care, overrides, trace=True):
             for cand in held:
                 if cand == best.ctx.schedule[payer]:
                     continue
-                trial = compute(rp, person, care, overrides, {**best.ctx.schedule, payer: cand})
+                trial = compute(rp, person, care, overrides, {**best.ctx.schedule, payer: cand}, hook=hook)
                 if trial.year["resident"] < best.year["resident"]:
                     best, improved = trial, True
         if not improved:

@@ -1,4 +1,4 @@
-"""Files as staff and attackers have them (issue 21): staff-style headers and words, title rows,
+"""Files as staff and attackers have them: staff-style headers and words, title rows,
 two-level headers, every encoding and line end, hostile names in the export, column and zip bombs,
 broken zips, a zip named .csv. Each refusal is one Chinese message naming the limit, never a
 traceback, and memory stays bounded (the bombs are refused before anything is inflated)."""

@@ -90,7 +90,7 @@ def test_XN_REF_1_continuity_only_on_a_referred_transfer_in_province_for_low_inc
     assert two("putong", transferred=True, referral=True)["stays"][1]["basic"] == "5980.00"
     assert two("wending", transferred=True, referral=True)["stays"][1]["basic"] == "5980.00"
     assert two("dibao", transferred=False, referral=True)["stays"][1]["basic"] == "5980.00"
-    # a transfer without 按规定转诊 (issue 24: it used to get the continuous deductible)
+    # a transfer without 按规定转诊 (it used to get the continuous deductible)
     no_referral = two("dibao", transferred=True, referral=False)
     assert no_referral["stays"][1]["basic"] == "5980.00"
     step = next(t for t in no_referral["trace"] if t["stay"] == 1 and t["rule"] == "XN-REF-1" and t["tier"] == "basic")

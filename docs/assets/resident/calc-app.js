@@ -28,10 +28,10 @@ export class CalcApp {
     this.engine = "loading";  // loading | ready | failed
     this.pending = false;     // the person tapped 算一算 while the engine was loading
     this.form = new CalcForm(root, meta, { onSubmit: () => this.submit(), getOverrides: () => this.currentOverrides(),
-      // issue 22: the bill (and its chips) come before the identities; ticking one after an answer
+      // the bill (and its chips) come before the identities; ticking one after an answer
       // recomputes that answer in place, without moving the screen
       onIdentities: () => { if (this.result.dataset.state === "done" && this.lastInput) this.run(this.form.read(), { quiet: true, changed: true }); } });
-    this.instant = new Instant();  // answers calc computed at build time (issue 20)
+    this.instant = new Instant();  // answers calc computed at build time
   }
 
   build() {

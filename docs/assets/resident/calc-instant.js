@@ -1,4 +1,4 @@
-// Instant answers (issue 20): answers calc computed at build time (sitegen/instant.py), read from
+// Instant answers: answers calc computed at build time (sitegen/instant.py), read from
 // the page's <script type="application/json" id="calc-instant">, so the first screen answers
 // before the engine has loaded, and on phones that cannot run it at all.
 // This module only LOOKS UP: it never computes a figure. Whether an input is one of the

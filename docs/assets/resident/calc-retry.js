@@ -1,4 +1,4 @@
-// The page side of a failed or crashed engine (delivery, issue 13), for the calculator UI:
+// The page side of a failed or crashed engine (delivery), for the calculator UI:
 //   offerRetry(root, onRetry)  adds a 重试 button (#calc-retry) to #calc-failed; a tap hides the box,
 //                              starts a fresh engine (calc-client.js restartCalc) and calls
 //                              onRetry(readyPromise). The UI shows the reason in #calc-failed-why.

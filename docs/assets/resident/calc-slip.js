@@ -70,7 +70,7 @@ function showErrors(errors) {
     box.hidden = false;
     const input = document.getElementById(`slip-${key}`);
     if (input) input.setAttribute("aria-invalid", "true");
-    first ||= input || box;
+    if (!first) first = input || box;
   }
   status.textContent = "有的数没看懂，请看红字。";
   first?.focus?.();

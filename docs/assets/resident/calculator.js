@@ -9,7 +9,7 @@
 import { readMeta } from "./calc-meta.js";
 import { CalcApp } from "./calc-app.js";
 import { preparePrint } from "./calc-print.js";
-import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery (issue 13): 重试 after a failure
+import { offerRetry, onEngineFatal } from "./calc-retry.js";  // delivery: 重试 after a failure
 import { setupElder } from "./calc-elder.js";  // 长辈版 (大字)
 import { engineProbe } from "../shared/engine-probe.js";
 
@@ -48,7 +48,7 @@ function boot() {
 
 // Loaded early (async, from the calculator partial) or at the end of the page: start as soon as
 // the calculator's markup is complete (its last element is #calc-announce), not at DOMContentLoaded,
-// so a phone still parsing the rest of a long page already shows the answer (issue 20).
+// so a phone still parsing the rest of a long page already shows the answer.
 function whenCalculatorParsed(fn) {
   let done = false;
   const go = () => { if (!done) { done = true; obs?.disconnect(); fn(); } };

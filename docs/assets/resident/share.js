@@ -5,6 +5,32 @@
 // throws and calc validates every value.
 export const SHARE_KEY = "calc";
 const MAX_CODE = 20000;  // a link longer than this is not one we made
+// The same limits as calc/jsonguard.py, checked before JSON.parse: a link nested thousands deep
+// would otherwise reach the engine and overflow its stack.
+const MAX_DEPTH = 8;
+const MAX_ITEMS = 2000;
+const TOO_DEEP = "分享链接或输入的内容层次太多，不是本站生成的，无法读取。请重新填写。";
+const TOO_MANY = "分享链接或输入的内容项目太多，不是本站生成的，无法读取。请重新填写。";
+const BAD_TEXT = "分享链接或输入里有无法识别的字符，不是本站生成的，无法读取。请重新填写。";
+
+// A message when JSON text nests deeper than MAX_DEPTH or holds more than MAX_ITEMS keys/items.
+export function shapeProblem(text) {
+  let depth = 0, items = 0, inString = false, escaped = false;
+  for (const c of text) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === "\\") escaped = true;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") { if (++depth > MAX_DEPTH) return TOO_DEEP; }
+    else if (c === "]" || c === "}") depth--;
+    else if ((c === "," || c === ":") && ++items > MAX_ITEMS) return TOO_MANY;
+  }
+  return null;
+}
+
+// A lone surrogate ("\ud800" in the JSON) cannot be written as UTF-8: refused, never passed on.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 // The input without empty fields ("", null, [], {}): a shorter link that says only what was typed.
 // calc/share.py compact() is the same rule.
@@ -38,11 +64,19 @@ export function decodeShare(code) {
     const b64 = code.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((code.length + 3) % 4);
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const problem = shapeProblem(text);
+    if (problem) return { ok: false, message: problem };
     let input;
     try { input = JSON.parse(text); } catch { return { ok: false, message: "分享链接里的内容不完整或被改动过，无法读取。请重新填写。" }; }
     if (!input || typeof input !== "object" || Array.isArray(input)) {
       return { ok: false, message: "分享链接里的内容格式不对，无法读取。请重新填写。" };
     }
+    let unreadable = false;
+    JSON.stringify(input, (k, v) => {
+      if (LONE_SURROGATE.test(k) || (typeof v === "string" && LONE_SURROGATE.test(v))) unreadable = true;
+      return v;
+    });
+    if (unreadable) return { ok: false, message: BAD_TEXT };
     return { ok: true, input };
   } catch {
     return { ok: false, message: "分享链接已损坏（编码不正确），无法读取。请重新填写。" };
@@ -101,5 +135,5 @@ export function shareText(out) {
   return parts.filter(Boolean).join(" ");
 }
 
-// The one line the share box shows before a link is made (issue 24 item 3).
+// The one line the share box shows before a link is made.
 export const PRIVACY_NOTE = "注意：链接里有您选的身份和填的金额，会留在这部手机的浏览记录和聊天记录里。";

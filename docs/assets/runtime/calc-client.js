@@ -17,7 +17,7 @@
 // A worker that dies (noticed at once: it holds a Web Lock while alive) or does not answer a call
 // within CALL_MS is restarted once per page; after that, calls reject with kind "crashed" and a
 // "calc-fatal" event (detail: the Error) is dispatched on window. A call the worker had already
-// received when it died (or stuck) may be what killed it (issue 21: a column-bomb .xlsx): it is
+// received when it died (or stuck) may be what killed it (a column-bomb .xlsx): it is
 // never sent again — it rejects with kind "crashed" and `killed: true` — and the restart it caused
 // does not use up the page's one restart, so the engine stays usable for other calls. Calls the
 // dead worker never received are sent to the new one.
@@ -242,7 +242,7 @@ async function call(type, payload) {
   try {
     return await send(gen, type, payload);
   } catch (err) {
-    // The worker had this call when it died: it may be what killed it. Never again (issue 21).
+    // The worker had this call when it died: it may be what killed it. Never again.
     if (err.received) throw calcError("crashed", KILLED, { killed: true });
     // The engine died before it got this call, and was restarted: the new one answers it.
     if (current !== gen) {
@@ -256,7 +256,7 @@ async function call(type, payload) {
 const api = {
   estimate: (input) => call("estimate", input),
   meta: () => call("meta"),
-  chart: (req) => call("chart", req),  // resident UI (issue 11): paychart/ draws the person's picture
+  chart: (req) => call("chart", req),  // resident UI: paychart/ draws the person's picture
   // staff toolkit: unpack a hash-checked wheel from our origin; module.fn(text) returns JSON text,
   // resolved here parsed (like estimate). Only the calls worker.js's allow-list (STAFF_CALLS) names.
   wheel: (url, sha256, bytes) => call("wheel", { url, sha256, bytes }),

@@ -3,7 +3,7 @@
 // worker.js. Failures are LoadError with a Chinese message and a kind:
 //   "timeout"     a stall or a trickle: less than min(TRICKLE_BYTES, what is still missing) arrived
 //                 in stallMs — a stalled keep-alive connection, or one that drips a packet every
-//                 few seconds (issue 20 "Stalls"); or the whole file took longer than it would on
+//                 few seconds; or the whole file took longer than it would on
 //                 a slow link (TOTAL_BASE_MS + its size at SLOW_LINK bytes/s)
 //   "network"     the connection broke, or the server answered with an error
 //   "integrity"   the bytes are not the ones the build published (checked again past every

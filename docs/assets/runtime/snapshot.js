@@ -131,7 +131,7 @@ function readHere() {
   return { record, bytes: record.then((rec) => (rec ? inflate(rec) : null)) };
 }
 
-// Deadlines (issue 20 "Stalls"): the helper's script (from our origin or the service worker) and
+// Deadlines: the helper's script (from our origin or the service worker) and
 // the record must arrive within RECORD_MS, the inflated bytes within BYTES_MS; otherwise there is
 // no snapshot and the engine starts normally — a stalled helper never holds the start up.
 export const RECORD_MS = 8000;

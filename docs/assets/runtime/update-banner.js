@@ -2,7 +2,7 @@
 // waiting, see ../sw.js) with a button that switches to it: "本站内容已更新". The page keeps the
 // version it was opened with until then, so figures, calculator and engine always match.
 // Loaded on every page (overrides/main.html). It also registers the service worker, so that one
-// visit to any page makes every page work offline (issue 20): at once after the page has loaded,
+// visit to any page makes every page work offline: at once after the page has loaded,
 // or on a calculator page once the engine has started or failed (calc-client.js calls
 // registerSiteWorker), so the first visit's downloads do not compete with the engine's.
 // And when the engine says the page is of another deploy than its files (kind "version",

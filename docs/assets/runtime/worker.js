@@ -8,7 +8,7 @@
 //   bootRuntime   Pyodide from the checked bytes only (deadline: BOOT_MS)
 //   loadWheel     unpack the checked wheel into site-packages (no micropip)
 //   importApi     calc.api
-// How Python starts (issue 14), first that works:
+// How Python starts, first that works:
 //   fromSnapshot  a memory snapshot this phone stored after an earlier visit (snapshot.js)
 //   fresh         the trimmed, precompiled standard library ("stdlib": buildtools/stdlib_trim.py)
 //   full          the stock python_stdlib.zip ("stdlib_full"), if the trimmed one lacks a module —
@@ -24,7 +24,7 @@
 // loaded, total, file?, fileLoaded?, fileTotal?} | {type: "alive"} | {type: "ready"} |
 // {type: "error", kind, message, file?} | {type: "status", boot?, stdlib?, snapshot?, ...}
 // (how it started, for tests and the benchmark).
-// One version at a time (issue 20): the page passes the deploy it belongs to (in the worker's
+// One version at a time: the page passes the deploy it belongs to (in the worker's
 // name, "…@<build>", from its <meta name="calc-build">); a manifest of another deploy is asked for once more past every cache,
 // and if it still differs the start fails with kind "version" (the page then switches itself to
 // the newest version, update-banner.js) — never the page of one deploy with the answers of another.
@@ -230,7 +230,7 @@ function importApi(pyodide) {
   return pyodide.pyimport("calc.api");
 }
 
-// ---- issue 14: snapshot, trimmed standard library, fallback ----------------------------------
+// ---- snapshot, trimmed standard library, fallback ----------------------------------
 const status = (fields) => postMessage({ type: "status", ...fields });
 // One line about a failure: a Python traceback's last line, any other error's first.
 const reason = (e) => {
@@ -407,7 +407,7 @@ engine.then(
 );
 
 // The calls the page may make — the one allow-list: type -> (engine, payload json_text) -> json_text.
-// Nothing else reaches Python (issue 24: no generic module.fn RPC). Staff pages name their call
+// Nothing else reaches Python (no generic module.fn RPC). Staff pages name their call
 // in a "call" message; STAFF_CALLS (below) lists the ones that exist.
 const CALLS = {
   estimate: (eng, payload) => eng.api.estimate(payload),
@@ -417,7 +417,7 @@ const CALLS = {
     eng.meta = null;
     return first || eng.api.meta();
   },
-  chart: (eng, payload) => eng.pyodide.pyimport("paychart").chart(payload),  // resident UI (issue 11)
+  chart: (eng, payload) => eng.pyodide.pyimport("paychart").chart(payload),  // resident UI
   wheel: (eng, payload) => staffMessage(eng.pyodide, "wheel", payload),  // staff toolkit (below)
   call: (eng, payload) => staffMessage(eng.pyodide, "call", payload),    // staff toolkit (below)
 };
@@ -450,21 +450,21 @@ onmessage = async (ev) => {
   }
 };
 
-// --- staff toolkit (issue 12): extra wheels and calls into Python, sent only by staff pages ---
+// --- staff toolkit: extra wheels and calls into Python, sent only by staff pages ---
 // {type:"wheel", payload: JSON {url, sha256, bytes}} unpacks a pure-Python wheel from our own
 // origin's wheels/ folder, checked like the engine's files (integrity.js), once per worker (the
 // link builder's segno); {type:"call", payload: JSON {module, fn, arg}} answers module.fn(arg),
 // text in and out, for the module.fn names in STAFF_CALLS only. A refused wheel or call is an
 // answer {ok:false, message}, never a reason to end the worker; Python errors take the usual path.
 // The allowed staff calls, "module.fn" (text in, JSON text out). Roster's own package adds its
-// entries here (issue 21/24).
+// entries here.
 const STAFF_CALLS = new Set([
   "staff_qr.call",                                                       // sitegen/qr.py: link builder
-  // roster page (roster/worker.py, issue 21)
+  // roster page (roster/worker.py)
   ...["prepare_json", "prepare_more_json", "estimate_json", "summary_json", "csv_json", "sheets_json",
     "xlsx_json"].map((fn) => `roster.worker.${fn}`),
 ]);
-const wheelsOf = new WeakMap();  // per interpreter: a fallback engine (issue 14) starts with none
+const wheelsOf = new WeakMap();  // per interpreter: a fallback engine starts with none
 
 async function staffMessage(pyodide, type, payload) {
   let p;

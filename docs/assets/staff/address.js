@@ -1,4 +1,4 @@
-// The deployment's address (issue 23): in a production build every page carries
+// The deployment's address: in a production build every page carries
 //   <meta name="mbz-site" content="<base_url>" data-production="production">
 // (overrides/main.html). Opened at another address (an intranet mirror, a copy on a laptop), the
 // pages that show or print links and QR codes say so, as 本地预览 does: their `.other-address`

@@ -31,6 +31,12 @@ function base64(buf) {
   return btoa(bin);
 }
 
+// The Chinese message of a failed answer or error, whichever field carries it: roster answers
+// {ok:false, message}, calc answers {ok:false, errors:[{message}]}, engine failures are Errors.
+function problem(x, fallback = "这一步没能完成，请刷新页面再试。") {
+  return (x && (x.message || x.errors?.[0]?.message)) || fallback;
+}
+
 const isZip = (bytes) => bytes[0] === 0x50 && bytes[1] === 0x4b;  // .xlsx, whatever the file is called
 
 class Roster {
@@ -41,10 +47,12 @@ class Roster {
     this.pool = null;
     this.file = null;   // {name, base64, zip}
     this.res = null;
-    this.loaded = new Set();
   }
 
   init() {
+    // Names and ID numbers are not left behind: the browser keeps no copy of the paste box or the
+    // chosen file in its session files once the page is left (docs/privacy.md).
+    addEventListener("pagehide", () => { $("ro-text").value = ""; $("ro-file").value = ""; });
     const want = new URLSearchParams(location.search).get("region");
     $("ro-region").replaceChildren(...this.data.regions.map((r) => el("option", { value: r.id, text: r.name })));
     if (this.data.regions.some((r) => r.id === want)) $("ro-region").value = want;
@@ -103,14 +111,14 @@ class Roster {
     $("ro-error").scrollIntoView({ block: "nearest" });
   }
 
-  // Hash-checked wheels from our origin, once per worker (openpyxl for .xlsx, segno for QR codes).
+  // Hash-checked wheels from our origin (openpyxl for .xlsx, segno for QR codes). Asked for before
+  // every use: a worker remembers what it has unpacked (worker.js answers at once then), and a
+  // restarted worker has nothing, so the page must not remember for it.
   async load(kind) {
-    if (this.loaded.has(kind)) return;
     for (const w of this.data[kind]) {
       const r = await this.calc.wheel(new URL(w.path, location.href).href, w.sha256, w.bytes);
-      if (!r || !r.ok) throw new Error(r?.message || "程序文件没能加载，请刷新页面再试。");
+      if (!r || !r.ok) throw new Error(problem(r, "程序文件没能加载，请刷新页面再试。"));
     }
-    this.loaded.add(kind);
   }
 
   py(fn, arg) { return this.calc.call("roster.worker", fn, JSON.stringify(arg)); }
@@ -129,7 +137,7 @@ class Roster {
     $("ro-sheets").hidden = true;
     $("ro-status").textContent = "正在读名单，名单长的要等一会儿…";
     const started = performance.now();
-    const bad = (res) => !res || !res.ok ? res?.message || res?.errors?.[0]?.message || "名单没能算出来。" : null;
+    const bad = (res) => !res || !res.ok ? problem(res, "名单没能算出来。") : null;
     let run = null;  // the estimates (roster-pool.js), stopped when the run fails
     try {
       if (this.file?.zip) await this.load("xlsx_wheels");
@@ -145,9 +153,11 @@ class Roster {
       let prep = await this.py("prepare_json", { ...payload, seconds: FIRST_STEP_SECONDS });
       if (bad(prep)) { this.fail(bad(prep)); return; }
       const { unknown, costlike } = prep;
+      const skipped = [];  // 合计 / 制表人 rows
       for (;;) {
         run.add(prep.jobs);
         total += prep.jobs.length;
+        skipped.push(...(prep.skipped || []));
         if (!prep.more) break;
         say();
         prep = await this.py("prepare_more_json", { more: prep.more });
@@ -160,7 +170,7 @@ class Roster {
       if (out.failed !== undefined) { this.fail(bad(out.failed)); return; }
       const { rows, parts } = out;
       // the totals: each chunk's partial sums, merged in Python (the rows stay here)
-      const res = await this.py("summary_json", { region: payload.region, unknown, costlike,
+      const res = await this.py("summary_json", { region: payload.region, unknown, costlike, skipped,
         parts: parts.map(({ rows: _, ...rest }) => rest) });
       if (bad(res)) { this.fail(bad(res)); return; }
       res.rows = rows;
@@ -173,7 +183,7 @@ class Roster {
       this.out.dataset.seconds = secs;
       this.setState("done");
     } catch (e) {
-      this.fail(String(e && e.message || e));
+      this.fail(problem(e));
     } finally {
       run?.cancel();  // after a failure the other engines stop; after success this does nothing
       $("ro-run").disabled = false;
@@ -193,6 +203,7 @@ class Roster {
       res.costlike_columns.length ? el("p", { class: "staff-error", role: "alert", "data-kind": "costlike",
         text: `注意：这些列看起来是费用，但没有算进去：${res.costlike_columns.join("、")}。列名请写成“住院1总费用”“门诊慢特病”这样（见下面“名单的格式”）。` }) : null,
       res.unknown_columns.length ? el("p", { class: "field-hint", text: `没有用到的列：${res.unknown_columns.join("、")}` }) : null,
+      res.skipped_note ? el("p", { class: "field-hint", "data-kind": "skipped", text: res.skipped_note }) : null,
     ].filter(Boolean));
     // totals: the whole list, then each village/township when the list has a 村/乡镇 column
     const groups = [{ label: "合计", t }].concat(res.with_group ? res.totals.groups.map((g) => ({ label: g.group, t: g })) : []);
@@ -254,7 +265,7 @@ class Roster {
       const made = { sheets: [], links: [], skipped: 0 };
       for (let i = 0; i < this.res.rows.length; i += PART) {
         const r = await this.py("sheets_json", { region: this.region, rows: this.res.rows.slice(i, i + PART), base_url: this.data.base_url });
-        if (!r.ok) throw new Error(r.message);
+        if (!r.ok) throw new Error(problem(r));
         made.sheets.push(...r.sheets);
         made.skipped += r.skipped;
         for (const link of r.links) if (!made.links.includes(link)) made.links.push(link);
@@ -263,7 +274,7 @@ class Roster {
       const qr = new Map();
       for (const link of made.links) {  // one QR code per identity and year, not per person
         const r = await this.calc.call(this.data.qr_module, "call", JSON.stringify({ text: link }));
-        if (!r.ok) throw new Error(r.message);
+        if (!r.ok) throw new Error(problem(r));
         qr.set(link, r.svg);
       }
       $("ro-sheets").replaceChildren(...made.sheets.map((s) => this.sheet(s, qr.get(s.link))));
@@ -273,7 +284,7 @@ class Roster {
       document.body.classList.add("ro-printing-sheets");
       window.print();
     } catch (e) {
-      this.fail(String(e && e.message || e));
+      this.fail(problem(e));
     } finally {
       btn.disabled = false;
     }
@@ -302,12 +313,12 @@ class Roster {
       for (let i = 0; i < this.res.rows.length || i === 0; i += PART) {
         const r = await this.py("csv_json", { rows: this.res.rows.slice(i, i + PART), columns: this.res.columns,
           with_group: this.res.with_group, head: i === 0 });
-        if (!r.ok) throw new Error(r.message);
+        if (!r.ok) throw new Error(problem(r));
         parts.push(r.csv);
       }
       this.save(new Blob(parts, { type: "text/csv;charset=utf-8" }), "csv");
     } catch (e) {
-      this.fail(String(e && e.message || e));
+      this.fail(problem(e));
     }
   }
 
@@ -322,12 +333,12 @@ class Roster {
         r = await this.py("xlsx_json", { token: r.token, rows: rows.slice(i, i + PART), columns: this.res.columns,
           with_group: this.res.with_group, end,
           footer: `${o.name} · 电话 ${o.hotline} · 数字核对日期：${o.figures_date || "（未填写）"} · 金额为估算，以医保经办机构结算为准。` });
-        if (!r.ok) throw new Error(r.message);
+        if (!r.ok) throw new Error(problem(r));
       }
       const bytes = Uint8Array.from(atob(r.base64), (c) => c.charCodeAt(0));
       this.save(new Blob([bytes], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), "xlsx");
     } catch (e) {
-      this.fail(String(e && e.message || e));
+      this.fail(problem(e));
     }
   }
 

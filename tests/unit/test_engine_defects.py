@@ -1,4 +1,4 @@
-"""Issue 10's sixteen defects, one test each (each failed on the first version of the engine)."""
+"""Sixteen defects of the first engine, one test each (each failed on the first version of the engine)."""
 import json
 import subprocess
 import sys
