@@ -17,7 +17,11 @@ BASE = {"region": "xianning", "year": 2022, "identities": ["dibao"],
 TOTALS = ["", "   ", "-100", "0", "abc", "１２３", "12,000", "12000.123456789", "1e308", "NaN",
           "Infinity", "<script>alert(1)</script>", "12000元"]
 
-INJECTED = """() => !!(document.querySelector('#calculator script, #calculator img, #calculator iframe')
+# The printed answer's own QR code (#calc-print-sheet, built with el(), never parsed from text) is the
+# one image the calculator may hold; any other, or an event-handler attribute on it, was injected.
+INJECTED = """() => !!(document.querySelector('#calculator script, #calculator iframe')
+                     || [...document.querySelectorAll('#calculator img')].some((i) =>
+                          !i.matches('#calc-print-sheet img.qr') || [...i.attributes].some((a) => a.name.startsWith('on')))
                      || window.__pwned)"""
 
 
