@@ -7,6 +7,9 @@ step that stated the larger amount says what was counted.
 """
 from .money import ZERO, yuan
 
+# What a step returns when it left every amount as it was (it does not apply here): nothing to bound.
+UNCHANGED = "unchanged"
+
 # In-policy payers in settlement order, with the trace tier that states each.
 IN_POLICY = (("basic", "basic"), ("critical", "critical"), ("assistance", "assistance"), ("tilt", "tilt"),
              ("re_assistance", "re_assistance"), ("other_in_policy", None))

@@ -58,12 +58,12 @@ def compute(rp, person, care, overrides, schedule, quiet=False, hook=None) -> Ru
     stays = []
     for i, st in enumerate(care.stays):
         s = StayCalc(i, st)
+        slip_hook = hook if st.slip else None
         for step in STAY_STEPS:
-            step(ctx, s, y)
-            if step not in PAYS_NOTHING:
+            if step(ctx, s, y) is not bound.UNCHANGED and step not in PAYS_NOTHING:
                 bound.stay(ctx, s)   # whatever the figures: no payer beyond what is left of the bill
-            if hook is not None and st.slip:
-                hook(step, ctx, s, y)
+            if slip_hook is not None:
+                slip_hook(step, ctx, s, y)
         stays.append(s)
     opd = outpatient(ctx, y, care.chronic, care.special_drugs)
     year = dict.fromkeys(YEAR_KEYS, ZERO)

@@ -43,35 +43,52 @@ def name_of(cell: str) -> tuple:
 def is_footer(row: list, layout: dict) -> bool:
     """A 合计 / 制表人 row under the list: its first filled cell says so and it names no identity."""
     first = next((c for c in row if c), "")
+    if not FOOTER.match(first):
+        return False
     ident = next((row[i] for i, (kind, _, _) in layout.items() if kind == "identity" and i < len(row)), "")
-    return bool(FOOTER.match(first)) and (not ident or bool(FOOTER.match(ident)))
+    return not ident or bool(FOOTER.match(ident))
 
 
 def region_meta(region: str):
     return next((r for r in json.loads(api.meta())["regions"] if r["id"] == region), None)
 
 
-def person_input(row: list, layout: dict, labels, region: str, year) -> tuple:
-    """One data row -> (name, group, estimate input, stay numbers, errors found before calc)."""
-    name = group = ident_cell = ""
-    stays, outpatient, errors = {}, {}, []
-    notes = []
+def plan_of(layout: dict) -> tuple:
+    """A header's columns, sorted once for every row: (name, group, identity) column indexes (the
+    last of each kind, as a left-to-right reading would keep) and the amount cells in order."""
+    one = {"name": None, "group": None, "identity": None}
+    cells = []
     for i, (kind, n, key) in layout.items():
-        cell = row[i] if i < len(row) else ""
-        if kind == "name":
-            name, notes = name_of(cell)
-        elif kind == "group":
-            group = CONTROL.sub("", cell)[:MAX_NAME_CHARS]
-        elif kind == "identity":
-            ident_cell = cell
-        elif kind == "outpatient" and cell:
+        if kind in one:
+            one[kind] = i
+        elif kind == "outpatient":
+            cells.append((i, None, key, None))
+        elif kind == "stay":
+            read = None if key.startswith("slip.") else CELL_READERS.get(fields.STAY[key].kind)
+            cells.append((i, n, key, read))
+    return one["name"], one["group"], one["identity"], tuple(cells)
+
+
+def person_input(row: list, plan: tuple, labels, region: str, year) -> tuple:
+    """One data row, read by its header's plan (plan_of) -> (name, group, estimate input, stay
+    numbers, errors found before calc)."""
+    name_i, group_i, ident_i, cells = plan
+    width = len(row)
+    name, notes = name_of(row[name_i] if name_i < width else "") if name_i is not None else ("", [])
+    group = CONTROL.sub("", row[group_i])[:MAX_NAME_CHARS] if group_i is not None and group_i < width else ""
+    ident_cell = row[ident_i] if ident_i is not None and ident_i < width else ""
+    stays, outpatient, errors = {}, {}, []
+    for i, n, key, read in cells:
+        cell = row[i] if i < width else ""
+        if not cell:
+            continue
+        if n is None:
             outpatient[key] = cell
-        elif kind == "stay" and cell:
-            stay = stays.setdefault(n, {})
-            if key.startswith("slip."):
-                stay.setdefault("slip", {})[key[5:]] = cell
-                continue
-            read = CELL_READERS.get(fields.STAY[key].kind)
+            continue
+        stay = stays.setdefault(n, {})
+        if key.startswith("slip."):
+            stay.setdefault("slip", {})[key[5:]] = cell
+        else:
             stay[key] = read(cell) if read else cell
     ids, unknown = labels.identities(ident_cell)
     # a stay with any cell filled counts; calc says what is missing in it
@@ -180,6 +197,7 @@ class Reading:
             if len(head) > MAX_TITLE_ROWS + 1:
                 break
         self.start, self.layout, self.unknown, self.costlike = find_header(head)
+        self.plan = plan_of(self.layout)
         self.pending = enumerate(head[self.start:], start=self.start + 1)  # line = the row number a spreadsheet shows
         self.line = len(head)
         self.labels = words.Labels(region_meta(region))
@@ -210,7 +228,7 @@ class Reading:
                 self.count += 1
                 if self.count > MAX_ROWS:
                     raise RosterError(MESSAGES["too_many"])
-                out.append((line, *person_input(row, self.layout, self.labels, self.region, self.year)))
+                out.append((line, *person_input(row, self.plan, self.labels, self.region, self.year)))
             if until is not None and len(out) % 200 == 0 and time.monotonic() > until:
                 break
         return out

@@ -1,8 +1,8 @@
 """A roster file -> rows of cell strings, whatever staff saved it as, within the limits of format.py.
 
 - Excel .xlsx (any file that starts like a zip, whatever its name): the zip directory is checked
-  first (members, uncompressed size), then openpyxl reads the first sheet in read-only mode,
-  row by row; rows and columns are counted while streaming.
+  first (members, uncompressed size), then openpyxl opens the workbook in read-only mode and the
+  first sheet is read row by row (xlsx_rows.py); rows and columns are counted while streaming.
 - .xls and encrypted .xlsx (an OLE compound file): refused with advice (the browser has no xlrd).
 - CSV / tab-separated text: UTF-8, UTF-8 with BOM, UTF-16 with BOM (Excel "Unicode 文本"),
   GBK / GB18030; LF, CRLF or CR (old Mac) line ends; comma, tab, semicolon or full-width comma.
@@ -132,8 +132,9 @@ SCAN_CHUNK = 1 << 20
 
 def scan_sheets(data: bytes) -> None:
     """Cells per row and per sheet, counted in the raw XML while it is inflated, chunk by chunk,
-    before openpyxl builds anything: it builds a whole row in memory before yielding it, so a row
-    of 24 million cells would take gigabytes before any check after it could run."""
+    before openpyxl builds anything: it builds a whole row in memory before yielding it (and a sheet
+    with no <dimension> whole while opening the workbook), so a row of 24 million cells would take
+    gigabytes before any check after it could run."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             for info in z.infolist():
@@ -181,6 +182,8 @@ def iter_xlsx(data: bytes):
     try:
         import openpyxl
         from openpyxl.utils.exceptions import CellCoordinatesException
+
+        from .xlsx_rows import sheet_rows
     except ImportError as e:
         raise RosterError(MESSAGES["no_xlsx_reader"]) from e
     scan_sheets(data)
@@ -189,8 +192,9 @@ def iter_xlsx(data: bytes):
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         try:
             ws = wb.worksheets[0]
-            ws.reset_dimensions()  # a sheet's own <dimension> may claim A1:XFD1048576: never pad to it
-            for row in ws.iter_rows(values_only=True):
+            # iter_rows(values_only=True) after reset_dimensions(), in a lean loop (xlsx_rows.py);
+            # a sheet's own <dimension> may claim A1:XFD1048576 and is never padded to
+            for row in sheet_rows(wb, ws):
                 _check(row, n)
                 n += 1
                 cells = [_text(v) for v in row]
@@ -214,6 +218,11 @@ def _text(v) -> str:
     """An Excel cell value as the text a person typed."""
     if v is None:
         return ""
+    if v.__class__ is str:  # most cells: the same as the end of this function, tested first
+        s = v.strip()
+        if len(s) > MAX_CELL_CHARS:
+            raise RosterError(MESSAGES["cell"])
+        return s
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, int):

@@ -30,6 +30,8 @@ ALIASES = {
 SUFFIXES = tuple(sorted(("户", "供养", "人员", "对象", "人口", "家庭", "成员", "家庭成员", "重病患者", "患者",
                          "救助对象", "供养人员", "群众"), key=len, reverse=True))
 STAFF_FORMS = "低保户、特困供养、五保户、脱贫户、监测户、一般户"
+# cells remembered per list: a list repeats a handful of words; hostile ones cannot grow it past this
+MEMO = 4096
 LEVEL_WORDS = {"一": "1", "二": "2", "三": "3", "1": "1", "2": "2", "3": "3"}
 PLACE_WORDS = [  # first match wins: the more specific words first
     ("省外", "outside"), ("外省", "outside"), ("省内市外", "province"), ("省级", "province"),
@@ -85,6 +87,7 @@ class Labels:
         self.table = table
         # whole labels that hold separators themselves are taken first ("特困人员（含孤儿、五保）")
         self.compound = sorted((w for w in table if SPLIT.search(w) or "(" in w), key=len, reverse=True)
+        self._seen: dict = {}  # cell -> (ids, unknown words), see identities()
 
     def word(self, w: str):
         """One word -> an offered identity id, or None."""
@@ -97,7 +100,16 @@ class Labels:
         return None
 
     def identities(self, cell: str) -> tuple:
-        """A cell -> (identity ids, words not understood). 低保户、监测户 = two identities."""
+        """A cell -> (identity ids, words not understood). 低保户、监测户 = two identities.
+        A list repeats a handful of cells thousands of times: each is read once (bounded memo)."""
+        got = self._seen.get(cell)
+        if got is None:
+            got = self._identities(cell)
+            if len(self._seen) < MEMO:
+                self._seen[cell] = got
+        return list(got[0]), list(got[1])
+
+    def _identities(self, cell: str) -> tuple:
         text = cell.translate(FULLWIDTH).strip()
         ids, unknown = [], []
         for word in self.compound:
@@ -113,7 +125,7 @@ class Labels:
                 unknown.append(w)
             elif iid not in ids:
                 ids.append(iid)
-        return list(dict.fromkeys(ids)), unknown
+        return tuple(dict.fromkeys(ids)), tuple(unknown)
 
     def unknown_message(self, words: list) -> str:
         quoted = "、".join(f"“{w}”" for w in words)
@@ -121,11 +133,19 @@ class Labels:
                 f"（也认得 {STAFF_FORMS} 等平常的叫法）")
 
 
+LEVEL = re.compile(r"([一二三123])(级|级医院|甲|乙|甲等|乙等|级甲等|级乙等|级医疗机构)?")
+_levels: dict = {}
+
+
 def level(cell: str):
     """一级 / 二级医院 / 三甲 / 2 -> "1".."3"; anything else goes to calc as written."""
-    m = re.fullmatch(r"([一二三123])(级|级医院|甲|乙|甲等|乙等|级甲等|级乙等|级医疗机构)?",
-                     cell.translate(FULLWIDTH).strip())
-    return LEVEL_WORDS[m[1]] if m else cell
+    got = _levels.get(cell)
+    if got is None:
+        m = LEVEL.fullmatch(cell.translate(FULLWIDTH).strip())
+        got = LEVEL_WORDS[m[1]] if m else cell
+        if len(_levels) < MEMO:
+            _levels[cell] = got
+    return got
 
 
 def place(cell: str):

@@ -1,4 +1,5 @@
 """医疗救助 on in-policy self-pay after basic and 大病: threshold, ratio(s), yearly cap."""
+from ..bound import UNCHANGED
 from ..money import ZERO, fen, pct, pos, short, yuan
 
 # The parameter paths this step reads (calc/schema.py); `*` is a group table named in the data.
@@ -72,10 +73,10 @@ def assistance(ctx, s, y):
     if g is None:
         if ctx.has_groups("assistance") and remain > 0:
             ctx.step("assistance", s.index, f"医疗救助：{ctx.who(ident)}不在文件列出的医疗救助对象里，这一项没有。")
-        return
+        return UNCHANGED
     if remain <= 0:
         ctx.drop()
-        return
+        return UNCHANGED
     thr, ratio, ratio_above, cap, floor = figures(ctx, g, ident)
     skip = min(pos(thr - y.assist_base), remain)
     mode = ctx.p(f"{g}.threshold_mode")
@@ -137,11 +138,11 @@ def oop_assistance(ctx, s, y):
     ident = ctx.ident("assistance")
     if s.oop_resident <= 0 or not ctx.member("oop_assist.identities", ident):
         ctx.drop()
-        return
+        return UNCHANGED
     places = ctx.places("oop_assist.places")
     if places and s.stay.place not in places:
         ctx.drop()
-        return
+        return UNCHANGED
     ratio = ctx.v("oop_assist.ratio")
     ctx.v("oop_assist.places")
     pay = fen(s.oop_resident * ratio)

@@ -1,5 +1,6 @@
 """阳城 “136” (until 2021): a yearly cap on in-catalog self-pay by hospital level; the excess was
 paid by the poverty supplementary insurance (a reading the data states)."""
+from ..bound import UNCHANGED
 from ..money import ZERO, fen, pos, short, yuan
 
 # The parameter paths this step reads (calc/schema.py).
@@ -9,7 +10,7 @@ READS = ("cap136.identities", "cap136.cap_{place}", "cap136.excess_payer")
 def cap136(ctx, s, y):
     ident = ctx.ident("cap136")
     if not ctx.member("cap136.identities", ident):
-        return
+        return UNCHANGED
     place = s.stay.place
     cap = ctx.v(f"cap136.cap_{place}")
     payer = ctx.v("cap136.excess_payer")

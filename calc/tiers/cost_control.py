@@ -1,4 +1,5 @@
 """Out-of-policy cost control: above a share of the bill, the hospital bears the out-of-policy cost."""
+from ..bound import UNCHANGED
 from ..money import fen, pct, pos, yuan
 
 # The parameter paths this step reads (calc/schema.py).
@@ -8,11 +9,11 @@ READS = ("cost_control.identities", "cost_control.{place}_{level}")
 def cost_control(ctx, s, y):
     ident = ctx.ident("cost_control")
     if not ctx.member("cost_control.identities", ident):
-        return
+        return UNCHANGED
     p = ctx.p(f"cost_control.{s.stay.place}_{s.stay.level}")
     if p is None:          # this kind of hospital has no control ratio
         ctx.drop()
-        return
+        return UNCHANGED
     ctx.use(p)
     allowed = fen(s.total * p.value)
     s.hospital_bears = pos(s.out_of_policy - allowed)

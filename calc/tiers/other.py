@@ -1,4 +1,5 @@
 """Other payers the person tells us about: the hospital's waiver and 特惠保 (沂源's 五重保障)."""
+from ..bound import UNCHANGED
 from ..money import yuan
 
 # The parameter paths this step reads (calc/schema.py).
@@ -9,7 +10,7 @@ def other(ctx, s, y):
     st = s.stay
     given = st.hospital_waiver + st.tehuibao
     if given <= 0:
-        return
+        return UNCHANGED
     ctx.use(ctx.p("other.waiver") if st.hospital_waiver > 0 else None)
     ctx.use(ctx.p("other.tehuibao") if st.tehuibao > 0 else None)
     ctx.use(ctx.p("other.order"))

@@ -1,4 +1,5 @@
 """再救助: after every other payer, the year's in-policy remainder above a threshold, capped."""
+from ..bound import UNCHANGED
 from ..money import fen, pct, pos, short, yuan
 
 # The parameter paths this step reads (calc/schema.py).
@@ -8,7 +9,7 @@ READS = ("reassist.identities", "reassist.threshold", "reassist.ratio", "reassis
 def reassist(ctx, s, y):
     ident = ctx.ident("re_assistance")
     if not ctx.member("reassist.identities", ident):
-        return
+        return UNCHANGED
     remain = s.in_policy_left
     thr, ratio, cap = ctx.v("reassist.threshold"), ctx.v("reassist.ratio"), ctx.v("reassist.cap")
     before = y.re_base

@@ -1,4 +1,5 @@
 """倾斜救助: a share of the year's remaining in-policy burden above a threshold."""
+from ..bound import UNCHANGED
 from ..money import fen, pct, pos, short, yuan
 
 # The parameter paths this step reads (calc/schema.py).
@@ -9,7 +10,7 @@ def tilt(ctx, s, y):
     ident = ctx.ident("tilt")
     g = ctx.group("tilt", ident)
     if g is None:
-        return
+        return UNCHANGED
     st = s.stay
     req = ctx.p("tilt.referral_required")
     # "outside_county": only a stay outside the county needs the referral (the other reading of 三（三）)
