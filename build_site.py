@@ -15,6 +15,7 @@ Building twice gives byte-identical output (tests/site/test_reproducible.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import base64
 import gzip
 import hashlib
@@ -369,6 +370,17 @@ def build(out: Path) -> Path:
     return out
 
 
+@contextlib.contextmanager
+def one_build_at_a_time():
+    """Builds of one tree share it (staged notices in calc/regions/, generated pages in docs/,
+    setuptools' build/): a second build started meanwhile (two test workers, two terminals) waits."""
+    import fcntl
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description="Build the static site")
     ap.add_argument("--out", default=str(ROOT / "site"), help="output directory (default site/)")
@@ -385,10 +397,11 @@ def main(argv=None) -> None:
     if args.check_settings:
         sys.exit(site_settings.check_main(args.production))
     from sitegen import overlays
-    overlays.stage(site_settings.load(log=None))  # fail fast, naming the setting; local notices into calc
-    # --- end staff toolkit hook ---
     try:
-        build(Path(args.out))
+        with one_build_at_a_time():
+            overlays.stage(site_settings.load(log=None))  # fail fast, naming the setting; local notices into calc
+            # --- end staff toolkit hook ---
+            build(Path(args.out))
     except ModuleNotFoundError as e:  # run with a Python without the site's packages (the system one)
         target = "make dist" if args.production else "make build"
         raise SystemExit(f"缺少 Python 包 {e.name}：请用 `{target}`（它先建 .venv 并装好 requirements-site.lock），"
