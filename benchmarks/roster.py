@@ -20,6 +20,7 @@ import csv
 import datetime
 import io
 import os
+import statistics
 import random
 import sys
 import tempfile
@@ -39,6 +40,7 @@ COUNTY_ROWS = 35_084  # 沂源县's 2020 list of people covered by the document
 # in the browser, from the click on 计算 to the drawn result.
 NATIVE_MS_PER_ROW = 0.25
 BROWSER_COUNTY_ROWS_PER_S = 3_000
+COUNTY_REPEATS = 3
 
 LEVEL_WORDS = {"1": ["一级", "1"], "2": ["二级", "二级医院"], "3": ["三级", "三甲"]}
 PLACE_WORDS = {"county": ["县域内", "县内"], "city": ["县外市内", "市级"], "province": ["省内市外", "省级"],
@@ -162,25 +164,31 @@ def browser(site: Path, sizes=(1000, COUNTY_ROWS)) -> dict:
             runs = 0
             for n in sizes:
                 for kind in ("csv", "xlsx"):
-                    page.set_input_files("#ro-file", str(files[n][kind]))
-                    runs += 1
-                    t = time.perf_counter()
-                    page.click("#ro-run")
-                    page.wait_for_selector(f'#ro-output[data-runs="{runs}"][data-state="done"], '
-                                           '#ro-output[data-state="error"]', state="attached", timeout=900_000)
-                    secs = time.perf_counter() - t
-                    if page.get_attribute("#ro-output", "data-state") == "error":
-                        out[(n, kind)] = "failed: " + page.inner_text("#ro-error")[:200]
-                        print(f"[roster bench] {n} {kind}: {out[(n, kind)]}", flush=True)
-                        page.reload()
-                        page.wait_for_selector('#ro-output[data-state="ready"]', state="attached", timeout=180_000)
-                        runs = 0
-                        continue
-                    out[(n, kind)] = secs
-                    print(f"[roster bench] {n} {kind}: {secs:.2f} s", flush=True)
-                    got = int(page.get_attribute("#ro-output", "data-people"))
-                    assert got == n, f"{kind}: {got} of {n} rows computed"
-                if os.environ.get("NO_SHEETS") is None and n == sizes[0] and not isinstance(out.get((n, "xlsx")), str):
+                    times = []
+                    # the county list three times, its median kept: one run on a shared machine varies by a second or two
+                    for _ in range(COUNTY_REPEATS if n == max(sizes) else 1):
+                        page.set_input_files("#ro-file", str(files[n][kind]))
+                        runs += 1
+                        t = time.perf_counter()
+                        page.click("#ro-run")
+                        page.wait_for_selector(f'#ro-output[data-runs="{runs}"][data-state="done"], '
+                                               '#ro-output[data-state="error"]', state="attached", timeout=900_000)
+                        secs = time.perf_counter() - t
+                        if page.get_attribute("#ro-output", "data-state") == "error":
+                            times = "failed: " + page.inner_text("#ro-error")[:200]
+                            print(f"[roster bench] {n} {kind}: {times}", flush=True)
+                            page.reload()
+                            page.wait_for_selector('#ro-output[data-state="ready"]', state="attached", timeout=180_000)
+                            runs = 0
+                            break
+                        print(f"[roster bench] {n} {kind}: {secs:.2f} s", flush=True)
+                        got = int(page.get_attribute("#ro-output", "data-people"))
+                        assert got == n, f"{kind}: {got} of {n} rows computed"
+                        times.append(secs)
+                    out[(n, kind)] = times if isinstance(times, str) else statistics.median(times)
+                    if not isinstance(times, str) and len(times) > 1:
+                        out[("runs", n, kind)] = times
+                if n == sizes[0] and not isinstance(out.get((n, "xlsx")), str):
                     page.evaluate("window.print = () => {}")
                     t = time.perf_counter()
                     page.click("#ro-sheets-print")
@@ -255,9 +263,9 @@ def section(b: dict, n: dict, rows: int, engine: dict | None = None) -> str:
              "Rows are generated people with 0-3 stays, mixed identities and amounts written as people "
              "write them (3.5万, 12,000, 8000元).", "",
              "| where | rows | time | rows per second | CPU time | budget |", "|---|---|---|---|---|---|"]
-    county = max((k[0] for k in b if isinstance(k, tuple) and k[0] != "sheets"), default=None)
+    county = max((k[0] for k in b if isinstance(k, tuple) and k[0] not in ("sheets", "runs")), default=None)
     for key, secs in b.items():
-        if isinstance(key, tuple) and key[0] != "sheets":
+        if isinstance(key, tuple) and key[0] not in ("sheets", "runs"):
             rows_n, kind = key
             label = {"csv": "browser, CSV file opened", "xlsx": "browser, .xlsx file opened (openpyxl in the worker)"}[kind]
             budget = f"≥ {BROWSER_COUNTY_ROWS_PER_S:,} rows/s" if rows_n == county else ""
@@ -265,7 +273,9 @@ def section(b: dict, n: dict, rows: int, engine: dict | None = None) -> str:
                 lines.append(f"| {label} | {rows_n:,} | {secs} | – | | {budget + ': FAIL' if budget else ''} |")
             else:
                 verdict = verdict_browser(rows_n, secs) if budget else ""
-                lines.append(f"| {label} | {rows_n:,} | {secs:.2f} s | {rows_n / secs:,.0f} | | "
+                runs = b.get(("runs", rows_n, kind))
+                each = f" (median of {', '.join(f'{x:.2f}' for x in runs)})" if runs else ""
+                lines.append(f"| {label} | {rows_n:,} | {secs:.2f} s{each} | {rows_n / secs:,.0f} | | "
                              f"{budget + ': ' + verdict if budget else ''} |")
     for key, secs in b.items():
         if isinstance(key, tuple) and key[0] == "sheets":
