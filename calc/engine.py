@@ -92,6 +92,22 @@ def payers_to_try(rp, year) -> tuple:
     return found
 
 
+def treatment(rp, year, payer, ident) -> tuple:
+    """How `payer` can tell `ident` apart in this year: its membership of every identity list the
+    payer's step reads (IDENTITY_READS). Steps see an identity only through such lists (and its name,
+    in the text), so two identities with the same answers here get the same amounts from this payer."""
+    key = ("treatment", year, payer, ident)
+    found = rp.memo.get(key)
+    if found is None:
+        lists = rp.memo.get(("identity_lists", year, payer))
+        if lists is None:
+            live = rp.view(year)
+            lists = rp.memo[("identity_lists", year, payer)] = tuple(
+                p for path, p in sorted(live.items()) if p.unit == "ids" and path.startswith(IDENTITY_READS[payer]))
+        found = rp.memo[key] = tuple(ident in p.value for p in lists)
+    return found
+
+
 def choose(rp, person, care, overrides, trace=True, hook=None) -> Run:
     """Per payer, the most favourable treatment any held identity gives, never two in one payer.
 
@@ -106,7 +122,13 @@ def choose(rp, person, care, overrides, trace=True, hook=None) -> Run:
     held = sorted(person.identities, key=PRIORITY.index)
     if len(held) == 1:
         return compute(rp, person, care, overrides, dict.fromkeys(PAYERS, held[0]), quiet=not trace, hook=hook)
-    runs = [compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i), quiet=True, hook=hook) for i in held]
+    # identities no payer can tell apart give the same run: computed once (the first, as min keeps it)
+    same = (lambda payer, a, b: False) if overrides or hook else (
+        lambda payer, a, b: treatment(rp, person.year, payer, a) == treatment(rp, person.year, payer, b))
+    runs = []
+    for i in held:
+        twin = next((r for r in runs if all(same(p, r.ctx.schedule[p], i) for p in PAYERS)), None)
+        runs.append(twin or compute(rp, person, care, overrides, dict.fromkeys(PAYERS, i), quiet=True, hook=hook))
     best = min(runs, key=lambda r: r.year["resident"])
     tried = {tuple(r.ctx.schedule.values()) for r in runs}
     present = payers_to_try(rp, person.year)
@@ -114,8 +136,8 @@ def choose(rp, person, care, overrides, trace=True, hook=None) -> Run:
         improved = False
         for payer in present:
             for cand in held:
-                if cand == best.ctx.schedule[payer]:
-                    continue
+                if cand == best.ctx.schedule[payer] or same(payer, cand, best.ctx.schedule[payer]):
+                    continue   # the same identity, or one this payer treats alike: the amounts cannot change
                 schedule = {**best.ctx.schedule, payer: cand}
                 key = tuple(schedule.values())
                 if key in tried:      # computed before and not better then: the amounts do not change

@@ -1,12 +1,12 @@
-"""Building twice gives byte-identical output: a second build into a temp dir equals site/."""
+"""Building twice gives byte-identical output: a second build (tests/builds.py) equals site/."""
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.builds import second_local_build
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,13 +16,11 @@ def digests(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_second_build_is_byte_identical(tmp_path):
+def test_second_build_is_byte_identical():
     site = ROOT / "site"
     if not (site / "index.html").is_file():
         pytest.fail("site/ is not built: run `python build_site.py` first")
-    out = tmp_path / "site2"
-    subprocess.run([sys.executable, str(ROOT / "build_site.py"), "--out", str(out)], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
+    out = second_local_build()
     first, second = digests(site), digests(out)
     assert sorted(first) == sorted(second), set(first) ^ set(second)
     differing = [k for k in first if first[k] != second[k]]

@@ -122,3 +122,26 @@ def test_the_referral_left_out_case_is_the_ticked_box_everywhere(region):
         for st in ticked["stays"]:
             st.setdefault("referral", fields.STAY["referral"].default)
         assert estimate_dict(ticked)["year"] == calc_answer(c)["year"], c["id"]
+
+
+def test_with_a_yearly_notice_applied_every_surface_agrees_too(tmp_path):
+    """README's own [update.2026] example (tests/site/data/yangcheng-2026.toml) added to 阳城's file,
+    as an office does each year: the cases now compute in 2026, and the share link, the roster rows
+    read from CSV and .xlsx and their sheets still show calc's amounts and year."""
+    original = params._FILES.get("yangcheng") or (params.region_ids() and params._FILES["yangcheng"])
+    notice = (ROOT / "tests" / "site" / "data" / "yangcheng-2026.toml").read_text("utf-8").split("\n", 1)[1]
+    region = tmp_path / "yangcheng.toml"
+    region.write_text(original.read_text("utf-8") + "\n" + notice, "utf-8")
+    params.register(region)
+    try:
+        cases = [c for c in all_cases() if c["region"] == "yangcheng"]
+        years = {c["id"]: calc_answer(c)["input"]["year"] for c in cases}
+        assert 2026 in years.values(), years
+        for case in cases:
+            link_input, _ = share.decode(share.encode(case["input"]))
+            assert estimate_dict(link_input)["year"] == calc_answer(case)["year"], case["id"]
+        for kind in ("csv", "xlsx"):
+            check_roster("yangcheng", kind, cases)
+    finally:
+        params._FILES["yangcheng"] = original
+        params.load.cache_clear()
