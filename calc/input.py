@@ -132,7 +132,7 @@ def _identities(errs, raw, rp, notes):
     return out
 
 
-def _stay(errs, i, st, rp):
+def _stay(errs, i, st, rp, echo=True):
     n, f = i + 1, f"stays[{i}]"
     if not isinstance(st, dict):
         errs.add(f, f"第{n}次住院的内容格式不对")
@@ -173,12 +173,15 @@ def _stay(errs, i, st, rp):
         errs.add(f"{f}.hospital_waiver", f"{name}医院减免加特惠保不能大于总费用")
     if errs.has(f):
         return None, None
+    stay = Stay(total, oop, level, place, referral, transferred, waiver, teh, tuple(slip.items()))
+    if not echo:
+        return stay, None
     norm = {"total": s(total), "out_of_policy": "" if oop is None else s(oop), "out_of_policy_assumed": oop is None,
             "level": level, "place": place, "referral": referral, "transferred": transferred,
             "hospital_waiver": s(waiver), "tehuibao": s(teh)}
     if slip:
         norm["slip"] = {k: s(v) for k, v in slip.items()}
-    return Stay(total, oop, level, place, referral, transferred, waiver, teh, tuple(slip.items())), norm
+    return stay, norm
 
 
 def _overrides(errs, raw, rp, year, notes):
@@ -202,8 +205,9 @@ def _overrides(errs, raw, rp, year, notes):
     return out
 
 
-def parse(data):
-    """dict → (RegionParams, Person, CareYear, overrides, normalised input, notes) or InputError."""
+def parse(data, echo=True):
+    """dict → (RegionParams, Person, CareYear, overrides, normalised input, notes) or InputError.
+    `echo=False`: no normalised input (None), for callers that show only amounts (the roster)."""
     if not isinstance(data, dict):
         raise InputError([{"field": "json", "message": "输入须是一个JSON对象"}])
     errs = _Errors()
@@ -245,7 +249,7 @@ def parse(data):
         raw_stays = []
     stays, norm_stays = [], []
     for i, st in enumerate(raw_stays):
-        stay, norm = _stay(errs, i, st, rp)
+        stay, norm = _stay(errs, i, st, rp, echo)
         if stay is not None:
             stays.append(stay)
             norm_stays.append(norm)
@@ -264,6 +268,8 @@ def parse(data):
         raise InputError(list(errs))
     person = Person(region, year, tuple(ids), scheme, tier, wage, newborn)
     care = CareYear(tuple(stays), chronic, drugs)
+    if not echo:
+        return rp, person, care, overrides, None, notes
     norm = {"region": region, "year": year, "identities": ids, "scheme": scheme, "tier": tier, "stays": norm_stays,
             "outpatient": {"chronic": s(chronic), "special_drugs": s(drugs)},
             "wage": None if wage is None else s(wage), "newborn": newborn,

@@ -138,7 +138,7 @@ def estimate_row(line, name, group, inp, stay_numbers, early) -> dict:
     if early:
         return _failed(line, name, group, early, stay_numbers)
     try:
-        rp, person, care, overrides, norm, _ = parse(inp)
+        rp, person, care, overrides, _, _ = parse(inp, echo=False)
     except InputError as e:
         return _failed(line, name, group, e.errors, stay_numbers)
     slips = any(st.slip for st in care.stays)
@@ -151,10 +151,10 @@ def estimate_row(line, name, group, inp, stay_numbers, early) -> dict:
     return {"line": line, "name": name, "group": group, "ok": True, **_checked(checked, stay_numbers),
             "identity": rp.label_of(main), "identity_id": main, "year_of": person.year,
             "year": {k: s(run.year[k]) for k in YEAR_KEYS},
-            "stays": [{"total": s(st.total), "resident": s(st.resident), "level": n.get("level", ""),
-                       "place": n.get("place", ""), "referral": n.get("referral", False),
-                       "out_of_policy": s(st.out_of_policy), "oop_assumed": bool(n.get("out_of_policy_assumed"))}
-                      for st, n in zip(run.stays, norm["stays"])],
+            "stays": [{"total": s(st.total), "resident": s(st.resident), "level": given.level,
+                       "place": given.place, "referral": given.referral,
+                       "out_of_policy": s(st.out_of_policy), "oop_assumed": given.out_of_policy is None}
+                      for st, given in zip(run.stays, care.stays)],
             # the assumed figures this person's sums used (their 明白纸 names them, roster/sheets.py)
             "assumed": [path for path, p in run.ctx.sums_used.items() if p.provenance == "assumption"],
             "outpatient": {k: s(v) for k, v in run.outpatient.items() if k in ("total", "resident")},

@@ -54,9 +54,15 @@ def _seconds(p: dict) -> float:
     return STEP_SECONDS
 
 
-def _more(token: str, reading, seconds: float = STEP_SECONDS) -> dict:
+def _rows(p: dict):
+    """At most this many jobs in a reading step ("rows", asked by the page), or no limit."""
+    asked = p.get("rows")
+    return asked if isinstance(asked, int) and not isinstance(asked, bool) and asked > 0 else None
+
+
+def _more(token: str, reading, seconds: float = STEP_SECONDS, rows=None) -> dict:
     try:
-        jobs = reading.jobs(seconds=seconds)
+        jobs = reading.jobs(limit=rows, seconds=seconds)
     except RosterError:
         _readings.pop(token, None)
         raise
@@ -74,7 +80,7 @@ def _prepare(p: dict) -> dict:
     reading = Reading(data, region, p.get("year") or None)
     token = f"r{next(_serial)}"
     _readings[token] = reading
-    return {**_more(token, reading, _seconds(p)), "region": region, "unknown": reading.unknown, "costlike": reading.costlike}
+    return {**_more(token, reading, _seconds(p), _rows(p)), "region": region, "unknown": reading.unknown, "costlike": reading.costlike}
 
 
 def prepare_json(payload: str) -> str:
@@ -84,13 +90,13 @@ def prepare_json(payload: str) -> str:
 
 
 def prepare_more_json(payload: str) -> str:
-    """{"more": token, "seconds"?} -> {"ok", "jobs", "more"}. "seconds" (both calls): a shorter
-    step than STEP_SECONDS, so the first rows reach the other engines sooner."""
+    """{"more": token, "seconds"?, "rows"?} -> {"ok", "jobs", "more"}. "seconds" and "rows" (both
+    calls): a shorter step than STEP_SECONDS, so rows reach the other engines sooner and steadily."""
     def step(p):
         reading = _readings.get(p["more"])
         if reading is None:
             return {"ok": False, "message": BAD_CALL}
-        return _more(p["more"], reading, _seconds(p))
+        return _more(p["more"], reading, _seconds(p), _rows(p))
     return _answer(step, payload)
 
 
