@@ -49,9 +49,6 @@ class Ctx:
         # Param, warnings left out): a roster sheet names the assumed and local ones it used.
         self.sums_used: dict = {}
         self.in_sums = True               # False once the warning (not part of the sums) reads
-        if quiet:
-            self.use = self._use_quiet
-            self.v = self._v_quiet
 
     # ---- reading parameters ------------------------------------------------------------------
     def p(self, path):
@@ -215,3 +212,14 @@ def assumed_words(ctx, figures) -> str:
     """"部分数字是假设：大病保险起付线": which of a document step's figures are assumed."""
     labels = "、".join(dict.fromkeys(f.label for f in figures if f.provenance == "assumption"))
     return "部分数字是假设" + (f"：{labels}" if labels else "")
+
+
+class QuietCtx(Ctx):
+    """Ctx of a quiet run (engine.compute picks it): its reads are the quiet ones, as methods of the
+    class, so that a finished run holds no reference to itself and is freed at once."""
+
+    def __init__(self, rp, person, overrides, schedule, quiet=True):
+        super().__init__(rp, person, overrides, schedule, True)
+
+    use = Ctx._use_quiet
+    v = Ctx._v_quiet

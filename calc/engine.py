@@ -6,7 +6,7 @@ parameters. Yearly accumulators carry across stays in input order, then outpatie
 from dataclasses import dataclass
 
 from . import bound
-from .context import Ctx
+from .context import Ctx, QuietCtx
 from .model import StayCalc, YearState
 from .money import ZERO
 from .tiers.assistance import assistance, oop_assistance
@@ -53,7 +53,7 @@ class Run:
 
 def compute(rp, person, care, overrides, schedule, quiet=False, hook=None) -> Run:
     """`hook(step, ctx, s, y)`, when given, runs after each step of a stay that carries a settlement slip."""
-    ctx = Ctx(rp, person, overrides, schedule, quiet)
+    ctx = (QuietCtx if quiet else Ctx)(rp, person, overrides, schedule, quiet)
     y = YearState()
     stays = []
     for i, st in enumerate(care.stays):

@@ -190,9 +190,10 @@ def check_words(r) -> str:
 
 @contextlib.contextmanager
 def cycle_collector_paused():
-    """Reading a list makes many small lists and dicts and no reference cycles; the cycle collector
-    walked all of them again each time they piled up, which more than doubled the time to read a
-    county list. Paused while a step reads (refcounting still frees everything), then as it was."""
+    """Reading a list and estimating its rows make many small lists and dicts and no reference
+    cycles; the cycle collector walked all of them again each time they piled up (it more than
+    doubled the time to read a county list, and cost Pyodide a sixth of its estimating time).
+    Paused during a step (refcounting still frees everything), then as it was."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -346,10 +347,11 @@ def estimate_chunk(jobs: list, seconds=None) -> dict:
     import time
     until = None if seconds is None else time.monotonic() + seconds
     rows = []
-    for j in jobs:
-        rows.append(estimate_one(tuple(j)))
-        if until is not None and time.monotonic() > until:
-            break
+    with cycle_collector_paused():  # a row leaves no cycles (calc's quiet runs are freed at once)
+        for j in jobs:
+            rows.append(estimate_one(tuple(j)))
+            if until is not None and time.monotonic() > until:
+                break
     for r in rows:
         for e in r.get("errors", ()):
             e["text"] = say(e)

@@ -55,3 +55,23 @@ def test_some_identities_are_treated_alike_somewhere():
                 sigs = [engine.treatment(rp, year, payer, i) for i in ids]
                 alike += len(sigs) - len(set(sigs))
     assert alike > 0
+
+
+def test_a_roster_row_leaves_no_cyclic_garbage():
+    """roster.compute pauses the cycle collector while it estimates: that is safe only while a row
+    leaves nothing that only the collector could free (a quiet run's Ctx, once, referred to itself)."""
+    import gc
+
+    from benchmarks.roster import sample
+    from roster.compute import Reading, estimate_one
+    for region in REGIONS:
+        reading = Reading(sample(120, region["id"], bad_rows=5, seed=4)[0], region["id"])
+        jobs = reading.jobs()
+        gc.collect()
+        gc.disable()
+        try:
+            for job in jobs:
+                estimate_one(job)
+            assert gc.collect() == 0, region["id"]
+        finally:
+            gc.enable()
