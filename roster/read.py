@@ -128,48 +128,93 @@ def check_zip(data: bytes) -> None:
 _ROW = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?row[\s>/]")
 _CELL = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?c[\s>/]")
 SCAN_CHUNK = 1 << 20
+HEAD_BYTES = 1 << 16
+
+
+class CellCount:
+    """Cells per row and per sheet, counted in a sheet's raw XML piece by piece (a tag cut by a
+    piece's end is kept for the next one); RosterError as soon as either is too many."""
+
+    def __init__(self):
+        self.in_row = self.total = 0
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        buf = self.tail + chunk
+        if chunk:
+            cut = buf.rfind(b"<")
+            cut = cut if cut >= 0 and len(buf) - cut < 64 else len(buf)
+            buf, self.tail = buf[:cut], buf[cut:]
+        else:
+            self.tail = b""
+        for n, part in enumerate(_ROW.split(buf)):
+            if n:
+                self.in_row = 0  # a new row starts
+            cells = len(_CELL.findall(part))
+            self.in_row += cells
+            self.total += cells
+            if self.in_row > MAX_COLUMNS:
+                raise RosterError(MESSAGES["too_wide"])
+            if self.total > MAX_SHEET_CELLS:
+                raise RosterError(MESSAGES["cells"])
+
+
+class CountedSheet:
+    """The sheet's XML as the parser reads it, each piece counted (CellCount) before the parser
+    sees it: the parser builds a whole row before anything can look at it."""
+
+    def __init__(self, f):
+        self.f = f
+        self.count = CellCount()
+
+    def read(self, n=-1) -> bytes:
+        chunk = self.f.read(n)
+        self.count.feed(chunk)
+        return chunk
+
+
+def opens_with_dimension(head: bytes) -> bool:
+    """Does the sheet state its <dimension> before its first row? Then opening the workbook reads no
+    row of it (openpyxl stops at the dimension); without one it reads the whole sheet to find the end."""
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+
+    from openpyxl.worksheet._reader import DIMENSION_TAG, ROW_TAG
+    parser = XMLPullParser(events=("start", "end"))
+    try:
+        parser.feed(head)
+        for event, el in parser.read_events():
+            if event == "end" and el.tag == DIMENSION_TAG:
+                return True
+            if event == "start" and el.tag == ROW_TAG:
+                return False
+    except ParseError:
+        pass
+    return False
 
 
 def scan_sheets(data: bytes) -> None:
-    """Cells per row and per sheet, counted in the raw XML while it is inflated, chunk by chunk,
-    before openpyxl builds anything: it builds a whole row in memory before yielding it (and a sheet
-    with no <dimension> whole while opening the workbook), so a row of 24 million cells would take
-    gigabytes before any check after it could run."""
+    """Before openpyxl builds anything: it builds a whole row in memory before yielding it, and opening
+    the workbook reads every sheet without a leading <dimension> whole, so a row of 24 million cells
+    would take gigabytes before any check after it could run. Those sheets are counted here, as they
+    are inflated, chunk by chunk; the first sheet is counted again as it is read (CountedSheet)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             for info in z.infolist():
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     with z.open(info) as f:
-                        _scan(f)
+                        head = f.read(HEAD_BYTES)
+                        if opens_with_dimension(head):
+                            continue
+                        count = CellCount()
+                        chunk = head
+                        while chunk:
+                            count.feed(chunk)
+                            chunk = f.read(SCAN_CHUNK)
+                        count.feed(b"")
     except RosterError:
         raise
     except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError) as e:
         raise RosterError(MESSAGES["xlsx"]) from e
-
-
-def _scan(f) -> None:
-    in_row = total = 0
-    tail = b""
-    while True:
-        chunk = f.read(SCAN_CHUNK)
-        buf = tail + chunk
-        if chunk:  # keep a tag cut by the chunk's end for the next round
-            cut = buf.rfind(b"<")
-            cut = cut if cut >= 0 and len(buf) - cut < 64 else len(buf)
-            buf, tail = buf[:cut], buf[cut:]
-        parts = _ROW.split(buf)
-        for n, part in enumerate(parts):
-            if n:
-                in_row = 0  # a new row starts
-            cells = len(_CELL.findall(part))
-            in_row += cells
-            total += cells
-            if in_row > MAX_COLUMNS:
-                raise RosterError(MESSAGES["too_wide"])
-            if total > MAX_SHEET_CELLS:
-                raise RosterError(MESSAGES["cells"])
-        if not chunk:
-            return
 
 
 def read_xlsx(data: bytes) -> list:
@@ -194,7 +239,7 @@ def iter_xlsx(data: bytes):
             ws = wb.worksheets[0]
             # iter_rows(values_only=True) after reset_dimensions(), in a lean loop (xlsx_rows.py);
             # a sheet's own <dimension> may claim A1:XFD1048576 and is never padded to
-            for row in sheet_rows(wb, ws):
+            for row in sheet_rows(wb, ws, CountedSheet):
                 _check(row, n)
                 n += 1
                 cells = [_text(v) for v in row]

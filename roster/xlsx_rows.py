@@ -28,16 +28,17 @@ def _row_number(r: str) -> int:
         raise ValueError(f"{r} is not a valid row number") from None
 
 
-def sheet_rows(wb, ws):
+def sheet_rows(wb, ws, wrap=None):
     """Tuples of cell values (None where a row has no cell), an empty list for a row the sheet
-    leaves out, in sheet order; rows that come again or out of order are skipped, as openpyxl does."""
+    leaves out, in sheet order; rows that come again or out of order are skipped, as openpyxl does.
+    `wrap(file)`, when given, stands between the sheet's XML and the parser (read.CountedSheet)."""
     strings = ws._shared_strings
     dates, spans, epoch = wb._date_formats, wb._timedelta_formats, wb.epoch
     columns = {}  # column letters -> index, each worked out once by openpyxl
     counter = 1   # the next row number to give
     row_counter = 0
     with ws._get_source() as src:
-        for _, el in iterparse(src):
+        for _, el in iterparse(wrap(src) if wrap else src):
             if el.tag != ROW_TAG:
                 continue
             r = el.get("r")

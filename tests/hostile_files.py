@@ -27,7 +27,7 @@ WB_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://s
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _xlsx(sheet_rows: str, strings: list[str]) -> bytes:
+def _xlsx(sheet_rows: str, strings: list[str], before_data: str = "") -> bytes:
     shared = "".join(f"<si><t>{s}</t></si>" for s in strings)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
@@ -37,7 +37,7 @@ def _xlsx(sheet_rows: str, strings: list[str]) -> bytes:
         z.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
         z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}">{shared}</sst>')
         z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">'
-                                               f"<sheetData>{sheet_rows}</sheetData></worksheet>")
+                                               f"{before_data}<sheetData>{sheet_rows}</sheetData></worksheet>")
     return buf.getvalue()
 
 
@@ -50,6 +50,7 @@ def shared_string_rows(chars=10_000, rows=10_000) -> bytes:
     return _xlsx(head + body, ["名" * chars, "低保"])
 
 
-def wide_row(cells=24_000_000) -> bytes:
-    """One row of `cells` empty-ish cells (openpyxl would build the whole row before any check)."""
-    return _xlsx('<row r="1">' + '<c/>' * cells + "</row>", ["x"])
+def wide_row(cells=24_000_000, dimension=False) -> bytes:
+    """One row of `cells` empty-ish cells (openpyxl would build the whole row before any check):
+    without a <dimension>, opening the workbook reads it; with one, reading the rows does."""
+    return _xlsx('<row r="1">' + '<c/>' * cells + "</row>", ["x"], '<dimension ref="A1"/>' if dimension else "")

@@ -64,8 +64,9 @@ def test_long_names_are_cut_so_the_output_stays_small(tmp_path):
     assert len(rows[1][1]) == MAX_NAME_CHARS + 1 and MESSAGES["name_cut"] in rows[1][-1]
 
 
-def test_a_row_of_24_million_cells_is_refused_while_streaming(tmp_path):
-    data = hostile_files.wide_row(24_000_000)
+@pytest.mark.parametrize("dimension", [False, True], ids=["no-dimension", "dimension-first"])
+def test_a_row_of_24_million_cells_is_refused_while_streaming(tmp_path, dimension):
+    data = hostile_files.wide_row(24_000_000, dimension)
     r, out, seconds, rss_kb = run_cli(tmp_path, data, "结果.csv")
     assert r.returncode == 2 and MESSAGES["too_wide"] in r.stderr
     assert seconds < 60 and rss_kb < 1_500_000
