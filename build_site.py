@@ -397,9 +397,10 @@ def main(argv=None) -> None:
     if args.check_settings:
         sys.exit(site_settings.check_main(args.production))
     from sitegen import overlays
+    settings = site_settings.load(log=None)  # fail fast, naming the setting (before waiting for another build)
     try:
         with one_build_at_a_time():
-            overlays.stage(site_settings.load(log=None))  # fail fast, naming the setting; local notices into calc
+            overlays.stage(settings)  # local notices into calc
             # --- end staff toolkit hook ---
             build(Path(args.out))
     except ModuleNotFoundError as e:  # run with a Python without the site's packages (the system one)
