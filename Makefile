@@ -48,9 +48,9 @@ dist: site-deps node
 serve: build
 	$(PY) scripts/serve.py --dir site --port $(PORT)
 
-# Four test processes (pytest-xdist), each taking whole files: the e2e files wait on pages, timers and
+# Three test processes (pytest-xdist), each taking whole files: the e2e files wait on pages, timers and
 # stalled downloads much of the time, which the other processes fill. JOBS=1 runs them in one.
-JOBS ?= 4
+JOBS ?= 3
 test: test-deps node chromium build
 	$(PY) -m calc check
 	$(PY) -m pytest -q -n $(JOBS) --dist loadfile --durations=25 tests/unit tests/site tests/e2e

@@ -177,7 +177,7 @@ def test_chips_and_typed_amounts(browser, logged_server):
 
         pick_identities(page, "tekun")  # identities are checkboxes
         page.click('#calc-chips .calc-chip[data-total="50000"]')
-        page.wait_for_selector('#calc-result[data-state="done"][data-source="instant"]', timeout=5000)
+        page.wait_for_selector('#calc-result[data-state="done"][data-source="instant"]', timeout=WAIT_MS)
         assert_answer_is_calcs(page, estimate_dict(form_input(rm, "tekun", 50000)))
         assert page.get_attribute('.calc-chip[data-total="50000"]', "aria-pressed") == "true"
 
@@ -186,13 +186,13 @@ def test_chips_and_typed_amounts(browser, logged_server):
         page.fill("#calc-stay0-total", "2万")
         page.click("#calc-submit")
         page.wait_for_function("() => document.querySelector('#calc-result [data-amount=\"year.resident\"]')?.textContent"
-                               f" === '{yuan(estimate_dict(form_input(rm, 'putong', 20000))['year']['resident'])}'", timeout=5000)
+                               f" === '{yuan(estimate_dict(form_input(rm, 'putong', 20000))['year']['resident'])}'", timeout=WAIT_MS)
         assert_answer_is_calcs(page, estimate_dict(form_input(rm, "putong", 20000)))
 
         # not precomputed: the plain waiting message with the checked range, and no figure of its own
         page.fill("#calc-stay0-total", "25000")
         page.click("#calc-submit")
-        page.wait_for_selector("#calc-wait:not([hidden]) #calc-range", timeout=5000)
+        page.wait_for_selector("#calc-wait:not([hidden]) #calc-range", timeout=WAIT_MS)
         assert page.text_content("#calc-wait-text").startswith("计算器正在准备…")
         assert page.get_attribute("#calc-result", "data-state") == "busy"
         lo = estimate_dict(form_input(rm, "putong", 20000))["year"]["resident"]
@@ -204,7 +204,7 @@ def test_chips_and_typed_amounts(browser, logged_server):
         page.select_option("#calc-stay0-level", "3")
         page.fill("#calc-stay0-total", "30000")
         page.click("#calc-submit")
-        page.wait_for_selector("#calc-wait:not([hidden])", timeout=5000)
+        page.wait_for_selector("#calc-wait:not([hidden])", timeout=WAIT_MS)
         assert page.query_selector("#calc-range") is None
         assert page.get_attribute("#calc-result", "data-state") == "busy"
     finally:

@@ -185,7 +185,7 @@ def test_cases_of_the_issue(phone_page, width):
     assert submit(page) == "error"
     assert page.evaluate(IN_VIEW, "#calc-stay0-total") and page.evaluate("document.activeElement.id") == "calc-stay0-total"
     assert page.text_content("#err-calc-stay0-total").strip()
-    page.wait_for_function("document.querySelector('#calc-announce').textContent.includes('需要改')")
+    page.wait_for_function("() => document.querySelector('#calc-announce').textContent.includes('需要改')")
 
     # a truncated share link: the message is in view and focused
     good = share_code({**base, "stays": [{"total": "30000"}]})
@@ -202,7 +202,7 @@ def test_identity_only_link_fills_without_computing_and_nothing_is_kept(phone_pa
     depth = page.evaluate("history.length")
     link = {"region": "chongqing", "year": 2022, "identities": ["dibao_edge"]}
     page.evaluate("(c) => { location.hash = '#calc=' + c; }", share_code(link))
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'calc-stay0-total'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'calc-stay0-total'")
     assert held_identities(page) == ["dibao_edge"] and page.input_value("#calc-year") == "2022"
     assert page.get_attribute("#calc-result", "data-state") == "empty"
     assert page.evaluate(IN_VIEW, "#calc-stay0-total")
@@ -232,7 +232,7 @@ def test_tap_before_the_engine_is_ready_shows_progress_then_the_answer(browser, 
             page.click("#calc-submit")
             page.wait_for_selector("#calc-wait.calc-wait-active", timeout=10_000)
             # bytes really received and what is left (the wheel is still held back)
-            page.wait_for_function("document.querySelector('#calc-wait-text').textContent.includes('还剩')")
+            page.wait_for_function("() => document.querySelector('#calc-wait-text').textContent.includes('还剩')")
             line = page.text_content("#calc-wait-text")
             got = re.search(r"已下载 ([\d.]+) MB，共 ([\d.]+) MB，还剩 ([\d.]+) MB", line)
             assert got and "准备好就马上算出结果" in line, line
