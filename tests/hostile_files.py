@@ -27,14 +27,25 @@ WB_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://s
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _xlsx(sheet_rows: str, strings: list[str], before_data: str = "") -> bytes:
-    shared = "".join(f"<si><t>{s}</t></si>" for s in strings)
+STYLES_TYPE = ('<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+               'spreadsheetml.styles+xml"/>')
+STYLES_REL = ('<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+              'styles" Target="styles.xml"/>')
+
+
+def workbook(sheet_rows: str, strings: list[str], before_data: str = "", styles: str = "") -> bytes:
+    """A workbook of one sheet. A string given as "<si>…</si>" goes in as written (rich text);
+    `styles`, a styles.xml of its own."""
+    shared = "".join(s if s.startswith("<si>") else f"<si><t>{s}</t></si>" for s in strings)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("[Content_Types].xml", CONTENT_TYPES.replace("</Types>", STYLES_TYPE + "</Types>") if styles else CONTENT_TYPES)
         z.writestr("_rels/.rels", ROOT_RELS)
         z.writestr("xl/workbook.xml", WORKBOOK)
-        z.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
+        z.writestr("xl/_rels/workbook.xml.rels",
+                   WB_RELS.replace("</Relationships>", STYLES_REL + "</Relationships>") if styles else WB_RELS)
+        if styles:
+            z.writestr("xl/styles.xml", styles)
         z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}">{shared}</sst>')
         z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">'
                                                f"{before_data}<sheetData>{sheet_rows}</sheetData></worksheet>")
@@ -47,10 +58,10 @@ def shared_string_rows(chars=10_000, rows=10_000) -> bytes:
     head = ('<row><c t="inlineStr"><is><t>姓名</t></is></c><c t="inlineStr"><is><t>身份</t></is></c>'
             '<c t="inlineStr"><is><t>住院1总费用</t></is></c></row>')
     body = '<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c><c><v>30000</v></c></row>' * rows
-    return _xlsx(head + body, ["名" * chars, "低保"])
+    return workbook(head + body, ["名" * chars, "低保"])
 
 
 def wide_row(cells=24_000_000, dimension=False) -> bytes:
     """One row of `cells` empty-ish cells (openpyxl would build the whole row before any check):
     without a <dimension>, opening the workbook reads it; with one, reading the rows does."""
-    return _xlsx('<row r="1">' + '<c/>' * cells + "</row>", ["x"], '<dimension ref="A1"/>' if dimension else "")
+    return workbook('<row r="1">' + '<c/>' * cells + "</row>", ["x"], '<dimension ref="A1"/>' if dimension else "")

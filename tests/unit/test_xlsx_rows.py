@@ -4,7 +4,6 @@ hostile hand can write, and on the roster files the benchmark and the e2e tests 
 from __future__ import annotations
 
 import io
-import zipfile
 
 import openpyxl
 import pytest
@@ -12,14 +11,8 @@ import pytest
 from benchmarks.roster import sample, xlsx_bytes
 from roster.read import read_rows
 from roster.xlsx_rows import sheet_rows
-from tests.hostile_files import CONTENT_TYPES, NS, ROOT_RELS, WB_RELS, WORKBOOK, shared_string_rows
+from tests.hostile_files import NS, shared_string_rows, workbook
 
-CONTENT_TYPES_STYLES = CONTENT_TYPES.replace(
-    "</Types>", '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                'spreadsheetml.styles+xml"/></Types>')
-WB_RELS_STYLES = WB_RELS.replace(
-    "</Relationships>", '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                        'relationships/styles" Target="styles.xml"/></Relationships>')
 # cellXfs: 0 general, 1 a built-in date (14), 2 a custom date format, 3 a custom number format, 4 a time span
 STYLES = (f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{NS}"><numFmts count="3">'
           '<numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/>'
@@ -31,18 +24,8 @@ STYLES = (f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{NS}"><numF
 
 
 def book(rows: str, strings: list[str]) -> bytes:
-    shared = "".join(s if s.startswith("<si>") else f"<si><t>{s}</t></si>" for s in strings)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", CONTENT_TYPES_STYLES)
-        z.writestr("_rels/.rels", ROOT_RELS)
-        z.writestr("xl/workbook.xml", WORKBOOK)
-        z.writestr("xl/_rels/workbook.xml.rels", WB_RELS_STYLES)
-        z.writestr("xl/styles.xml", STYLES)
-        z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}">{shared}</sst>')
-        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">'
-                                               f'<dimension ref="A1:XFD1048576"/><sheetData>{rows}</sheetData></worksheet>')
-    return buf.getvalue()
+    """A sheet claiming every cell of Excel as its dimension, with the styles above."""
+    return workbook(rows, strings, '<dimension ref="A1:XFD1048576"/>', STYLES)
 
 
 EVERY_CELL = book(
