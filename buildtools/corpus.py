@@ -198,6 +198,7 @@ def roster_files() -> list[tuple[str, bytes]]:
     import io
 
     import roster
+    from roster.export import stable_xlsx
     text = roster.template_csv().lstrip("\ufeff")
     files = [("utf-8", text.encode("utf-8")), ("utf-8-sig", ("\ufeff" + text).encode("utf-8")),
              ("gbk", text.encode("gbk")), ("gb18030", (text + "张㐀,低保,1\r\n").encode("gb18030")),
@@ -213,7 +214,8 @@ def roster_files() -> list[tuple[str, bytes]]:
         wb.active.append([int(c) if c.isdigit() else c for c in row])
     buf = io.BytesIO()
     wb.save(buf)
-    return files + [("xlsx", buf.getvalue()), ("broken-xlsx", buf.getvalue()[:2000])]
+    xlsx = stable_xlsx(buf.getvalue())  # no save-time clock: the same corpus, the same cache key
+    return files + [("xlsx", xlsx), ("broken-xlsx", xlsx[:2000])]
 
 
 def staff_wheels_and_calls():

@@ -102,7 +102,7 @@ class XlsxBook:
             self.ws.append([self.text(footer)])  # the office's name may start with "="
         buf = io.BytesIO()
         self.wb.save(buf)
-        return _stable(buf.getvalue())
+        return stable_xlsx(buf.getvalue())
 
 
 def result_xlsx(rows: list, cols: list, with_group: bool, footer: str = "") -> bytes:
@@ -114,7 +114,7 @@ def result_xlsx(rows: list, cols: list, with_group: bool, footer: str = "") -> b
 STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def _stable(data: bytes) -> bytes:
+def stable_xlsx(data: bytes) -> bytes:
     """The same rows give the same bytes: no save-time clock in the zip or in docProps/core.xml."""
     import zipfile
     src = zipfile.ZipFile(io.BytesIO(data))

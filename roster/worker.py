@@ -41,7 +41,7 @@ def _answer(fn, payload) -> str:
     return json.dumps(out, ensure_ascii=False)
 
 
-STEP_SECONDS = 2.0   # one reading call: well under calc-client's answer deadline, even on a phone
+STEP_SECONDS = 2.0   # one reading call: well under a staff call's answer deadline (protocol.js ANSWER_MS), even on a phone
 _readings: dict = {}  # the file being read in this worker (one at a time)
 _serial = itertools.count(1)  # tokens: the same calls give the same answers
 

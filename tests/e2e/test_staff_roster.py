@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from decimal import Decimal
 
 from benchmarks.roster import sample, xlsx_bytes
@@ -143,4 +144,50 @@ def test_gbk_and_utf8_bom_files_from_the_file_picker_compute_and_sheets_print_on
         assert not [n for n in ("张三", "李四", "王五") if n != r["name"] and n in text]  # one person per page
         # the caveats every 明白纸 carries (roster/sheets.py; the same layout as the print pages)
         assert "(假设)" in text and "目录外" in text and "请注意:" in text, text[:600]  # NFKC: full-width signs become ASCII
+    page.close()
+
+
+# In the page's engine: after the acknowledgement of the first reading step, the worker is busy for
+# `ms` more, as a phone is while it imports openpyxl and opens a workbook with the roster's extra
+# engines starting beside it.
+SLOW_FIRST_STEP = """(ms) => {
+    const handle = self.onmessage;
+    const post = self.postMessage.bind(self);
+    let slow = null;
+    self.postMessage = (m, ...rest) => {
+        const out = post(m, ...rest);
+        if (slow !== null && m && m.id === slow && m.type === "received") {
+            slow = -1;
+            const until = Date.now() + ms;
+            while (Date.now() < until) {}
+        }
+        return out;
+    };
+    self.onmessage = (ev) => {
+        if (slow === null && String(ev.data && ev.data.payload).includes("prepare_json")) slow = ev.data.id;
+        return handle(ev);
+    };
+}"""
+
+
+def test_a_first_xlsx_step_slower_than_an_estimates_deadline_is_waited_for(calc_context, server_url, tmp_path):
+    """A staff call is not an estimate: an .xlsx whose first step takes longer than an estimate may
+    (8 s, as on a slow phone) still computes, and is not told as a file that stopped the engine."""
+    from .delivery_helpers import engine_workers
+
+    page = calc_context.new_page()
+    page.goto(f"{server_url}staff/roster/?region=xianning")
+    page.wait_for_selector('#ro-output[data-state="ready"]', state="attached", timeout=BOOT_TIMEOUT_MS)
+    [engine] = [w for w in engine_workers(page) if w.evaluate("() => self.name").startswith("calc-engine-")]
+    engine.evaluate(SLOW_FIRST_STEP, 9_000)
+    xlsx = tmp_path / "名单.xlsx"
+    xlsx.write_bytes(xlsx_bytes(STAFF_CSV.split("\n", 1)[1]))
+    page.set_input_files("#ro-file", str(xlsx))
+    started = time.monotonic()
+    page.click("#ro-run")
+    page.wait_for_selector('#ro-output[data-state="done"], #ro-output[data-state="error"]', state="attached",
+                           timeout=60_000)
+    assert page.locator("#ro-error").is_hidden(), page.text_content("#ro-error")
+    assert time.monotonic() - started > 9
+    assert page.get_attribute("#ro-output", "data-people") == "3"
     page.close()

@@ -14,6 +14,6 @@ new Function(readFileSync(script, "utf-8"))();
 const p = await import(pathToFileURL(protocolPath).href);
 p.startWorker("worker.js", p.ROLE.roster, 2);
 const early = globalThis.__calcEarly;
-process.stdout.write(JSON.stringify({ made, early: { name: early.name, queue: early.queue.length },
+process.stdout.write(JSON.stringify({ made, early: { name: early.name, queue: early.queue.length }, answerMs: p.ANSWER_MS,
   builds: made.map((w) => p.buildOf(w.name)), roles: p.ROLE,
   request: p.request(3, "call", { a: 1 }), isAck: p.isReply(p.received(3)), isReply: p.isReply(p.reply(3, true, "{}")) }));

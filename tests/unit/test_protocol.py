@@ -35,6 +35,23 @@ def test_every_engine_is_named_with_the_page_build(tmp_path):
     assert out["builds"] == ["b1d", "b1d"]
     assert out["request"] == {"id": 3, "type": "call", "payload": '{"a":1}'}
     assert out["isAck"] is False and out["isReply"] is True
+    _deadlines_fit_the_calls(out["answerMs"])
+
+
+def _deadlines_fit_the_calls(answer_ms: dict) -> None:
+    """Every call the page's engine takes has a deadline; a staff call's leaves room for many reading
+    steps (a phone is several times slower than this machine, and the roster's extra engines start
+    beside it); the roster's extra engines wait as long for the same calls."""
+    from roster import worker
+
+    client = (ASSETS / "runtime" / "calc-client.js").read_text("utf-8")
+    types = set(re.findall(r'\bcall\("(\w+)"', client))
+    assert types == set(answer_ms) == {"estimate", "meta", "chart", "wheel", "call"}
+    assert "ANSWER_MS[type]" in client and not re.search(r"setTimeout\([^;]*\b\d{4,}\)", client)
+    assert answer_ms["call"] >= 10 * worker.STEP_SECONDS * 1000
+    assert min(answer_ms[t] for t in ("estimate", "meta", "chart")) >= 4000
+    pool = (ASSETS / "staff" / "roster-pool.js").read_text("utf-8")
+    assert "ANSWER_MS.call" in pool and not re.search(r"\b\d{5}\b", pool)
 
 
 def test_workers_are_made_only_through_the_protocol():

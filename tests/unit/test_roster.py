@@ -188,8 +188,8 @@ def test_page_path_partial_totals_csv_and_xlsx_in_parts_equal_one_run(monkeypatc
 
 
 def test_steps_are_bounded_by_time_whatever_the_page_asks():
-    """A call's "seconds" may shorten a step, never lengthen it past STEP_SECONDS (calc-client's
-    8 s answer deadline); anything else than a number in range means the full step."""
+    """A call's "seconds" may shorten a step, never lengthen it past STEP_SECONDS (well under a staff
+    call's answer deadline, tests/unit/test_protocol.py); anything else than a number in range means the full step."""
     for asked, want in ((0.5, 0.5), (0, 0.0), (worker.STEP_SECONDS + 1, worker.STEP_SECONDS), (-1, worker.STEP_SECONDS),
                         (True, worker.STEP_SECONDS), ("0.1", worker.STEP_SECONDS), (None, worker.STEP_SECONDS)):
         assert worker._seconds({"seconds": asked}) == want

@@ -15,7 +15,7 @@
 //   "crashed"     the engine died or stopped answering  "unsupported"  the browser cannot run it
 // Each loading stage has a deadline (worker.js), so startCalc() settles in bounded time.
 // A worker that dies (noticed at once: it holds a Web Lock while alive) or does not answer a call
-// within CALL_MS is restarted once per page; after that, calls reject with kind "crashed" and a
+// within its ANSWER_MS (protocol.js) is restarted once per page; after that, calls reject with kind "crashed" and a
 // "calc-fatal" event (detail: the Error) is dispatched on window. A call the worker had already
 // received when it died (or stuck) may be what killed it (a column-bomb .xlsx): it is
 // never sent again — it rejects with kind "crashed" and `killed: true` — and the restart it caused
@@ -37,9 +37,8 @@
 
 import { registerSiteWorker } from "./update-banner.js";
 import { engineProbe } from "../shared/engine-probe.js";
-import { ROLE, isReply, pageBuild, readReply, request, startWorker } from "./protocol.js";
+import { ANSWER_MS, ROLE, isReply, pageBuild, readReply, request, startWorker } from "./protocol.js";
 
-const CALL_MS = 8000;       // an estimate takes milliseconds: no answer by then = dead or stuck
 const FIRST_WORD_MS = 10000; // worker.js and its two imports (~30 kB) not running by then: stuck
 const SILENCE_MS = 90000;   // a started worker that sends nothing for this long is stuck
 
@@ -230,7 +229,7 @@ function send(gen, type, payload) {
   return new Promise((res, rej) => {
     if (gen.dead) { rej(calcError("crashed", `计算器停止运行了。${HELP}`, { restartable: true })); return; }
     const id = nextId++;
-    const timer = setTimeout(() => die(gen, calcError("crashed", `计算器没有反应。${HELP}`, { restartable: true })), CALL_MS);
+    const timer = setTimeout(() => die(gen, calcError("crashed", `计算器没有反应。${HELP}`, { restartable: true })), ANSWER_MS[type]);
     gen.pending.set(id, { res, rej, timer });
     gen.worker.postMessage(request(id, type, payload));
   });

@@ -33,6 +33,13 @@ export { engineName, pageBuild, startWorker, earlyStart };
 // from its cache; a ?query on the worker's URL would not).
 export const buildOf = (name) => String(name || "").split("@")[1] || "";
 
+// How long each kind of call may go unanswered before its worker counts as dead or stuck. An
+// estimate, the meta and a chart take milliseconds. A staff call (a wheel unpacked, a roster step)
+// stops within roster/worker.py STEP_SECONDS of Python, but an .xlsx's first step also imports
+// openpyxl and opens the workbook: about 1 s here, several on a phone, and more while the
+// roster's extra engines start beside it.
+export const ANSWER_MS = { estimate: 8000, meta: 8000, chart: 8000, wheel: 30000, call: 30000 };
+
 // page -> worker: a call (the payload is JSON text)
 export const request = (id, type, payload) => ({ id, type, payload: typeof payload === "string" ? payload : JSON.stringify(payload ?? null) });
 // worker -> page: the call arrived, before any work (a call it had may be what killed it)

@@ -5,10 +5,9 @@
 // chunks go to the extra engines; reading the file, the totals and the sheets stay with the main one.
 // An extra engine that fails to start, errs or is silent is dropped and its chunk goes back into the
 // queue, so the answer never depends on how many engines helped.
-import { ROLE, isReply, readReply, request, startWorker } from "../runtime/protocol.js";
+import { ANSWER_MS, ROLE, isReply, readReply, request, startWorker } from "../runtime/protocol.js";
 
 const MAX_EXTRA = 3;
-const CALL_MS = 30000;
 
 function extraCount() {
   const cores = Number(globalThis.navigator?.hardwareConcurrency) || 1;
@@ -42,7 +41,7 @@ function startExtra(index) {
   member.call = (fn, arg) => new Promise((res, rej) => {
     if (member.dead) { rej(new Error("gone")); return; }
     const id = member.nextId++;
-    const timer = setTimeout(() => { kill(member); rej(new Error("silent")); }, CALL_MS);
+    const timer = setTimeout(() => { kill(member); rej(new Error("silent")); }, ANSWER_MS.call);
     member.pending.set(id, { res, rej, timer });
     worker.postMessage(request(id, "call", { module: "roster.worker", fn, arg: JSON.stringify(arg) }));
   });
