@@ -171,19 +171,37 @@ def _huge_int(data, field="", depth=0):
     return next((f for name, v in items if (f := _huge_int(v, name, depth + 1)) is not None), None)
 
 
-def estimate_dict(data):
+def _parse(data, echo=True):
+    """calc.input.parse, and a long integer in any field told as bad input (InputError) too."""
     try:
-        rp, person, care, overrides, norm, migrated = parse(data)
-    except InputError as e:
-        return {"ok": False, "errors": e.errors}
+        return parse(data, echo=echo)
     except ValueError:   # amounts refuse long integers themselves, with the field's words; any other field:
         huge = _huge_int(data)
         if huge is None:
             raise
         field = huge if huge.split(".")[0].split("[")[0] in KNOWN_FIELDS else "json"
-        return {"ok": False, "errors": [{"field": field[:80], "message": f"数字太长了（超过 {MAX_INT_DIGITS} 位），请检查"}]}
+        raise InputError([{"field": field[:80], "message": f"数字太长了（超过 {MAX_INT_DIGITS} 位），请检查"}]) from None
+
+
+def _slip_hook(care):
+    return _slip.facts() if any(st.slip for st in care.stays) else None
+
+
+def amounts(data):
+    """The amounts only, as estimate_dict computes them before it writes any words (no trace, no
+    notes, the input not echoed), for callers that show no more: a roster row, a chart's points.
+    -> (rp, person, care, overrides, run); raises InputError with estimate_dict's messages."""
+    rp, person, care, overrides, _, _ = _parse(data, echo=False)
+    return rp, person, care, overrides, choose(rp, person, care, overrides, trace=False, hook=_slip_hook(care))
+
+
+def estimate_dict(data):
+    try:
+        rp, person, care, overrides, norm, migrated = _parse(data)
+    except InputError as e:
+        return {"ok": False, "errors": e.errors}
     slips = any(st.slip for st in care.stays)
-    run = choose(rp, person, care, overrides, hook=_slip.facts() if slips else None)
+    run = choose(rp, person, care, overrides, hook=_slip_hook(care))
     ctx = run.ctx
     reason = _identity_reason(rp, person, ctx.schedule, run.year)
     if len(person.identities) > 1:

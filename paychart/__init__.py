@@ -1,8 +1,9 @@
 """What the resident pays against the size of the bill, as an SVG picture (no JavaScript needed).
 
 One drawing code for the site build (a chart per identity, sitegen) and the browser (the
-person's own scenario, through the worker's `chart` message). Every point is a real
-`estimate_dict` run; the x axis varies the first stay's total, everything else stays as given.
+person's own scenario, through the worker's `chart` message). Every point is a real calc run
+(`calc.api.amounts`: estimate_dict's amounts, without its words); the x axis varies the first
+stay's total, everything else stays as given.
 
 Where a payer starts, stops or changes how much it pays, the resident's curve bends; those
 bends are found from the computed amounts (not from the region file) and named under the
@@ -17,7 +18,10 @@ import json
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from calc.api import estimate_dict
+from calc.api import amounts
+from calc.engine import YEAR_KEYS
+from calc.input import InputError
+from calc.money import s as fen_text
 from calc.vocab import PAYERS
 
 W, H = 320, 236                  # viewBox; the picture scales to the column width (~330 px on a phone)
@@ -72,12 +76,13 @@ class _Line:
         if x not in self.points:
             if self.evals >= MAX_EVALS:
                 raise ChartError("too many evaluations")
-            out = estimate_dict(_with_total(self.base, x))
             self.evals += 1
-            if not out.get("ok"):
-                raise ChartError("; ".join(e.get("message", "") for e in out.get("errors", [])))
-            self.label = (out.get("identity") or {}).get("label") or self.label
-            self.points[x] = {k: Decimal(v) for k, v in out["year"].items() if v is not None}
+            try:
+                rp, _, _, _, run = amounts(_with_total(self.base, x))
+            except InputError as e:
+                raise ChartError("; ".join(err.get("message", "") for err in e.errors)) from None
+            self.label = rp.label_of(run.ctx.schedule["assistance"]) or self.label
+            self.points[x] = {k: Decimal(fen_text(run.year[k])) for k in YEAR_KEYS if run.year[k] is not None}
         return self.points[x]
 
     def y(self, x: int) -> Decimal:

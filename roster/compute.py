@@ -1,8 +1,7 @@
 """Rows -> estimate inputs -> every person's year, totals per payer and per 村/乡镇.
 
-The batch path asks calc for the amounts only (calc.input.parse + calc.engine.choose, the same
-two calls calc.api.estimate_dict makes before it writes the trace text): a roster shows no trace,
-so it does not pay for one. tests/unit/test_roster.py holds it equal to estimate_dict row by row.
+The batch path asks calc for the amounts only (calc.api.amounts: what estimate_dict computes
+before it writes the trace text): a roster shows no trace, so it does not pay for one. tests/unit/test_roster.py holds it equal to estimate_dict row by row.
 """
 import contextlib
 import gc
@@ -11,8 +10,8 @@ import re
 from decimal import Decimal
 
 from calc import api, fields, slip, vocab
-from calc.engine import YEAR_KEYS, choose
-from calc.input import InputError, parse
+from calc.engine import YEAR_KEYS
+from calc.input import InputError
 from calc.money import s
 
 from . import words
@@ -138,13 +137,10 @@ def estimate_row(line, name, group, inp, stay_numbers, early) -> dict:
     if early:
         return _failed(line, name, group, early, stay_numbers)
     try:
-        rp, person, care, overrides, _, _ = parse(inp, echo=False)
+        rp, person, care, overrides, run = api.amounts(inp)
+        checked = slip.check(rp, person, care, overrides, run) if any(st.slip for st in care.stays) else None
     except InputError as e:
         return _failed(line, name, group, e.errors, stay_numbers)
-    slips = any(st.slip for st in care.stays)
-    try:
-        run = choose(rp, person, care, overrides, trace=False, hook=slip.facts() if slips else None)
-        checked = slip.check(rp, person, care, overrides, run) if slips else None
     except (ArithmeticError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return _failed(line, name, group, [{"field": "", "message": ROW_FAILED}], stay_numbers)
     main = run.ctx.schedule["assistance"]
