@@ -202,23 +202,26 @@ def _same_answers(region_meta, answers, field, value) -> bool:
 def monotone_pairs(region_meta: dict, ident: str) -> list[bool]:
     """For each adjacent pair of AMOUNTS: True when, sampled natively, the resident's share
     never decreases and each payer moves one way only between the two amounts."""
-    from calc.api import estimate_dict
+    from calc.api import amounts
+    from calc.input import InputError
+    from calc.money import fen
     out = []
     for a, b in zip(AMOUNTS, AMOUNTS[1:]):
         totals = [Decimal(a) + (Decimal(b - a) * k / RANGE_SAMPLES).quantize(Decimal("0.01"))
                   for k in range(RANGE_SAMPLES + 1)]
         years = []
         for t in totals:
-            r = estimate_dict(form_input(region_meta, ident, f"{t:f}"))
-            if not r.get("ok"):
+            try:
+                run = amounts(form_input(region_meta, ident, f"{t:f}"))[-1]
+            except InputError:
                 break
-            years.append(r["year"])
+            years.append({k: fen(v) for k, v in run.year.items()})  # to the fen, as the page shows them
         ok = len(years) == len(totals)
         if ok:
-            res = [Decimal(y["resident"]) for y in years]
+            res = [y["resident"] for y in years]
             ok = all(x <= y for x, y in zip(res, res[1:]))
         for payer in PAYERS if ok else ():
-            seq = [Decimal(y.get(payer) or "0") for y in years]
+            seq = [y.get(payer) or Decimal(0) for y in years]
             up = all(x <= y for x, y in zip(seq, seq[1:]))
             down = all(x >= y for x, y in zip(seq, seq[1:]))
             if not (up or down):

@@ -115,3 +115,34 @@ def test_zero_outpatient_is_fine_and_no_stays_is_fine():
 def test_nan_number_literal_rejected():
     out = json.loads(estimate('{"region":"xianning","stays":[{"total": NaN}]}'))
     assert out["ok"] is False and out["errors"][0]["field"] == "json"
+
+
+HUGE_INT = [("huge_int_total", with_stay(total=10 ** 5000)),   # over Python's 4,300 digits for int -> text
+            ("huge_int_elsewhere", {**BASE, "year": 10 ** 5000, "stays": [{"total": "5000"}]})]
+
+
+@pytest.mark.parametrize("case,data", [c[:2] for c in REJECT] + HUGE_INT,
+                         ids=[c[0] for c in REJECT] + [c[0] for c in HUGE_INT])
+def test_the_amounts_only_path_refuses_the_same_inputs_with_the_same_words(case, data):
+    """calc.api.amounts (a roster row, a chart's points) and estimate_dict read input the same way."""
+    from calc.api import amounts
+    from calc.input import InputError
+
+    want = estimate_dict(data)
+    assert want["ok"] is False
+    with pytest.raises(InputError) as refused:
+        amounts(data)
+    assert refused.value.errors == want["errors"]
+
+
+@pytest.mark.parametrize("case,raw,expected", ACCEPT, ids=[c[0] for c in ACCEPT])
+def test_the_amounts_only_path_gives_estimate_dicts_amounts(case, raw, expected):
+    from calc.api import amounts
+    from calc.engine import YEAR_KEYS
+    from calc.money import s
+
+    data = {**with_stay(total=raw), "identities": ["dibao", "fanpin"]}
+    want = estimate_dict(data)
+    rp, _, _, _, run = amounts(data)
+    assert {k: s(run.year[k]) for k in YEAR_KEYS} == want["year"]
+    assert rp.label_of(run.ctx.schedule["assistance"]) == want["identity"]["label"]
