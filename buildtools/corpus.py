@@ -4,7 +4,7 @@ Used by stdlib_trim.py to find, by running it inside Pyodide, which standard-lib
 browser worker needs. Nothing here is a hand list of cases:
 
 - `capture(root)` runs the engine's tests (tests/unit, and tests/cases when it exists) natively
-  under pytest with this module as a plugin. The plugin wraps every public function of every
+  under pytest with this module as a plugin (one pytest per core, each on a share of the files). The plugin wraps every public function of every
   module the worker may call (calc.api, paychart, calc.roster ... BROWSER_PACKAGES) before any test
   module imports it and records the outermost calls with their JSON-able arguments, so new tests,
   new case files and new engine modules are picked up without edits here. Test outcomes do not
@@ -46,6 +46,7 @@ CORE_MODULES = ("calc.api",)
 # The packages the worker may call into (the wheels the browser unpacks): their calls are recorded.
 BROWSER_PACKAGES = ("calc", "paychart", "roster")
 TEST_DIRS = ("tests/unit", "tests/cases")
+CAPTURE_PROCESSES = 4  # at most: one pytest per core
 
 
 # ---------------------------------------------------------------- pytest plugin side
@@ -139,22 +140,44 @@ def capture_cached(root: Path, cache: Path, workdir: Path) -> list[dict]:
     return calls
 
 
+def _shards(root: Path, n: int) -> list[list[str]]:
+    """The engine's test files in at most n groups of about the same size (the largest file first,
+    each into the smallest group so far)."""
+    files = sorted((f for d in TEST_DIRS if (root / d).is_dir() for f in (root / d).rglob("test_*.py")),
+                   key=lambda f: (-f.stat().st_size, f.as_posix()))
+    groups, sizes = [[] for _ in range(n)], [0] * n
+    for f in files:
+        i = sizes.index(min(sizes))
+        groups[i].append(f.relative_to(root).as_posix())
+        sizes[i] += f.stat().st_size
+    return [sorted(g) for g in groups if g]
+
+
 def capture(root: Path, out: Path) -> list[dict]:
-    """Run the engine's tests natively with the recorder; return the recorded calls."""
-    dirs = [d for d in TEST_DIRS if (root / d).is_dir()]
-    env = {**os.environ, OUT_ENV: str(out), "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+    """Run the engine's tests natively with the recorder, one pytest per core on its share of the
+    files; return the recorded calls, sorted (the same set in the same order however they ran)."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "buildtools.corpus", "-p", "no:cacheprovider",
-           "-p", "no:randomly", "--no-header", "-o", "addopts=", *dirs]
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-    # 0 = passed, 1 = some tests failed (the test run's business, inputs are still valid),
-    # 5 = nothing collected. Anything else means pytest itself broke.
-    if proc.returncode not in (0, 1, 5) or not out.is_file():
-        raise SystemExit(f"capturing the calc test corpus failed (pytest exit {proc.returncode}):\n"
-                         f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    if proc.returncode == 1:
+           "-p", "no:randomly", "--no-header", "-o", "addopts="]
+    runs = []
+    for i, files in enumerate(_shards(root, max(1, min(CAPTURE_PROCESSES, os.cpu_count() or 1)))):
+        part = out.with_name(f"{out.name}.{i}")
+        runs.append((part, subprocess.Popen(cmd + files, cwd=root, env={**env, OUT_ENV: str(part)},
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    calls, failed = [], False
+    for part, proc in runs:
+        stdout, stderr = proc.communicate()
+        # 0 = passed, 1 = some tests failed (the test run's business, inputs are still valid),
+        # 5 = nothing collected. Anything else means pytest itself broke.
+        if proc.returncode not in (0, 1, 5) or not part.is_file():
+            raise SystemExit(f"capturing the calc test corpus failed (pytest exit {proc.returncode}):\n"
+                             f"{stdout[-3000:]}\n{stderr[-3000:]}")
+        failed |= proc.returncode == 1
+        calls += json.loads(part.read_text("utf-8"))
+    if failed:
         print("[stdlib_trim] note: some calc tests fail; their inputs are still used", flush=True)
-    return json.loads(out.read_text("utf-8"))
+    return sorted(calls, key=lambda c: json.dumps(c, sort_keys=True, ensure_ascii=False, allow_nan=True))
 
 
 def sweep() -> list[dict]:
