@@ -183,16 +183,13 @@ def _parse(data, echo=True):
         raise InputError([{"field": field[:80], "message": f"数字太长了（超过 {MAX_INT_DIGITS} 位），请检查"}]) from None
 
 
-def _slip_hook(care):
-    return _slip.facts() if any(st.slip for st in care.stays) else None
-
-
 def amounts(data):
     """The amounts only, as estimate_dict computes them before it writes any words (no trace, no
     notes, the input not echoed), for callers that show no more: a roster row, a chart's points.
     -> (rp, person, care, overrides, run); raises InputError with estimate_dict's messages."""
     rp, person, care, overrides, _, _ = _parse(data, echo=False)
-    return rp, person, care, overrides, choose(rp, person, care, overrides, trace=False, hook=_slip_hook(care))
+    hook = _slip.facts() if any(st.slip for st in care.stays) else None
+    return rp, person, care, overrides, choose(rp, person, care, overrides, trace=False, hook=hook)
 
 
 def estimate_dict(data):
@@ -201,7 +198,7 @@ def estimate_dict(data):
     except InputError as e:
         return {"ok": False, "errors": e.errors}
     slips = any(st.slip for st in care.stays)
-    run = choose(rp, person, care, overrides, hook=_slip_hook(care))
+    run = choose(rp, person, care, overrides, hook=_slip.facts() if slips else None)
     ctx = run.ctx
     reason = _identity_reason(rp, person, ctx.schedule, run.year)
     if len(person.identities) > 1:

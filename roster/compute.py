@@ -1,7 +1,8 @@
 """Rows -> estimate inputs -> every person's year, totals per payer and per 村/乡镇.
 
 The batch path asks calc for the amounts only (calc.api.amounts: what estimate_dict computes
-before it writes the trace text): a roster shows no trace, so it does not pay for one. tests/unit/test_roster.py holds it equal to estimate_dict row by row.
+before it writes the trace text): a roster shows no trace, so it does not pay for one.
+tests/unit/test_roster.py holds it equal to estimate_dict row by row.
 """
 import contextlib
 import gc
