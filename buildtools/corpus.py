@@ -4,11 +4,12 @@ Used by stdlib_trim.py to find, by running it inside Pyodide, which standard-lib
 browser worker needs. Nothing here is a hand list of cases:
 
 - `capture(root)` runs the engine's tests (tests/unit, and tests/cases when it exists) natively
-  under pytest with this module as a plugin (one pytest per core, each on a share of the files). The plugin wraps every public function of every
-  module the worker may call (calc.api, paychart, calc.roster ... BROWSER_PACKAGES) before any test
-  module imports it and records the outermost calls with their JSON-able arguments, so new tests,
-  new case files and new engine modules are picked up without edits here. Test outcomes do not
-  matter (the test run reports them); only the inputs are kept.
+  under pytest with this module as a plugin (one pytest per core, each on a share of the files).
+  The plugin wraps every public function of every module the worker may call (calc.api, paychart,
+  calc.roster ... BROWSER_PACKAGES) before any test module imports it and records the outermost
+  calls with their JSON-able arguments, so new tests, new case files and new engine modules are
+  picked up without edits here. Test outcomes do not matter (the test run reports them); only the
+  inputs are kept.
 - `sweep()` adds `meta()` and, for every region / year / identity / scheme / tier that meta offers,
   one estimate whose stays cover every level, place and referral choice; and, when the site has a
   staff link builder (sitegen.staff), what it asks the worker: a QR code for a share link of each

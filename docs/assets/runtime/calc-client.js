@@ -15,12 +15,12 @@
 //   "crashed"     the engine died or stopped answering  "unsupported"  the browser cannot run it
 // Each loading stage has a deadline (worker.js), so startCalc() settles in bounded time.
 // A worker that dies (noticed at once: it holds a Web Lock while alive) or does not answer a call
-// within its ANSWER_MS (protocol.js) is restarted once per page; after that, calls reject with kind "crashed" and a
-// "calc-fatal" event (detail: the Error) is dispatched on window. A call the worker had already
-// received when it died (or stuck) may be what killed it (a column-bomb .xlsx): it is
-// never sent again — it rejects with kind "crashed" and `killed: true` — and the restart it caused
-// does not use up the page's one restart, so the engine stays usable for other calls. Calls the
-// dead worker never received are sent to the new one.
+// within its ANSWER_MS (protocol.js) is restarted once per page; after that, calls reject with
+// kind "crashed" and a "calc-fatal" event (detail: the Error) is dispatched on window. A call the
+// worker had already received when it died (or stuck) may be what killed it (a column-bomb .xlsx):
+// it is never sent again — it rejects with kind "crashed" and `killed: true` — and the restart it
+// caused does not use up the page's one restart, so the engine stays usable for other calls. Calls
+// the dead worker never received are sent to the new one.
 // "version": the page and the engine's files are of two different deploys (worker.js compares
 // the page's <meta name="calc-build"> with the manifest); a "calc-version" event is dispatched on
 // window, and update-banner.js switches the page to the newest version.
