@@ -88,7 +88,7 @@ def test_firefox_share_link_then_typed_amount(logged_server):
     out = node_walk("firefox", f"{base}{REGION}/{fragment(LINKED)}", "41234")
     assert out["errors"] == [], out["errors"]
     assert_whole_answer(out["linked"], estimate_dict(LINKED))
-    assert out["engineReady"], out["look"]
+    assert out["engineReady"], (out.get("startFailed"), out["look"])
     assert_whole_answer(out["look"], estimate_dict(TYPED))
     assert out["look"]["source"] == "engine" and out["look"]["narrow"] == []
 

@@ -58,7 +58,16 @@ export async function walk(engine, url, amount) {
     if (amount) {
       out.linked = await page.evaluate(LOOK);  // the share link's answer, before typing
       // typed amounts need the engine where it can run (the Pyodide boot: generous on a loaded box)
-      out.engineReady = await settled(page, '#calculator[data-ready="true"]', 150000);
+      const readyOrFailed = '#calculator[data-ready="true"], #calc-failed:not([hidden]) #calc-retry';
+      await settled(page, readyOrFailed, 150000);
+      if (await page.$("#calc-failed:not([hidden]) #calc-retry")) {
+        // a start that ran out of time on a loaded machine: the page says so and offers 重试, as a
+        // resident would tap it (what it said is kept for the test's message)
+        out.startFailed = await page.$eval("#calc-failed", (e) => e.textContent.trim());
+        await page.click("#calc-retry");
+        await settled(page, '#calculator[data-ready="true"]', 150000);
+      }
+      out.engineReady = Boolean(await page.$('#calculator[data-ready="true"]'));
       await page.$eval("#calc-stay0-total", (e, v) => { e.value = v; e.dispatchEvent(new Event("input", { bubbles: true })); }, amount);
       await page.$eval("#calc-result", (e) => { e.dataset.state = "stale"; });
       await page.click("#calc-submit");
